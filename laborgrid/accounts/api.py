@@ -1,0 +1,84 @@
+"""``/api/v1/auth``: obtain and revoke bearer tokens, and who am I."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from laborgrid.accounts import services
+from laborgrid.accounts.models import ApiToken, hash_token
+from laborgrid.core.scope import get_scope
+
+router = Router(tags=["auth"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    roles: list[str]
+    grids: list[str]
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 401: Message, 403: Message})
+def obtain_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+    """Exchange username and password for an expiring bearer token (lockout rules apply)."""
+    from axes.helpers import get_lockout_message
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if AxesProxyHandler.is_locked(request, credentials={"username": payload.username}):
+        return 403, {"detail": _("登录失败次数过多，账号已被暂时锁定。") + " " + str(get_lockout_message())}
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return 403, {"detail": _("登录失败次数过多，账号已被暂时锁定。")}
+    if user is None:
+        return 401, {"detail": _("用户名或密码错误")}
+    if user.password_expired():
+        return 403, {"detail": _("密码已过期，请先在网页上修改密码")}
+    raw, token = services.issue_token(user=user, name=payload.name, request=request)
+    return 200, {"token": raw, "expires_at": token.expires_at}
+
+
+@router.delete("/token", response={204: None})
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    """Revoke the bearer token this request was made with."""
+    header = request.headers.get("Authorization", "")
+    raw = header.split(" ", 1)[1].strip() if header.lower().startswith("bearer ") else ""
+    token = ApiToken.objects.filter(key_hash=hash_token(raw), user=request.user).first() if raw else None
+    if token is None:
+        raise HttpError(400, _("请求未使用 Bearer 令牌"))
+    services.revoke_token(actor=request.user, token=token, request=request)
+    return 204, None
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict:
+    from laborgrid.core.selectors import user_grids
+
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "full_name": getattr(user, "full_name", ""),
+        "roles": sorted(get_scope(user).roles),
+        "grids": [g.code for g in user_grids(user)],
+    }

@@ -1,0 +1,207 @@
+"""Every change to accounts, roles and tokens goes through these functions (one write path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborgrid.accounts.models import ApiToken, GridAssignment, User, hash_token
+from laborgrid.accounts.roles import ADMIN_ROLES, Cap, Role
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
+from laborgrid.core.scope import get_scope
+from laborgrid.grids.models import Grid
+
+TOKEN_PREFIX = "lg_"
+
+
+@transaction.atomic
+def create_user(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    phone: str = "",
+    title: str = "",
+    email: str = "",
+    account_expires_on: dt.date | None = None,
+    is_demo: bool = False,
+    request: HttpRequest | None = None,
+) -> User:
+    """Create a named account; the password must pass the 等保 password rules.
+
+    ``password=None`` creates an account that cannot sign in until an administrator sets one
+    (staff listed on a grid who do not use the system yet).
+    """
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名已存在。")})
+    user = User(
+        username=username,
+        full_name=full_name,
+        phone=phone,
+        title=title,
+        email=email,
+        account_expires_on=account_expires_on,
+        is_demo=is_demo,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    record(AuditAction.USER_CREATED, actor=actor, request=request, obj=user)
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *, actor: Any, user: User, request: HttpRequest | None = None, **fields: Any
+) -> User:
+    allowed = {"full_name", "phone", "title", "email", "account_expires_on", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot update {unknown}")
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(user, name)
+        if old != value:
+            changes[name] = [str(old), str(value)]
+            setattr(user, name, value)
+    if changes:
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=list(fields))
+        record(AuditAction.USER_UPDATED, actor=actor, request=request, obj=user, detail=changes)
+    return user
+
+
+@transaction.atomic
+def assign_role(
+    *,
+    actor: Any,
+    user: User,
+    grid: Grid,
+    role: str,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    duty: str = "",
+    request: HttpRequest | None = None,
+    check_actor_scope: bool = True,
+) -> GridAssignment:
+    """Give ``user`` a role on ``grid`` (人员定格). 三员 roles stay on separate accounts."""
+    if check_actor_scope and not get_scope(actor).allows(Cap.ROLE_MANAGE, grid.path):
+        raise PermissionDenied
+    if not grid.is_active:
+        raise ValidationError(_("网格已停用，不能分配岗位。"))
+    today = timezone.localdate()
+    current_roles = set(
+        GridAssignment.objects.current(today).filter(user=user).values_list("role", flat=True)
+    )
+    if role in ADMIN_ROLES and (current_roles - {role}):
+        raise ValidationError(_("系统管理员、安全管理员、审计管理员须使用独立账号（三员分立）。"))
+    if role not in ADMIN_ROLES and current_roles & ADMIN_ROLES:
+        raise ValidationError(_("该账号是管理员账号，不能兼任业务岗位（三员分立）。"))
+    assignment = GridAssignment(
+        user=user,
+        grid=grid,
+        role=role,
+        duty=duty,
+        valid_from=valid_from or today,
+        valid_to=valid_to,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    assignment.full_clean()
+    assignment.save()
+    record(
+        AuditAction.ROLE_ASSIGNED,
+        actor=actor,
+        request=request,
+        obj=assignment,
+        detail={"user": user.username, "grid": grid.code, "role": role},
+    )
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(
+    *, actor: Any, assignment: GridAssignment, on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> GridAssignment:
+    """End a role (kept as history: 人员定格 is dated, never deleted)."""
+    if not get_scope(actor).allows(Cap.ROLE_MANAGE, assignment.grid.path):
+        raise PermissionDenied
+    end = on or timezone.localdate() - dt.timedelta(days=1)
+    if end < assignment.valid_from:
+        end = assignment.valid_from
+    assignment.valid_to = end
+    assignment.full_clean()
+    assignment.save(update_fields=["valid_to"])
+    record(
+        AuditAction.ROLE_ENDED,
+        actor=actor,
+        request=request,
+        obj=assignment,
+        detail={"user": assignment.user.username, "grid": assignment.grid.code},
+    )
+    return assignment
+
+
+@transaction.atomic
+def issue_token(
+    *, user: User, name: str = "", request: HttpRequest | None = None
+) -> tuple[str, ApiToken]:
+    """A new bearer token; the raw value is returned once and only its hash is stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=raw[:10],
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + dt.timedelta(hours=settings.LABORGRID_API_TOKEN_HOURS),
+        created_ip=(request.META.get("REMOTE_ADDR") if request else None),
+    )
+    record(AuditAction.TOKEN_ISSUED, actor=user, request=request, obj=token)
+    return raw, token
+
+
+@transaction.atomic
+def revoke_token(*, actor: Any, token: ApiToken, request: HttpRequest | None = None) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(AuditAction.TOKEN_REVOKED, actor=actor, request=request, obj=token)
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user behind a usable token (expired, revoked or disabled → None)."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.user.is_active or token.user.account_expired():
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
+    record(AuditAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+
+
+def role_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Role.choices}

@@ -1,0 +1,222 @@
+"""Sign-in, password change, API tokens, and staff management (系统管理员 / 安全管理员)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from laborgrid.accounts import services
+from laborgrid.accounts.forms import AssignmentForm, UserCreateForm, UserEditForm
+from laborgrid.accounts.models import ApiToken, GridAssignment, User
+from laborgrid.accounts.roles import Cap
+from laborgrid.core.forms import StyledFormMixin
+from laborgrid.core.scope import get_scope, require_capability, scope_q
+from laborgrid.grids.models import Grid
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = StyledPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user, request=self.request)  # type: ignore[arg-type]
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
+    return render(request, "accounts/token_list.html", {"tokens": tokens, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is None:
+        raise Http404
+    services.revoke_token(actor=request.user, token=token, request=request)
+    messages.success(request, _("令牌已撤销。"))
+    return redirect("accounts:token_list")
+
+
+# --- Staff management ---------------------------------------------------------------------------
+
+
+def manageable_users(user: Any) -> QuerySet[User]:
+    """Accounts a 系统管理员/安全管理员 may see: anyone placed in their subtrees, or not yet placed."""
+    scope = get_scope(user)
+    if not (scope.has(Cap.USER_MANAGE) or scope.has(Cap.ROLE_MANAGE)):
+        return User.objects.none()
+    in_scope = scope_q(user, Cap.USER_MANAGE, "assignments__grid__path") | scope_q(
+        user, Cap.ROLE_MANAGE, "assignments__grid__path"
+    )
+    return User.objects.filter(in_scope | Q(assignments__isnull=True)).distinct()
+
+
+def access_user(actor: Any, pk: int) -> User:
+    target = manageable_users(actor).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    return target
+
+
+def _require_staff_admin(user: Any) -> None:
+    scope = get_scope(user)
+    if not (scope.has(Cap.USER_MANAGE) or scope.has(Cap.ROLE_MANAGE)):
+        raise Http404
+
+
+@login_required
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_staff_admin(request.user)
+    q = request.GET.get("q", "").strip()
+    users = manageable_users(request.user).order_by("username")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__contains=q))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    current = GridAssignment.objects.current().filter(user__in=list(page.object_list)).select_related("grid")
+    by_user: dict[int, list[GridAssignment]] = {}
+    for a in current:
+        by_user.setdefault(a.user_id, []).append(a)
+    rows = [(u, by_user.get(u.pk, [])) for u in page.object_list]
+    return render(request, "accounts/user_list.html", {"page": page, "rows": rows, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    require_capability(request.user, Cap.USER_MANAGE)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error("password", exc.messages)
+        else:
+            messages.success(request, _("已创建用户 %(u)s。") % {"u": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建用户")})
+
+
+@login_required
+@require_GET
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff_admin(request.user)
+    target = access_user(request.user, pk)
+    assignments = target.assignments.select_related("grid", "created_by").order_by("-valid_from")
+    scope = get_scope(request.user)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "assignments": assignments,
+            "today": timezone.localdate(),
+            "can_edit": scope.has(Cap.USER_MANAGE),
+            "can_assign": scope.has(Cap.ROLE_MANAGE),
+            "assign_form": AssignmentForm(initial={"valid_from": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_capability(request.user, Cap.USER_MANAGE)
+    target = access_user(request.user, pk)
+    fields = ["full_name", "phone", "title", "email", "account_expires_on", "is_active"]
+    form = UserEditForm(request.POST or None, initial={f: getattr(target, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        if target.pk == request.user.pk and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", _("不能停用自己的账号。"))
+        else:
+            services.update_user(actor=request.user, user=target, request=request, **form.cleaned_data)
+            messages.success(request, _("已保存。"))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("编辑用户"), "target": target})
+
+
+@login_required
+@require_POST
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_capability(request.user, Cap.ROLE_MANAGE)
+    target = access_user(request.user, pk)
+    form = AssignmentForm(request.POST)
+    if form.is_valid():
+        grid = Grid.objects.visible_to(request.user, Cap.ROLE_MANAGE).filter(
+            code=form.cleaned_data["grid"].strip()
+        ).first()
+        if grid is None:
+            messages.error(request, _("找不到该网格，或您无权在该网格分配岗位。"))
+        else:
+            try:
+                services.assign_role(
+                    actor=request.user,
+                    user=target,
+                    grid=grid,
+                    role=form.cleaned_data["role"],
+                    duty=form.cleaned_data["duty"],
+                    valid_from=form.cleaned_data["valid_from"],
+                    valid_to=form.cleaned_data["valid_to"],
+                    request=request,
+                )
+                messages.success(request, _("已分配岗位。"))
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(
+            request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
+        )
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require_capability(request.user, Cap.ROLE_MANAGE)
+    assignment = (
+        GridAssignment.objects.filter(pk=pk)
+        .filter(scope_q(request.user, Cap.ROLE_MANAGE, "grid__path"))
+        .select_related("grid", "user")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    try:
+        services.end_assignment(actor=request.user, assignment=assignment, request=request)
+    except PermissionDenied:
+        raise
+    messages.success(request, _("岗位已结束。"))
+    return redirect("accounts:user_detail", pk=assignment.user_id)

@@ -1,0 +1,72 @@
+"""The ninja API assembly: each app owns its router; this module only mounts them.
+
+Errors are always JSON ``{"detail": ...}`` — never an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from laborgrid.accounts.api import router as auth_router
+from laborgrid.api.auth import api_auth
+from laborgrid.grids.api import router as grids_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="laborgrid API",
+    version="1",
+    description="劳动保障监察两网化管理平台 API. Authenticate with `POST /api/v1/auth/token`, "
+    "then send `Authorization: Bearer <token>`.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("未找到")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("无权执行此操作")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("需要登录或有效的令牌")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("请求参数无效"), "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s", request.path)
+    return api.create_response(request, {"detail": _("服务器内部错误")}, status=500)
+
+
+api.add_router("/auth/", auth_router)
+api.add_router("/grids", grids_router)

@@ -1,0 +1,69 @@
+"""Writing and checking the audit log. Call ``record`` inside the transaction of the action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditResult
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address as Django sees it (nginx sets REMOTE_ADDR via the proxy protocol)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    action: AuditAction | str,
+    *,
+    actor: Any = None,
+    username: str = "",
+    request: HttpRequest | None = None,
+    ip: str | None = None,
+    result: AuditResult | str = AuditResult.SUCCESS,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain (atomic with the caller's transaction)."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "code", None) or obj.pk)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = AuditEvent(
+            at=timezone.now(),
+            actor=actor,
+            username=username or (actor.get_username() if actor is not None else ""),
+            ip=ip or client_ip(request),
+            action=str(action),
+            result=str(result),
+            object_type=object_type,
+            object_id=object_id,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash)
+    return event
+
+
+def verify_chain(batch: int = 5000) -> Iterator[tuple[AuditEvent, str]]:
+    """Yield (event, problem) for every event whose link or content does not check out."""
+    prev = "0" * 64
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
+        if event.prev_hash != prev:
+            yield event, "前序哈希不连续（可能有记录被删除或插入）"
+        if event.compute_hash() != event.hash:
+            yield event, "内容哈希不符（记录被修改）"
+        prev = event.hash

@@ -1,0 +1,31 @@
+"""What every page of the shell needs: navigation by capability, the grid switcher, the demo flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from laborgrid.core.scope import get_scope
+from laborgrid.core.selectors import current_grid, user_grids
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    ctx: dict[str, Any] = {
+        "APP_NAME": settings.APP_NAME,
+        "DEMO_MODE": settings.ENVIRONMENT == "demo",
+    }
+    if user is None or not user.is_authenticated:
+        return ctx
+    scope = get_scope(user)
+    ctx.update(
+        {
+            "scope": scope,
+            "caps": {cap.replace(".", "_"): True for cap in scope.by_capability},
+            "switch_grids": user_grids(user),
+            "current_grid": current_grid(request),
+        }
+    )
+    return ctx

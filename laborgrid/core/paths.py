@@ -1,0 +1,96 @@
+"""Materialised grid paths and the indexed prefix lookup every subtree filter uses.
+
+A path is the chain of grid codes from the root, each followed by ``/``: ``52/5205/520521/``.
+The trailing separator makes a prefix match exact (``5205/`` never matches ``52051/``).
+
+``field__under=path`` selects the subtree rooted at ``path`` (the root included) and must stay an
+indexed prefix scan on both databases:
+
+* SQLite: a half-open range ``path >= 'x/' AND path < 'x0'`` on the BINARY-collated column, which the
+  b-tree index serves directly (``'0'`` is the byte after ``'/'``).
+* PostgreSQL: ``LIKE 'x/%'`` against a ``varchar_pattern_ops`` index (see ``path_indexes``), which is
+  locale-independent; a plain range would follow the database collation, where punctuation may sort
+  unpredictably.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Lookup
+
+SEP = "/"
+CODE_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_")
+
+
+def join_path(parent_path: str, code: str) -> str:
+    return f"{parent_path}{code}{SEP}"
+
+
+def path_codes(path: str) -> list[str]:
+    return [c for c in path.split(SEP) if c]
+
+
+def path_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix`` (which ends in SEP)."""
+    assert prefix.endswith(SEP), prefix
+    return prefix[:-1] + chr(ord(SEP) + 1)
+
+
+def minimal_prefixes(paths: list[str] | tuple[str, ...]) -> list[str]:
+    """Drop paths that lie under another path in the list: ``[a/, a/b/, c/]`` → ``[a/, c/]``."""
+    result: list[str] = []
+    for p in sorted(set(paths)):
+        if not result or not p.startswith(result[-1]):
+            result.append(p)
+    return result
+
+
+class PathField(models.CharField):
+    """A materialised path column (codes joined by ``/``, trailing ``/``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+
+@PathField.register_lookup
+class Under(Lookup):
+    lookup_name = "under"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        prefix = self.rhs
+        if not isinstance(prefix, str) or not prefix.endswith(SEP):
+            raise ValueError(f"__under needs a path ending in '{SEP}', got {prefix!r}")
+        if connection.vendor == "postgresql":
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return f"{lhs} LIKE %s", [*lhs_params, escaped + "%"]
+        return f"({lhs} >= %s AND {lhs} < %s)", [
+            *lhs_params,
+            prefix,
+            *lhs_params,
+            path_upper_bound(prefix),
+        ]
+
+
+def pattern_index_operation(table: str, column: str, name: str) -> Any:
+    """A migration operation adding the PostgreSQL ``varchar_pattern_ops`` index for ``__under``.
+
+    A RunPython rather than a model ``Index(opclasses=...)``: SQLite ignores opclasses and would
+    build a second, identical b-tree, doubling the write cost of large imports for nothing.
+    """
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{column}" varchar_pattern_ops)'
+            )
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -1,0 +1,42 @@
+"""Read-only helpers about the signed-in user's grids (home page, switcher, breadcrumb)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from laborgrid.accounts.models import GridAssignment
+from laborgrid.grids.models import Grid
+
+SESSION_GRID_KEY = "laborgrid_current_grid"
+
+
+def user_grids(user: Any) -> list[Grid]:
+    """The grids the user currently holds a role on (roots of their scope), shallowest first."""
+    cache_attr = "_laborgrid_user_grids"
+    cached = getattr(user, cache_attr, None)
+    if cached is not None:
+        return cached
+    grids = list(
+        Grid.objects.filter(
+            is_active=True,
+            assignments__in=GridAssignment.objects.current().filter(user=user),
+        )
+        .distinct()
+        .order_by("depth", "path")
+    )
+    setattr(user, cache_attr, grids)
+    return grids
+
+
+def current_grid(request: HttpRequest) -> Grid | None:
+    """The grid the user chose in the switcher, if still theirs; else their first grid."""
+    grids = user_grids(request.user)
+    if not grids:
+        return None
+    code = request.session.get(SESSION_GRID_KEY)
+    for g in grids:
+        if g.code == code:
+            return g
+    return grids[0]

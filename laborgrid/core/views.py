@@ -1,0 +1,69 @@
+"""The home page per role, the grid switcher and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from laborgrid.accounts.models import GridAssignment
+from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditEvent
+from laborgrid.core.scope import get_scope
+from laborgrid.core.selectors import SESSION_GRID_KEY, current_grid, user_grids
+from laborgrid.grids.models import Grid
+from laborgrid.grids.views import staff_of, with_child_counts
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """本网格工作台 / 全县工作台 / 驾驶舱 / 管理页: one page, sections by what the user may do."""
+    scope = get_scope(request.user)
+    grid = current_grid(request)
+    ctx: dict = {
+        "grid": grid,
+        "my_assignments": list(
+            GridAssignment.objects.current().filter(user=request.user).select_related("grid")
+        ),
+    }
+    if grid is not None and scope.allows(Cap.GRID_READ, grid.path):
+        children = list(with_child_counts(grid.children.filter(is_active=True)).order_by("code"))
+        staff = staff_of([grid, *children])
+        ctx.update(
+            {
+                "staff": staff[grid.pk],
+                "children": [(c, staff[c.pk]) for c in children],
+                "subtree_size": Grid.objects.filter(path__under=grid.path, is_active=True).count() - 1,
+                "staff_total": sum(len(v) for v in staff.values()),
+            }
+        )
+    if scope.has(Cap.AUDIT_READ):
+        ctx["recent_events"] = list(AuditEvent.objects.order_by("-id")[:15])
+    return render(request, "core/home.html", ctx)
+
+
+@login_required
+@require_POST
+def switch_grid(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("code", "")
+    if any(g.code == code for g in user_grids(request.user)):
+        request.session[SESSION_GRID_KEY] = code
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    return redirect(nxt)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for the load balancer (no data, no auth)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:
+        return JsonResponse({"status": "database unavailable"}, status=503)
