@@ -27,7 +27,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    return int(value) if value else default
 
 
 ENVIRONMENT = os.environ.get("LABORGRID_ENV", "demo")  # demo | development | production
@@ -38,7 +38,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get(
+        "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+    ).split(",")
     if h.strip()
 ]
 
@@ -80,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "laborgrid.accounts.middleware.PasswordExpiryMiddleware",
+    "laborgrid.accounts.middleware.SessionPolicyMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,7 +140,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("LABORGRID_PASSWORD_MIN_LENGTH", 10)},
     },
-    {"NAME": "laborgrid.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "laborgrid.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
     {"NAME": "laborgrid.accounts.validators.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -157,6 +162,12 @@ AXES_FAILURE_LIMIT = env_int("LABORGRID_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LABORGRID_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind nginx every request comes from the proxy: list its addresses here so the client address
+# (audit log, lockout key) is read from X-Forwarded-For, and only when the request came via them.
+LABORGRID_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LABORGRID_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "laborgrid.audit.services.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
@@ -165,6 +176,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 SESSION_COOKIE_AGE = env_int("LABORGRID_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute lifetime: a session ends this many hours after sign-in, active or not.
+LABORGRID_SESSION_MAX_HOURS = env_int("LABORGRID_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from laborgrid.testing.browser import demo_server, page  # noqa: F401  (browser fixtures)
 from laborgrid.testing.personas import client_for
 
 

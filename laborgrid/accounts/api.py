@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from laborgrid.accounts import services
 from laborgrid.accounts.models import ApiToken, hash_token
 from laborgrid.core.scope import get_scope
+from laborgrid.core.types import AuthedRequest
 
 router = Router(tags=["auth"])
 
@@ -25,7 +26,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_at: dt.datetime
 
 
@@ -43,11 +44,13 @@ class Message(Schema):
 @router.post("/token", auth=None, response={200: TokenOut, 401: Message, 403: Message})
 def obtain_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
     """Exchange username and password for an expiring bearer token (lockout rules apply)."""
-    from axes.helpers import get_lockout_message
     from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_lockout_message
 
     if AxesProxyHandler.is_locked(request, credentials={"username": payload.username}):
-        return 403, {"detail": _("登录失败次数过多，账号已被暂时锁定。") + " " + str(get_lockout_message())}
+        return 403, {
+            "detail": _("登录失败次数过多，账号已被暂时锁定。") + " " + str(get_lockout_message())
+        }
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         return 403, {"detail": _("登录失败次数过多，账号已被暂时锁定。")}
@@ -60,11 +63,15 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
 
 
 @router.delete("/token", response={204: None})
-def revoke_token(request: HttpRequest) -> tuple[int, None]:
+def revoke_token(request: AuthedRequest) -> tuple[int, None]:
     """Revoke the bearer token this request was made with."""
     header = request.headers.get("Authorization", "")
     raw = header.split(" ", 1)[1].strip() if header.lower().startswith("bearer ") else ""
-    token = ApiToken.objects.filter(key_hash=hash_token(raw), user=request.user).first() if raw else None
+    token = (
+        ApiToken.objects.filter(key_hash=hash_token(raw), user=request.user).first()
+        if raw
+        else None
+    )
     if token is None:
         raise HttpError(400, _("请求未使用 Bearer 令牌"))
     services.revoke_token(actor=request.user, token=token, request=request)

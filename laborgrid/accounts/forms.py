@@ -4,9 +4,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from laborgrid.core.forms import StyledFormMixin
-
 from laborgrid.accounts.roles import Role
+from laborgrid.core.forms import StyledFormMixin
 
 
 class UserCreateForm(StyledFormMixin, forms.Form):
@@ -57,13 +56,19 @@ class AssignmentForm(StyledFormMixin, forms.Form):
     grid = forms.CharField(label=_("网格编码"), max_length=32)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     duty = forms.CharField(label=_("责任分工"), max_length=200, required=False)
-    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_to = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
+        if (
+            data.get("valid_to")
+            and data.get("valid_from")
+            and data["valid_to"] < data["valid_from"]
+        ):
             self.add_error("valid_to", _("截止日期不能早于生效日期"))
         return data

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +29,9 @@ class User(AbstractUser):
         _("账号有效期至"), null=True, blank=True, help_text=_("过期后不能登录（临时人员）。")
     )
     is_demo = models.BooleanField(_("演示账号"), default=False)
-
-    objects = UserManager()
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("管理员设置的初始密码，首次登录后必须修改。")
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -48,12 +49,15 @@ class User(AbstractUser):
         # Every password set starts a new maximum-age period (等保 periodic change).
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
     def account_expired(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.account_expires_on is not None and self.account_expires_on < today
 
     def password_expired(self) -> bool:
+        if self.must_change_password:
+            return True
         max_age = settings.LABORGRID_PASSWORD_MAX_AGE_DAYS
         if not max_age:
             return False

@@ -21,7 +21,7 @@ from laborgrid.audit.services import record
 from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
 
-TOKEN_PREFIX = "lg_"
+TOKEN_PREFIX = "lg_"  # noqa: S105 - a public marker that makes leaked tokens greppable
 
 
 @transaction.atomic
@@ -36,6 +36,7 @@ def create_user(
     email: str = "",
     account_expires_on: dt.date | None = None,
     is_demo: bool = False,
+    force_password_change: bool = False,
     request: HttpRequest | None = None,
 ) -> User:
     """Create a named account; the password must pass the 等保 password rules.
@@ -59,6 +60,8 @@ def create_user(
     else:
         validate_password(password, user)
         user.set_password(password)
+        # A password chosen by an administrator is known to two people: change it at first sign-in.
+        user.must_change_password = actor is not None or force_password_change
     user.full_clean(exclude=["password"])
     user.save()
     record(AuditAction.USER_CREATED, actor=actor, request=request, obj=user)
@@ -135,7 +138,10 @@ def assign_role(
 
 @transaction.atomic
 def end_assignment(
-    *, actor: Any, assignment: GridAssignment, on: dt.date | None = None,
+    *,
+    actor: Any,
+    assignment: GridAssignment,
+    on: dt.date | None = None,
     request: HttpRequest | None = None,
 ) -> GridAssignment:
     """End a role (kept as history: 人员定格 is dated, never deleted)."""
@@ -189,7 +195,9 @@ def user_for_token(raw: str) -> User | None:
     """The active user behind a usable token (expired, revoked or disabled → None)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
+    token = (
+        ApiToken.objects.usable().select_related("user").filter(key_hash=hash_token(raw)).first()
+    )
     if token is None or not token.user.is_active or token.user.account_expired():
         return None
     now = timezone.now()
@@ -205,3 +213,36 @@ def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
 
 def role_labels() -> dict[str, str]:
     return {value: str(label) for value, label in Role.choices}
+
+
+def current_lockouts() -> list[Any]:
+    """Username+IP pairs locked out now (django-axes records within the cool-off window)."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return list(
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        ).order_by("-attempt_time")
+    )
+
+
+@transaction.atomic
+def unlock(*, actor: Any, attempt_id: int, request: HttpRequest | None = None) -> None:
+    """Lift a lockout early (安全管理员), recorded in the audit log."""
+    from axes.models import AccessAttempt
+
+    if not get_scope(actor).has(Cap.ROLE_MANAGE):
+        raise PermissionDenied
+    attempt = AccessAttempt.objects.filter(pk=attempt_id).first()
+    if attempt is None:
+        return
+    AccessAttempt.objects.filter(pk=attempt.pk).delete()
+    record(
+        AuditAction.UNLOCK,
+        actor=actor,
+        request=request,
+        object_type="lockout",
+        object_id=attempt.username or "",
+        detail={"username": attempt.username, "ip": attempt.ip_address},
+    )

@@ -31,7 +31,9 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     record(
         AuditAction.LOGIN_FAILED,
         username=str(credentials.get("username", ""))[:150],

@@ -16,5 +16,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/assignments/add/", views.assignment_add, name="assignment_add"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("lockouts/<int:pk>/reset/", views.lockout_reset, name="lockout_reset"),
     path("assignments/<int:pk>/end/", views.assignment_end, name="assignment_end"),
 ]

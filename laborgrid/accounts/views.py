@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -24,12 +25,16 @@ from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import StyledFormMixin
 from laborgrid.core.scope import get_scope, require_capability, scope_q
+from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.models import Grid
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
 
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
@@ -50,14 +55,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_GET
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
     return render(request, "accounts/token_list.html", {"tokens": tokens, "now": timezone.now()})
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()
     if token is None:
         raise Http404
@@ -102,7 +107,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__contains=q))
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    current = GridAssignment.objects.current().filter(user__in=list(page.object_list)).select_related("grid")
+    current = (
+        GridAssignment.objects.current()
+        .filter(user__in=list(page.object_list))
+        .select_related("grid")
+    )
     by_user: dict[int, list[GridAssignment]] = {}
     for a in current:
         by_user.setdefault(a.user_id, []).append(a)
@@ -162,10 +171,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if target.pk == request.user.pk and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("不能停用自己的账号。"))
         else:
-            services.update_user(actor=request.user, user=target, request=request, **form.cleaned_data)
+            services.update_user(
+                actor=request.user, user=target, request=request, **form.cleaned_data
+            )
             messages.success(request, _("已保存。"))
             return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "title": _("编辑用户"), "target": target})
+    return render(
+        request, "accounts/user_form.html", {"form": form, "title": _("编辑用户"), "target": target}
+    )
 
 
 @login_required
@@ -175,9 +188,11 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     target = access_user(request.user, pk)
     form = AssignmentForm(request.POST)
     if form.is_valid():
-        grid = Grid.objects.visible_to(request.user, Cap.ROLE_MANAGE).filter(
-            code=form.cleaned_data["grid"].strip()
-        ).first()
+        grid = (
+            Grid.objects.visible_to(request.user, Cap.ROLE_MANAGE)
+            .filter(code=form.cleaned_data["grid"].strip())
+            .first()
+        )
         if grid is None:
             messages.error(request, _("找不到该网格，或您无权在该网格分配岗位。"))
         else:
@@ -194,10 +209,15 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("已分配岗位。"))
             except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
+                messages.error(request, "；".join(str(m) for m in exc.messages))
     else:
         messages.error(
-            request, "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items() if f in form.fields)
+            request,
+            "；".join(
+                f"{form.fields[f].label}：{' '.join(str(m) for m in e)}"
+                for f, e in form.errors.items()
+                if f in form.fields
+            ),
         )
     return redirect("accounts:user_detail", pk=target.pk)
 
@@ -220,3 +240,19 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     messages.success(request, _("岗位已结束。"))
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@login_required
+@require_GET
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    require_capability(request.user, Cap.ROLE_MANAGE)
+    return render(request, "accounts/lockout_list.html", {"lockouts": services.current_lockouts()})
+
+
+@login_required
+@require_POST
+def lockout_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    require_capability(request.user, Cap.ROLE_MANAGE)
+    services.unlock(actor=request.user, attempt_id=pk, request=request)
+    messages.success(request, _("已解除锁定。"))
+    return redirect("accounts:lockout_list")

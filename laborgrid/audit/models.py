@@ -74,6 +74,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.result}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit events are append-only")
+
     def canonical(self) -> str:
         payload: dict[str, Any] = {
             "at": self.at.isoformat(),
@@ -92,14 +100,6 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("audit events are append-only")
-
 
 class AuditChainHead(models.Model):
     """One row, locked while an event is appended, so the chain stays linear under concurrency."""
@@ -108,3 +108,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链")
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,10 +14,20 @@ from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, Audi
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client address as Django sees it (nginx sets REMOTE_ADDR via the proxy protocol)."""
+    """The client's address: REMOTE_ADDR, or — when that is a trusted proxy (nginx) — the last
+    X-Forwarded-For hop that is not one of our proxies. Untrusted senders cannot spoof it."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(settings.LABORGRID_TRUSTED_PROXIES)
+    if remote in trusted:
+        hops = [
+            h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()
+        ]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop
+    return remote
 
 
 def record(
@@ -67,3 +78,8 @@ def verify_chain(batch: int = 5000) -> Iterator[tuple[AuditEvent, str]]:
         if event.compute_hash() != event.hash:
             yield event, "内容哈希不符（记录被修改）"
         prev = event.hash
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash != prev:
+        last = AuditEvent.objects.order_by("-id").first()
+        if last is not None:
+            yield last, "最新记录与链头不符（末尾记录可能被删除）"

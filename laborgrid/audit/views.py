@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,7 +32,9 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 def filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
     qs = AuditEvent.objects.all()
-    params = {k: request.GET.get(k, "").strip() for k in ("action", "username", "result", "start", "end")}
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("action", "username", "result", "start", "end")
+    }
     if params["action"] in AuditAction.values:
         qs = qs.filter(action=params["action"])
     if params["result"] in AuditResult.values:
@@ -42,7 +45,9 @@ def filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[st
     if start := _parse_date(params["start"]):
         qs = qs.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
     if end := _parse_date(params["end"]):
-        qs = qs.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        qs = qs.filter(
+            at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
     return qs.order_by("-id"), params
 
 
@@ -78,11 +83,22 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
     qs, params = filtered_events(request)
     record(AuditAction.AUDIT_EXPORTED, actor=request.user, request=request, detail=params)
     writer = csv.writer(_Echo())
-    header = [_("编号"), _("时间"), _("用户名"), _("IP 地址"), _("事件"), _("结果"), _("对象类型"), _("对象"), _("详情"), _("哈希")]
+    header = [
+        _("编号"),
+        _("时间"),
+        _("用户名"),
+        _("IP 地址"),
+        _("事件"),
+        _("结果"),
+        _("对象类型"),
+        _("对象"),
+        _("详情"),
+        _("哈希"),
+    ]
     labels = dict(AuditAction.choices)
     results = dict(AuditResult.choices)
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)
         for e in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
             yield writer.writerow(

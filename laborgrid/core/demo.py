@@ -112,18 +112,42 @@ def _ensure_role(user: User, grid: Grid, role: str, duty: str = "") -> None:
 
 
 def _boundaries() -> dict:
-    townships = list(Grid.objects.filter(parent_id=COUNTY, level=GridLevel.TOWNSHIP).order_by("code"))
+    townships = list(
+        Grid.objects.filter(parent__code=COUNTY, level=GridLevel.TOWNSHIP).order_by("code")
+    )
     outline = synthetic_outline(*CENTER, *EXTENT, seed=520521)
-    features = [{"type": "Feature", "properties": {"code": COUNTY}, "geometry": outline.__geo_interface__}]
+    features = [
+        {"type": "Feature", "properties": {"code": COUNTY}, "geometry": outline.__geo_interface__}
+    ]
     cells = synthetic_partition(outline, len(townships), seed=52052101)
     for i, (township, cell) in enumerate(zip(townships, cells, strict=True)):
-        features.append({"type": "Feature", "properties": {"code": township.code}, "geometry": cell.__geo_interface__})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": township.code},
+                "geometry": cell.__geo_interface__,
+            }
+        )
         villages = list(township.children.filter(level=GridLevel.VILLAGE).order_by("code"))
-        for village, vcell in zip(villages, synthetic_partition(cell, len(villages), seed=1000 + i), strict=True):
-            features.append({"type": "Feature", "properties": {"code": village.code}, "geometry": vcell.__geo_interface__})
+        for village, vcell in zip(
+            villages, synthetic_partition(cell, len(villages), seed=1000 + i), strict=True
+        ):
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"code": village.code},
+                    "geometry": vcell.__geo_interface__,
+                }
+            )
         for j, park in enumerate(township.children.filter(level=GridLevel.PARK).order_by("code")):
             area = synthetic_small_area(cell, 0.035, seed=2000 + i * 10 + j)
-            features.append({"type": "Feature", "properties": {"code": park.code}, "geometry": area.__geo_interface__})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"code": park.code},
+                    "geometry": area.__geo_interface__,
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -156,18 +180,30 @@ def seed_demo(log: Callable[[str], None] = print) -> None:
         user = _ensure_user(f"brigade-{n}", names.name(), names.phone(), "监察员", demo_login=False)
         _ensure_role(user, county, Role.COUNTY_INSPECTOR)
 
-    for township in Grid.objects.filter(parent_id=COUNTY, level=GridLevel.TOWNSHIP).order_by("code"):
+    for township in Grid.objects.filter(parent__code=COUNTY, level=GridLevel.TOWNSHIP).order_by(
+        "code"
+    ):
         prefix = TOWNSHIP_PREFIX.get(township.code, f"t{township.code}")
         leader_name = prefix if township.code in TOWNSHIP_PREFIX else f"{prefix}-lead"
-        leader = _ensure_user(leader_name, names.name(), names.phone(), f"{township.name}人社中心主任、监察中队长", demo_login=False)
+        leader = _ensure_user(
+            leader_name,
+            names.name(),
+            names.phone(),
+            f"{township.name}人社中心主任、监察中队长",
+            demo_login=False,
+        )
         _ensure_role(leader, township, Role.SQUADRON_LEADER)
-        officer = _ensure_user(f"{prefix}-o1", names.name(), names.phone(), "专职工作人员", demo_login=False)
+        officer = _ensure_user(
+            f"{prefix}-o1", names.name(), names.phone(), "专职工作人员", demo_login=False
+        )
         _ensure_role(officer, township, Role.GRID_OFFICER)
         villages = list(township.children.filter(level=GridLevel.VILLAGE).order_by("code"))
         half = (len(villages) + 1) // 2
         for k in (1, 2):
             demo_login = f"{prefix}-a{k}" == "maochang-a1"
-            assistant = _ensure_user(f"{prefix}-a{k}", names.name(), names.phone(), "协管员", demo_login=demo_login)
+            assistant = _ensure_user(
+                f"{prefix}-a{k}", names.name(), names.phone(), "协管员", demo_login=demo_login
+            )
             _ensure_role(assistant, township, Role.ASSISTANT)
             mine = villages[:half] if k == 1 else villages[half:]
             for village in mine:
@@ -175,7 +211,11 @@ def seed_demo(log: Callable[[str], None] = print) -> None:
     for code, _name, _host, _host_name in PARKS:
         park = Grid.objects.get(code=code)
         for k in (1, 2):
-            assistant = _ensure_user(f"park{code[-1]}-a{k}", names.name(), names.phone(), "园区协管员", demo_login=False)
+            assistant = _ensure_user(
+                f"park{code[-1]}-a{k}", names.name(), names.phone(), "园区协管员", demo_login=False
+            )
             _ensure_role(assistant, park, Role.ASSISTANT, duty="园区网格工作室")
-    log(f"人员：{User.objects.filter(is_demo=True).count()} 个账号，"
-        f"{GridAssignment.objects.current().count()} 个在岗岗位")
+    log(
+        f"人员：{User.objects.filter(is_demo=True).count()} 个账号，"
+        f"{GridAssignment.objects.current().count()} 个在岗岗位"
+    )

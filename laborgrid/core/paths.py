@@ -34,7 +34,8 @@ def path_codes(path: str) -> list[str]:
 
 def path_upper_bound(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix`` (which ends in SEP)."""
-    assert prefix.endswith(SEP), prefix
+    if not prefix.endswith(SEP):
+        raise ValueError(f"a path prefix ends with {SEP!r}: {prefix!r}")
     return prefix[:-1] + chr(ord(SEP) + 1)
 
 

@@ -9,7 +9,7 @@ user's current ``GridAssignment`` rows (valid today) and the capability table in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -61,9 +61,11 @@ def get_scope(user: User | AnonymousUser | None) -> Scope:
 
     collected: dict[str, list[str]] = {}
     roles: set[str] = set()
-    for role, path in GridAssignment.objects.current(timezone.localdate()).filter(
-        user=user, grid__is_active=True
-    ).values_list("role", "grid__path"):
+    for role, path in (
+        GridAssignment.objects.current(timezone.localdate())
+        .filter(user=user, grid__is_active=True)
+        .values_list("role", "grid__path")
+    ):
         roles.add(role)
         for cap in ROLE_CAPABILITIES.get(role, ()):
             collected.setdefault(cap, []).append(path)
@@ -97,7 +99,7 @@ class ScopedQuerySet(models.QuerySet[_M], Generic[_M]):
     scope_path_field: str = "grid_path"
     read_capability: str = "work.read"
 
-    def visible_to(self, user: Any, capability: str | None = None) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: Any, capability: str | None = None) -> Self:
         return self.filter(scope_q(user, capability or self.read_capability, self.scope_path_field))
 
 

@@ -14,13 +14,14 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditEvent
 from laborgrid.core.scope import get_scope
 from laborgrid.core.selectors import SESSION_GRID_KEY, current_grid, user_grids
+from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.models import Grid
 from laborgrid.grids.views import staff_of, with_child_counts
 
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """本网格工作台 / 全县工作台 / 驾驶舱 / 管理页: one page, sections by what the user may do."""
     scope = get_scope(request.user)
     grid = current_grid(request)
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "staff": staff[grid.pk],
                 "children": [(c, staff[c.pk]) for c in children],
-                "subtree_size": Grid.objects.filter(path__under=grid.path, is_active=True).count() - 1,
+                "subtree_size": Grid.objects.filter(path__under=grid.path, is_active=True).count()
+                - 1,
                 "staff_total": sum(len(v) for v in staff.values()),
             }
         )

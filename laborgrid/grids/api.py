@@ -71,7 +71,7 @@ def list_grids(request: HttpRequest, filters: Query[GridFilters]) -> dict:
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.parent:
-        qs = qs.filter(parent_id=filters.parent)
+        qs = qs.filter(parent__code=filters.parent)
     if filters.q:
         qs = qs.filter(Q(name__contains=filters.q) | Q(code__startswith=filters.q))
     qs = qs.order_by("path")

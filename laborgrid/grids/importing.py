@@ -83,7 +83,12 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ImportRefused(
-            [RowError(line, _("文件编码错误：不是 UTF-8 编码（字节位置 %(pos)d）") % {"pos": exc.start})]
+            [
+                RowError(
+                    line,
+                    _("文件编码错误：不是 UTF-8 编码（字节位置 %(pos)d）") % {"pos": exc.start},
+                )
+            ]
         ) from exc
 
 
@@ -105,7 +110,13 @@ def _parse_divisions(text: str) -> list[_Row]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ImportRefused(
-            [RowError(1, _("缺少列：%(cols)s（需要 code,name,level,parent_code）") % {"cols": ", ".join(missing)})]
+            [
+                RowError(
+                    1,
+                    _("缺少列：%(cols)s（需要 code,name,level,parent_code）")
+                    % {"cols": ", ".join(missing)},
+                )
+            ]
         )
     idx = {c: header.index(c) for c in REQUIRED_COLUMNS}
     rows: list[_Row] = []
@@ -143,11 +154,17 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
     levels = set(GridLevel.values)
     for r in rows:
         if err := code_error(r.code):
-            errors.append(RowError(r.line, _("编码“%(code)s”无效：%(err)s") % {"code": r.code, "err": err}))
+            errors.append(
+                RowError(r.line, _("编码“%(code)s”无效：%(err)s") % {"code": r.code, "err": err})
+            )
             continue
         if r.code in by_code:
             errors.append(
-                RowError(r.line, _("编码 %(code)s 重复（与第 %(other)d 行相同）") % {"code": r.code, "other": by_code[r.code].line})
+                RowError(
+                    r.line,
+                    _("编码 %(code)s 重复（与第 %(other)d 行相同）")
+                    % {"code": r.code, "other": by_code[r.code].line},
+                )
             )
             continue
         by_code[r.code] = r
@@ -157,7 +174,11 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
             errors.append(RowError(r.line, _("名称超过 100 个字符")))
         if r.level not in levels:
             errors.append(
-                RowError(r.line, _("层级“%(level)s”无效（可用：%(ok)s）") % {"level": r.level, "ok": ", ".join(GridLevel.values)})
+                RowError(
+                    r.line,
+                    _("层级“%(level)s”无效（可用：%(ok)s）")
+                    % {"level": r.level, "ok": ", ".join(GridLevel.values)},
+                )
             )
         if r.parent == r.code:
             errors.append(RowError(r.line, _("上级编码与自身相同（循环）")))
@@ -178,7 +199,9 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
                 parent_of[r.code] = ""  # an external parent: the row becomes a root
             else:
                 errors.append(
-                    RowError(r.line, _("上级编码 %(p)s 不存在（文件和数据库中都没有）") % {"p": r.parent})
+                    RowError(
+                        r.line, _("上级编码 %(p)s 不存在（文件和数据库中都没有）") % {"p": r.parent}
+                    )
                 )
     if errors:
         raise ImportRefused(errors)
@@ -196,7 +219,7 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
         code = start
         while code and code not in paths:
             if code in seen:
-                cycle_codes.update(chain[chain.index(code):])
+                cycle_codes.update(chain[chain.index(code) :])
                 break
             seen.add(code)
             chain.append(code)
@@ -215,7 +238,11 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
     if cycle_codes:
         raise ImportRefused(
             sorted(
-                (RowError(by_code[c].line, _("上下级关系形成循环：%(c)s") % {"c": c}) for c in cycle_codes if c in by_code),
+                (
+                    RowError(by_code[c].line, _("上下级关系形成循环：%(c)s") % {"c": c})
+                    for c in cycle_codes
+                    if c in by_code
+                ),
                 key=lambda e: e.row,
             )
         )
@@ -236,8 +263,18 @@ def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[st
 
 def _insert_new(new_rows: list[tuple[Any, ...]]) -> None:
     columns = (
-        "code", "name", "level", "parent_code", "path", "depth", "boundary_synthetic",
-        "placement_assumed", "note", "is_active", "created_at", "updated_at",
+        "code",
+        "name",
+        "level",
+        "parent_code",
+        "path",
+        "depth",
+        "boundary_synthetic",
+        "placement_assumed",
+        "note",
+        "is_active",
+        "created_at",
+        "updated_at",
     )
     table = Grid._meta.db_table
     with connection.cursor() as cursor:
@@ -276,7 +313,9 @@ def import_divisions(
         moves: list[tuple[str, str, str]] = []  # code, new parent, new path
         for r in rows:
             path = paths[r.code]
-            parent = path.rstrip("/").rsplit("/", 1)[0].split("/")[-1] if path.count("/") > 1 else None
+            parent = (
+                path.rstrip("/").rsplit("/", 1)[0].split("/")[-1] if path.count("/") > 1 else None
+            )
             depth = path.count("/") - 1
             old = existing.get(r.code)
             if old is None:
@@ -284,7 +323,7 @@ def import_divisions(
                     (r.code, r.name, r.level, parent, path, depth, False, False, "", True, now, now)
                 )
                 continue
-            old_path, old_parent, old_level, old_name, _depth = old
+            old_path, _parent, old_level, old_name, _depth = old
             if old_path != path:
                 moves.append((r.code, parent or "", path))
             if old_name != r.name or old_level != r.level:
@@ -336,13 +375,20 @@ def _feature_code(feature: dict[str, Any]) -> str:
 
 
 def import_boundaries(
-    data: bytes, *, actor: Any = None, synthetic: bool = False, filename: str = "", request: Any = None
+    data: bytes,
+    *,
+    actor: Any = None,
+    synthetic: bool = False,
+    filename: str = "",
+    request: Any = None,
 ) -> ImportSummary:
     """Attach polygons to grids by code. Any invalid feature refuses the whole file."""
     try:
         doc = json.loads(_decode(data))
     except json.JSONDecodeError as exc:
-        raise ImportRefused([RowError(exc.lineno, _("不是有效的 JSON：%(msg)s") % {"msg": exc.msg})]) from exc
+        raise ImportRefused(
+            [RowError(exc.lineno, _("不是有效的 JSON：%(msg)s") % {"msg": exc.msg})]
+        ) from exc
     features: Iterable[Any]
     if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
         features = doc.get("features") or []

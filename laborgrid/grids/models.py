@@ -76,9 +76,7 @@ class Grid(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level__in=GridLevel.values), name="grid_level_valid"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(code=""), name="grid_code_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(code=""), name="grid_code_not_empty"),
         ]
 
     def __str__(self) -> str:

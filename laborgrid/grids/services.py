@@ -8,7 +8,7 @@ that carries a denormalised ``grid_path`` — in one transaction.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,7 @@ from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.paths import CODE_CHARS, PathField, join_path
 from laborgrid.core.scope import get_scope
-from laborgrid.grids.choices import LEVEL_RANK, effective_rank, level_order_error
+from laborgrid.grids.choices import LEVEL_RANK, level_order_error
 from laborgrid.grids.models import Grid
 
 
@@ -211,13 +211,13 @@ def merge_grid(
         move_grid(actor=None, grid=child, new_parent=target, request=request)
     moved_rows: dict[str, int] = {}
     for relation in Grid._meta.related_objects:
-        model = relation.related_model
+        model = cast(type[models.Model], relation.related_model)
         if model is Grid or not relation.one_to_many:
             continue
         fk = relation.field
         qs = model._default_manager.filter(**{fk.name: source})
         updates: dict[str, Any] = {fk.name: target}
-        if isinstance(getattr(model, "_meta").get_fields(), list) and any(
+        if isinstance(model._meta.get_fields(), list) and any(
             f.name == "grid_path" for f in model._meta.get_fields()
         ):
             updates["grid_path"] = target.path

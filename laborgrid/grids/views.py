@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from laborgrid.accounts.models import GridAssignment
-from laborgrid.accounts.roles import STAFF_ROLES, Cap
+from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.selectors import user_grids
 from laborgrid.grids import services
@@ -34,7 +34,7 @@ def staff_of(grids: list[Grid]) -> dict[int, list[GridAssignment]]:
     result: dict[int, list[GridAssignment]] = {g.pk: [] for g in grids}
     for a in (
         GridAssignment.objects.current()
-        .filter(grid__in=grids, role__in=STAFF_ROLES + ("leader",))
+        .filter(grid__in=grids, role__in=(*STAFF_ROLES, Role.LEADER))
         .select_related("user")
         .order_by("role", "user__full_name")
     ):
@@ -61,7 +61,9 @@ def grid_list(request: HttpRequest) -> HttpResponse:
             .order_by("path")[:SEARCH_LIMIT]
         )
     roots = [g for g in user_grids(request.user)]
-    roots = list(with_child_counts(Grid.objects.filter(pk__in=[g.pk for g in roots])).order_by("path"))
+    roots = list(
+        with_child_counts(Grid.objects.filter(pk__in=[g.pk for g in roots])).order_by("path")
+    )
     # Drop roots that lie inside another root of the user.
     roots = [g for g in roots if not any(g is not o and g.path.startswith(o.path) for o in roots)]
     return render(
@@ -114,7 +116,9 @@ def grid_create(request: HttpRequest, code: str) -> HttpResponse:
     form = GridForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grid = services.create_grid(actor=request.user, parent=parent, request=request, **form.cleaned_data)
+            grid = services.create_grid(
+                actor=request.user, parent=parent, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -123,7 +127,12 @@ def grid_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "grids/grid_form.html",
-        {"form": form, "grid": parent, "crumbs": breadcrumb(request.user, parent), "title": _("新建下级网格")},
+        {
+            "form": form,
+            "grid": parent,
+            "crumbs": breadcrumb(request.user, parent),
+            "title": _("新建下级网格"),
+        },
     )
 
 
@@ -135,7 +144,9 @@ def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = GridEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_grid(actor=request.user, grid=grid, request=request, **form.cleaned_data)
+            services.update_grid(
+                actor=request.user, grid=grid, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -144,7 +155,12 @@ def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "grids/grid_form.html",
-        {"form": form, "grid": grid, "crumbs": breadcrumb(request.user, grid), "title": _("编辑网格")},
+        {
+            "form": form,
+            "grid": grid,
+            "crumbs": breadcrumb(request.user, grid),
+            "title": _("编辑网格"),
+        },
     )
 
 
@@ -159,30 +175,45 @@ def _attach_errors(form: Any, exc: ValidationError) -> None:
 def _pick(request: HttpRequest, grid: Grid, action: str) -> HttpResponse:
     form = GridPickForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        target = Grid.objects.visible_to(request.user, Cap.GRID_MANAGE).filter(
-            code=form.cleaned_data["target"].strip(), is_active=True
-        ).first()
+        target = (
+            Grid.objects.visible_to(request.user, Cap.GRID_MANAGE)
+            .filter(code=form.cleaned_data["target"].strip(), is_active=True)
+            .first()
+        )
         if target is None:
             form.add_error("target", _("找不到该网格，或您无权管理它。"))
         else:
             try:
                 if action == "move":
-                    services.move_grid(actor=request.user, grid=grid, new_parent=target, request=request)
-                    messages.success(request, _("已将 %(g)s 移至 %(t)s 之下。") % {"g": grid.name, "t": target.name})
+                    services.move_grid(
+                        actor=request.user, grid=grid, new_parent=target, request=request
+                    )
+                    messages.success(
+                        request,
+                        _("已将 %(g)s 移至 %(t)s 之下。") % {"g": grid.name, "t": target.name},
+                    )
                     return redirect(grid)
                 services.merge_grid(actor=request.user, source=grid, target=target, request=request)
-                messages.success(request, _("已将 %(g)s 并入 %(t)s。") % {"g": grid.name, "t": target.name})
+                messages.success(
+                    request, _("已将 %(g)s 并入 %(t)s。") % {"g": grid.name, "t": target.name}
+                )
                 return redirect(target)
             except ValidationError as exc:
                 form.add_error(None, _validation_messages(exc))
     if action == "move":
-        candidates = Grid.objects.visible_to(request.user, Cap.GRID_MANAGE).active().filter(
-            depth=max(grid.depth - 1, 0)
-        ).exclude(code=grid.parent_id)
+        candidates = (
+            Grid.objects.visible_to(request.user, Cap.GRID_MANAGE)
+            .active()
+            .filter(depth=max(grid.depth - 1, 0))
+            .exclude(code=grid.parent_id)
+        )
     else:
-        candidates = Grid.objects.visible_to(request.user, Cap.GRID_MANAGE).active().filter(
-            level=grid.level, parent_id=grid.parent_id
-        ).exclude(pk=grid.pk)
+        candidates = (
+            Grid.objects.visible_to(request.user, Cap.GRID_MANAGE)
+            .active()
+            .filter(level=grid.level, parent__code=grid.parent_id)
+            .exclude(pk=grid.pk)
+        )
     return render(
         request,
         "grids/grid_pick.html",
@@ -216,12 +247,16 @@ def grid_map(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if code is None:
         require_capability(request.user, Cap.GRID_READ)
         grids = user_grids(request.user)
-        grid = next((g for g in grids if get_scope(request.user).allows(Cap.GRID_READ, g.path)), None)
+        grid = next(
+            (g for g in grids if get_scope(request.user).allows(Cap.GRID_READ, g.path)), None
+        )
         if grid is None:
             return render(request, "grids/grid_map.html", {"grid": None, "crumbs": []})
     else:
         grid = access_grid(request.user, code)
-    return render(request, "grids/grid_map.html", {"grid": grid, "crumbs": breadcrumb(request.user, grid)})
+    return render(
+        request, "grids/grid_map.html", {"grid": grid, "crumbs": breadcrumb(request.user, grid)}
+    )
 
 
 @login_required
@@ -233,7 +268,11 @@ def grid_map_data(request: HttpRequest, code: str) -> JsonResponse:
     features = [
         f
         for c in children
-        if (f := c.to_feature(has_children=c.n_children > 0, url=c.get_absolute_url(), tier=c.tier_label))
+        if (
+            f := c.to_feature(
+                has_children=c.n_children > 0, url=c.get_absolute_url(), tier=c.tier_label
+            )
+        )
     ]
     outline = grid.to_feature(url=grid.get_absolute_url(), tier=grid.tier_label)
     if not features and outline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1") -> object:
+def _login(client: Client, username: str, password: str, ip: str = "10.0.0.1") -> Any:
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -62,15 +63,22 @@ def test_lockout_after_five_failures_keyed_on_username_and_ip() -> None:
     client = Client()
     for _ in range(4):
         assert _login(client, "maochang", "wrong-password").status_code == 200
-    assert _login(client, "maochang", "wrong-password").status_code == 429  # the fifth failure locks
+    assert (
+        _login(client, "maochang", "wrong-password").status_code == 429
+    )  # the fifth failure locks
     locked = _login(client, "maochang", settings.LABORGRID_DEMO_PASSWORD)
     assert locked.status_code == 429
     assert "锁定" in locked.content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.LOCKOUT, username="maochang").exists()
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="maochang").count() >= 5
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="maochang").count() >= 5
+    )
     # the same account from another address is not locked (no lockout of others by a stranger)
     other = Client()
-    assert _login(other, "maochang", settings.LABORGRID_DEMO_PASSWORD, ip="10.0.0.2").status_code == 302
+    assert (
+        _login(other, "maochang", settings.LABORGRID_DEMO_PASSWORD, ip="10.0.0.2").status_code
+        == 302
+    )
 
 
 def test_session_expires_after_idle_timeout() -> None:
@@ -91,31 +99,49 @@ def test_disabled_and_expired_accounts_lose_their_session() -> None:
     User.objects.filter(username="maochang-a1").update(is_active=False)
     assert client.get("/").status_code == 302
     client = client_for("maochang")
-    User.objects.filter(username="maochang").update(account_expires_on=timezone.localdate() - dt.timedelta(days=1))
+    User.objects.filter(username="maochang").update(
+        account_expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
     assert client.get("/").status_code == 302
-    assert _login(Client(), "maochang", settings.LABORGRID_DEMO_PASSWORD).status_code == 200  # refused
+    assert (
+        _login(Client(), "maochang", settings.LABORGRID_DEMO_PASSWORD).status_code == 200
+    )  # refused
 
 
 def test_expired_password_forces_a_change() -> None:
-    User.objects.filter(username="maochang").update(password_changed_at=timezone.now() - dt.timedelta(days=91))
+    User.objects.filter(username="maochang").update(
+        password_changed_at=timezone.now() - dt.timedelta(days=91)
+    )
     client = client_for("maochang")
     response = client.get("/grids/")
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:password_change"
+    )
     new = "Xinmima#2027ok"
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": settings.LABORGRID_DEMO_PASSWORD, "new_password1": new, "new_password2": new},
+        {
+            "old_password": settings.LABORGRID_DEMO_PASSWORD,
+            "new_password1": new,
+            "new_password2": new,
+        },
     )
     assert response.status_code == 302
     assert client.get("/grids/").status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGED, username="maochang").exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PASSWORD_CHANGED, username="maochang"
+    ).exists()
 
 
 def test_weak_new_password_is_refused_with_a_message() -> None:
     client = client_for("maochang")
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": settings.LABORGRID_DEMO_PASSWORD, "new_password1": "short", "new_password2": "short"},
+        {
+            "old_password": settings.LABORGRID_DEMO_PASSWORD,
+            "new_password1": "short",
+            "new_password2": "short",
+        },
     )
     assert response.status_code == 200
     assert "密码" in response.content.decode()
@@ -125,3 +151,58 @@ def test_no_default_accounts_outside_the_demo() -> None:
     """Every account that exists in a fresh test database was made by seed_demo, marked as demo."""
     assert not User.objects.filter(is_demo=False).exists()
     assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_secadmin_lifts_a_lockout_and_it_is_audited() -> None:
+    client = Client()
+    for _ in range(5):
+        _login(client, "maochang", "wrong-password")
+    secadmin = client_for("secadmin")
+    page = secadmin.get(reverse("accounts:lockout_list")).content.decode()
+    assert "maochang" in page and "10.0.0.1" in page
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get(username="maochang")
+    secadmin.post(reverse("accounts:lockout_reset", args=[attempt.pk]))
+    assert _login(client, "maochang", settings.LABORGRID_DEMO_PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action=AuditAction.UNLOCK, object_id="maochang").exists()
+
+
+def test_client_address_comes_from_trusted_proxies_only(settings) -> None:
+    settings.LABORGRID_TRUSTED_PROXIES = ["127.0.0.1"]
+    Client().post(
+        LOGIN,
+        {"username": "nobody", "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7",
+    )
+    assert AuditEvent.objects.filter(username="nobody").latest("id").ip == "198.51.100.7"
+    # a client that is not our proxy cannot choose its address
+    Client().post(
+        LOGIN,
+        {"username": "nobody2", "password": "x"},
+        REMOTE_ADDR="198.51.100.8",
+        HTTP_X_FORWARDED_FOR="1.2.3.4",
+    )
+    assert AuditEvent.objects.filter(username="nobody2").latest("id").ip == "198.51.100.8"
+
+
+def test_session_ends_after_the_absolute_lifetime() -> None:
+    client = Client()
+    _login(client, "maochang", settings.LABORGRID_DEMO_PASSWORD)
+    session = client.session
+    session["laborgrid_login_at"] -= settings.LABORGRID_SESSION_MAX_HOURS * 3600 + 1
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_admin_set_password_must_be_changed_at_first_sign_in() -> None:
+    client_for("sysadmin").post(
+        reverse("accounts:user_create"),
+        {"username": "wangwu", "full_name": "王五", "password": "Chushi#2026ab"},
+    )
+    client = Client()
+    assert _login(client, "wangwu", "Chushi#2026ab").status_code == 302
+    response = client.get("/")
+    assert response["Location"] == reverse("accounts:password_change")

@@ -26,7 +26,9 @@ def test_sysadmin_creates_a_user_and_weak_passwords_are_refused() -> None:
     response = client.post(reverse("accounts:user_create"), form)
     user = User.objects.get(username="zhangsan")
     assert response.status_code == 302 and user.password.startswith("argon2")
-    assert AuditEvent.objects.filter(action=AuditAction.USER_CREATED, object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.USER_CREATED, object_id=str(user.pk)
+    ).exists()
     # duplicate username
     response = client.post(reverse("accounts:user_create"), form)
     assert "已存在" in response.content.decode()
@@ -49,18 +51,34 @@ def test_secadmin_assigns_and_ends_a_role_and_scope_follows() -> None:
 
 def test_sysadmin_cannot_assign_roles_and_secadmin_cannot_create_users() -> None:
     user = User.objects.get(username="brigade-1")
-    assert client_for("sysadmin").post(
-        reverse("accounts:assignment_add", args=[user.pk]), {"grid": MAOCHANG, "role": "assistant", "valid_from": "2026-01-01"}
-    ).status_code == 404
+    assert (
+        client_for("sysadmin")
+        .post(
+            reverse("accounts:assignment_add", args=[user.pk]),
+            {"grid": MAOCHANG, "role": "assistant", "valid_from": "2026-01-01"},
+        )
+        .status_code
+        == 404
+    )
     assert client_for("secadmin").get(reverse("accounts:user_create")).status_code == 404
 
 
 def test_admin_roles_need_separate_accounts() -> None:
     county = Grid.objects.get(code="520521")
     with pytest.raises(ValidationError, match="三员分立"):
-        services.assign_role(actor=User.objects.get(username="secadmin"), user=User.objects.get(username="county"), grid=county, role="auditor")
+        services.assign_role(
+            actor=User.objects.get(username="secadmin"),
+            user=User.objects.get(username="county"),
+            grid=county,
+            role="auditor",
+        )
     with pytest.raises(ValidationError, match="三员分立"):
-        services.assign_role(actor=User.objects.get(username="secadmin"), user=User.objects.get(username="sysadmin"), grid=county, role="assistant")
+        services.assign_role(
+            actor=User.objects.get(username="secadmin"),
+            user=User.objects.get(username="sysadmin"),
+            grid=county,
+            role="assistant",
+        )
 
 
 def test_admin_roles_hold_no_work_capabilities() -> None:
@@ -79,5 +97,8 @@ def test_assignment_validity_dates_govern_scope() -> None:
 
 def test_user_form_rejects_bad_phone() -> None:
     client = client_for("sysadmin")
-    response = client.post(reverse("accounts:user_create"), {"username": "lisi", "full_name": "李四", "phone": "abc", "password": "Li#Si2026abc"})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {"username": "lisi", "full_name": "李四", "phone": "abc", "password": "Li#Si2026abc"},
+    )
     assert "电话号码格式不正确" in response.content.decode()

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,100 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计链',
+                "verbose_name": "审计链",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='用户名')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP 地址')),
-                ('action', models.CharField(choices=[('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('unlock', '解除锁定'), ('password_changed', '修改密码'), ('token_issued', '签发 API 令牌'), ('token_revoked', '撤销 API 令牌'), ('user_created', '创建用户'), ('user_updated', '修改用户'), ('role_assigned', '分配岗位'), ('role_ended', '结束岗位'), ('grid_created', '新建网格'), ('grid_updated', '修改网格'), ('grid_moved', '移动网格'), ('grid_merged', '合并网格'), ('grids_imported', '导入区划'), ('boundaries_imported', '导入边界'), ('audit_exported', '导出审计日志')], db_index=True, max_length=32, verbose_name='事件')),
-                ('result', models.CharField(choices=[('success', '成功'), ('failure', '失败')], max_length=16, verbose_name='结果')),
-                ('object_type', models.CharField(blank=True, max_length=50, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=100, verbose_name='对象')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="用户名")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP 地址")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "登录"),
+                            ("logout", "退出"),
+                            ("login_failed", "登录失败"),
+                            ("lockout", "账号锁定"),
+                            ("unlock", "解除锁定"),
+                            ("password_changed", "修改密码"),
+                            ("token_issued", "签发 API 令牌"),
+                            ("token_revoked", "撤销 API 令牌"),
+                            ("user_created", "创建用户"),
+                            ("user_updated", "修改用户"),
+                            ("role_assigned", "分配岗位"),
+                            ("role_ended", "结束岗位"),
+                            ("grid_created", "新建网格"),
+                            ("grid_updated", "修改网格"),
+                            ("grid_moved", "移动网格"),
+                            ("grid_merged", "合并网格"),
+                            ("grids_imported", "导入区划"),
+                            ("boundaries_imported", "导入边界"),
+                            ("audit_exported", "导出审计日志"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="事件",
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("success", "成功"), ("failure", "失败")],
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=50, verbose_name="对象类型"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=100, verbose_name="对象")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['-id'],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["-id"],
             },
         ),
     ]

@@ -19,7 +19,13 @@ from laborgrid.accounts.services import issue_token
 from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
 from laborgrid.grids.models import Grid
-from laborgrid.testing.personas import MACHANG, MACHANG_VILLAGE, MAOCHANG, MAOCHANG_VILLAGE, client_for
+from laborgrid.testing.personas import (
+    MACHANG,
+    MACHANG_VILLAGE,
+    MAOCHANG,
+    MAOCHANG_VILLAGE,
+    client_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,17 +76,48 @@ SPECS: dict[str, Spec] = {
     "accounts:user_list": Spec(lists={"q": ""}),
     "accounts:user_create": Spec(methods=("get", "post"), writes=True),
     "accounts:user_detail": Spec(other={"pk": _machang_user}, own={"pk": _maochang_user}),
-    "accounts:user_edit": Spec(other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("get", "post"), writes=True),
-    "accounts:assignment_add": Spec(other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("post",), writes=True),
-    "accounts:assignment_end": Spec(other={"pk": _machang_assignment}, own={"pk": _maochang_assignment}, methods=("post",), writes=True),
+    "accounts:user_edit": Spec(
+        other={"pk": _machang_user},
+        own={"pk": _maochang_user},
+        methods=("get", "post"),
+        writes=True,
+    ),
+    "accounts:assignment_add": Spec(
+        other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("post",), writes=True
+    ),
+    "accounts:assignment_end": Spec(
+        other={"pk": _machang_assignment},
+        own={"pk": _maochang_assignment},
+        methods=("post",),
+        writes=True,
+    ),
+    "accounts:lockout_list": Spec(),
+    "accounts:lockout_reset": Spec(other={"pk": 999999}, methods=("post",), writes=True),
     "grids:grid_list": Spec(lists={"q": "马场"}),
     "grids:grid_map_home": Spec(),
     "grids:grid_detail": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
     "grids:grid_children": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-    "grids:grid_create": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}, methods=("get", "post"), writes=True),
-    "grids:grid_edit": Spec(other={"code": MACHANG_VILLAGE}, own={"code": MAOCHANG_VILLAGE}, methods=("get", "post"), writes=True),
-    "grids:grid_move": Spec(other={"code": MACHANG_VILLAGE}, own={"code": MAOCHANG_VILLAGE}, methods=("get", "post"), writes=True),
-    "grids:grid_merge": Spec(other={"code": MACHANG_VILLAGE}, own={"code": MAOCHANG_VILLAGE}, methods=("get", "post"), writes=True),
+    "grids:grid_create": Spec(
+        other={"code": MACHANG}, own={"code": MAOCHANG}, methods=("get", "post"), writes=True
+    ),
+    "grids:grid_edit": Spec(
+        other={"code": MACHANG_VILLAGE},
+        own={"code": MAOCHANG_VILLAGE},
+        methods=("get", "post"),
+        writes=True,
+    ),
+    "grids:grid_move": Spec(
+        other={"code": MACHANG_VILLAGE},
+        own={"code": MAOCHANG_VILLAGE},
+        methods=("get", "post"),
+        writes=True,
+    ),
+    "grids:grid_merge": Spec(
+        other={"code": MACHANG_VILLAGE},
+        own={"code": MAOCHANG_VILLAGE},
+        methods=("get", "post"),
+        writes=True,
+    ),
     "grids:grid_map": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
     "grids:grid_map_data": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
     "audit:event_list": Spec(),
@@ -139,7 +176,11 @@ def test_every_url_is_classified() -> None:
 
 def test_every_api_operation_is_classified() -> None:
     schema = api.get_openapi_schema()
-    ops = {(m, "/api/v1" + p.removeprefix("/api/v1")) for p, item in schema["paths"].items() for m in item}
+    ops = {
+        (m, "/api/v1" + p.removeprefix("/api/v1"))
+        for p, item in schema["paths"].items()
+        for m in item
+    }
     assert ops == set(API_SPECS)
 
 
@@ -165,7 +206,9 @@ def test_maochang_gets_404_for_machang_objects(name: str) -> None:
     assert _state() == before
 
 
-@pytest.mark.parametrize("name", sorted(n for n, s in SPECS.items() if not s.public and not s.other))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, s in SPECS.items() if not s.public and not s.other)
+)
 def test_maochang_pages_never_show_machang(name: str) -> None:
     spec = SPECS[name]
     client = client_for("maochang")
@@ -185,9 +228,19 @@ def test_leader_cannot_write(name: str) -> None:
     client = client_for("leader")
     url = _url(name, spec.own or spec.other)
     before = _state()
-    data = {"name": "改名", "target": MACHANG, "code": "X1", "level": "village", "grid": MAOCHANG,
-            "role": "assistant", "valid_from": "2026-01-01", "username": "newbie", "full_name": "新人",
-            "password": "Abcdef!23456", "is_active": "on"}
+    data = {
+        "name": "改名",
+        "target": MACHANG,
+        "code": "X1",
+        "level": "village",
+        "grid": MAOCHANG,
+        "role": "assistant",
+        "valid_from": "2026-01-01",
+        "username": "newbie",
+        "full_name": "新人",
+        "password": "Abcdef!23456",
+        "is_active": "on",
+    }
     response = client.post(url, data)
     expected = 404 if spec.own is None else 403
     if name.startswith("accounts:"):  # leaders hold neither user.manage nor role.manage
@@ -242,7 +295,9 @@ def test_audit_log_is_visible_to_the_auditor_only() -> None:
         assert client_for(username).get(reverse("audit:event_list")).status_code == 404, username
 
 
-@pytest.mark.parametrize("name", sorted(n for n, s in SPECS.items() if s.other and "get" in s.methods))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, s in SPECS.items() if s.other and "get" in s.methods)
+)
 def test_the_machang_objects_exist(name: str) -> None:
     """Guards the 404 tests above: the same URLs answer 200 to someone whose scope covers 马场镇."""
     spec = SPECS[name]

@@ -20,7 +20,9 @@ def test_minimal_prefixes_and_bounds() -> None:
 
 
 def test_under_is_exact_at_code_boundaries() -> None:
-    codes = set(Grid.objects.filter(path__under=f"520521/{MAOCHANG}/").values_list("code", flat=True))
+    codes = set(
+        Grid.objects.filter(path__under=f"520521/{MAOCHANG}/").values_list("code", flat=True)
+    )
     assert MAOCHANG in codes and len(codes) == 12
     assert all(c.startswith(MAOCHANG) for c in codes)
     with pytest.raises(ValueError):
@@ -42,7 +44,11 @@ def test_under_uses_an_index() -> None:
 
 def test_scope_by_persona() -> None:
     def visible(username: str) -> set[str]:
-        return set(Grid.objects.visible_to(User.objects.get(username=username)).values_list("code", flat=True))
+        return set(
+            Grid.objects.visible_to(User.objects.get(username=username)).values_list(
+                "code", flat=True
+            )
+        )
 
     county = visible("county")
     assert len(county) == Grid.objects.count()
@@ -52,4 +58,6 @@ def test_scope_by_persona() -> None:
     assert assistant <= maochang
     assert visible("auditor") == set()
     leader = get_scope(User.objects.get(username="leader"))
-    assert leader.has("grid.read") and not leader.has("grid.manage") and not leader.has("work.write")
+    assert (
+        leader.has("grid.read") and not leader.has("grid.manage") and not leader.has("work.write")
+    )

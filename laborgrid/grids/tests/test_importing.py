@@ -50,7 +50,9 @@ def test_rename_is_an_update() -> None:
 
 
 def test_importing_the_city_later_attaches_the_county_and_rehomes_its_subtree() -> None:
-    summary = import_divisions(_csv("52,贵州省,province,", "5205,毕节市,city,52", "520521,大方县,county,5205"))
+    summary = import_divisions(
+        _csv("52,贵州省,province,", "5205,毕节市,city,52", "520521,大方县,county,5205")
+    )
     assert summary.created == 2 and summary.moved == 1
     village = Grid.objects.get(code="520521102002")
     assert village.path == "52/5205/520521/520521102/520521102002/"
@@ -61,11 +63,26 @@ def test_importing_the_city_later_attaches_the_county_and_rehomes_its_subtree() 
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        (["999901,测试县,county,", "999901001,甲镇,township,999901", "999901001001,甲村,village,999901777"],
-         "第 4 行：上级编码 999901777 不存在"),
-        (["999901,测试县,county,", "999901,重复县,county,"], "第 3 行：编码 999901 重复（与第 2 行相同）"),
-        (["999901,测试县,county,", "999901001,甲镇,village,999901", "999901001001,甲村,township,999901001"],
-         "第 4 行：层级顺序错误"),
+        (
+            [
+                "999901,测试县,county,",
+                "999901001,甲镇,township,999901",
+                "999901001001,甲村,village,999901777",
+            ],
+            "第 4 行：上级编码 999901777 不存在",
+        ),
+        (
+            ["999901,测试县,county,", "999901,重复县,county,"],
+            "第 3 行：编码 999901 重复（与第 2 行相同）",
+        ),
+        (
+            [
+                "999901,测试县,county,",
+                "999901001,甲镇,village,999901",
+                "999901001001,甲村,township,999901001",
+            ],
+            "第 4 行：层级顺序错误",
+        ),
         (["999901001,甲镇,township,999901001001", "999901001001,甲村,village,999901001"], "循环"),
         (["999901,测试县,district,"], "第 2 行：层级“district”无效"),
         (["9999 01,测试县,county,"], "第 2 行：编码“9999 01”无效"),
@@ -95,7 +112,7 @@ def test_missing_columns_and_empty_files_are_refused() -> None:
     assert "没有数据行" in _refused(HEADER.encode())[0]
 
 
-def test_command_reports_rows_and_writes_nothing(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_command_reports_rows_and_writes_nothing(tmp_path, capsys) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(_csv("999901,测试县,county,", "999901,重复县,county,"))
     with pytest.raises(CommandError, match="未写入任何数据"):
@@ -109,15 +126,24 @@ def test_command_reports_rows_and_writes_nothing(tmp_path, capsys) -> None:  # t
         call_command("import_divisions", str(tmp_path / "missing.csv"))
 
 
-SQUARE = {"type": "Polygon", "coordinates": [[[105.0, 27.0], [105.1, 27.0], [105.1, 27.1], [105.0, 27.1], [105.0, 27.0]]]}
-BOWTIE = {"type": "Polygon", "coordinates": [[[105.0, 27.0], [105.1, 27.1], [105.1, 27.0], [105.0, 27.1], [105.0, 27.0]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[105.0, 27.0], [105.1, 27.0], [105.1, 27.1], [105.0, 27.1], [105.0, 27.0]]],
+}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[105.0, 27.0], [105.1, 27.1], [105.1, 27.0], [105.0, 27.1], [105.0, 27.0]]],
+}
 
 
 def _fc(*features: tuple[str, dict]) -> bytes:
     return json.dumps(
-        {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"code": c}, "geometry": g} for c, g in features
-        ]}
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"code": c}, "geometry": g} for c, g in features
+            ],
+        }
     ).encode()
 
 
@@ -125,7 +151,7 @@ def test_boundaries_set_geometry_and_centroid() -> None:
     summary = import_boundaries(_fc(("520521102", SQUARE)))
     assert summary.updated == 1
     grid = Grid.objects.get(code="520521102")
-    assert grid.boundary["type"] == "Polygon"
+    assert grid.boundary is not None and grid.boundary["type"] == "Polygon"
     assert grid.boundary_synthetic is False
     assert grid.centroid_lng == pytest.approx(105.05)
     assert grid.centroid_lat == pytest.approx(27.05)
@@ -140,7 +166,7 @@ def test_invalid_polygon_refuses_the_whole_file() -> None:
     assert Grid.objects.get(code="520521102").boundary == before
 
 
-def test_unknown_code_and_non_geojson_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_code_and_non_geojson_are_refused(tmp_path) -> None:
     with pytest.raises(ImportRefused, match="不存在"):
         import_boundaries(_fc(("000000", SQUARE)))
     with pytest.raises(ImportRefused, match="JSON"):

@@ -24,36 +24,53 @@ def test_maochang_sees_only_maochang_and_its_villages() -> None:
 
 
 def test_grid_detail_shows_responsible_staff_with_phones() -> None:
-    body = client_for("maochang").get(reverse("grids:grid_detail", args=[MAOCHANG])).content.decode()
+    body = (
+        client_for("maochang").get(reverse("grids:grid_detail", args=[MAOCHANG])).content.decode()
+    )
     assert "陈志刚" in body and "中队长" in body and 'href="tel:' in body
     assert "二级网格" in body
 
 
 def test_county_creates_edits_moves_and_merges_through_the_ui() -> None:
     client = client_for("county")
-    r = client.post(reverse("grids:grid_create", args=[MAOCHANG]), {"code": "520521102W09", "name": "工业集中区工作室", "level": "custom"})
+    r = client.post(
+        reverse("grids:grid_create", args=[MAOCHANG]),
+        {"code": "520521102W09", "name": "工业集中区工作室", "level": "custom"},
+    )
     assert r.status_code == 302
     assert Grid.objects.get(code="520521102W09").parent_id == MAOCHANG
-    r = client.post(reverse("grids:grid_create", args=[MAOCHANG]), {"code": "520521102W09", "name": "重复", "level": "custom"})
+    r = client.post(
+        reverse("grids:grid_create", args=[MAOCHANG]),
+        {"code": "520521102W09", "name": "重复", "level": "custom"},
+    )
     assert r.status_code == 200 and "已存在" in r.content.decode()
     r = client.post(reverse("grids:grid_edit", args=["520521102W09"]), {"name": "", "note": ""})
     assert r.status_code == 200  # form error, nothing lost
-    r = client.post(reverse("grids:grid_edit", args=["520521102W09"]), {"name": "园区工作室", "note": "测试"})
+    r = client.post(
+        reverse("grids:grid_edit", args=["520521102W09"]), {"name": "园区工作室", "note": "测试"}
+    )
     assert Grid.objects.get(code="520521102W09").name == "园区工作室"
     r = client.post(reverse("grids:grid_move", args=["520521102W09"]), {"target": MACHANG})
     assert r.status_code == 302
     assert Grid.objects.get(code="520521102W09").path == f"520521/{MACHANG}/520521102W09/"
     r = client.post(reverse("grids:grid_move", args=[MAOCHANG_VILLAGE]), {"target": "nonexistent"})
     assert "找不到该网格" in r.content.decode()
-    r = client.post(reverse("grids:grid_merge", args=[MAOCHANG_VILLAGE]), {"target": "520521102003"})
+    r = client.post(
+        reverse("grids:grid_merge", args=[MAOCHANG_VILLAGE]), {"target": "520521102003"}
+    )
     assert r.status_code == 302
-    assert Grid.objects.get(code=MAOCHANG_VILLAGE).merged_into_id == Grid.objects.get(code="520521102003").pk
+    assert (
+        Grid.objects.get(code=MAOCHANG_VILLAGE).merged_into_id
+        == Grid.objects.get(code="520521102003").pk
+    )
 
 
 def test_assistant_cannot_manage_grids() -> None:
     client = client_for("maochang-a1")
     assert client.get(reverse("grids:grid_detail", args=[MAOCHANG])).status_code == 200
-    assert client.post(reverse("grids:grid_edit", args=[MAOCHANG]), {"name": "x"}).status_code == 403
+    assert (
+        client.post(reverse("grids:grid_edit", args=[MAOCHANG]), {"name": "x"}).status_code == 403
+    )
 
 
 def test_map_data_drills_down_and_is_marked_synthetic() -> None:
@@ -79,7 +96,7 @@ def test_map_for_maochang_starts_at_maochang_without_the_county() -> None:
     assert [c["name"] for c in data["crumbs"]] == ["猫场镇"]
 
 
-def test_list_pages_have_bounded_queries(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_list_pages_have_bounded_queries(django_assert_max_num_queries) -> None:
     client = client_for("county")
     client.get("/")  # warm the session
     with django_assert_max_num_queries(12):

@@ -11,7 +11,9 @@ from laborgrid.grids.importing import MAX_REPORTED_ERRORS, ImportRefused, import
 
 
 class Command(BaseCommand):
-    help = "Import grid boundaries from GeoJSON (features with properties.code; Polygon/MultiPolygon)."
+    help = (
+        "Import grid boundaries from GeoJSON (features with properties.code; Polygon/MultiPolygon)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")

@@ -1,0 +1,121 @@
+#!/usr/bin/env python
+"""Benchmark: import the whole of China's divisions (665k rows) and query subtrees.
+
+Runs on a fresh SQLite file and on a throwaway PostgreSQL database (LABORGRID_TEST_PG), and prints
+a table: import time, rows/s, a re-import (idempotent, nothing changes), and subtree queries through
+``path__under`` with the plan the database chose.
+
+    .venv/bin/python bench/grid_import.py [--file PATH] [--db sqlite|postgres|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = ROOT.parent / "shared" / "data" / "divisions" / "china-all.csv.gz"
+PG = os.environ.get("LABORGRID_TEST_PG", "postgres://postgres@127.0.0.1:5432/laborgrid")
+
+CHILD = r"""
+import json, sys, time, os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import connection
+from laborgrid.grids.importing import import_divisions_file
+from laborgrid.grids.models import Grid
+
+path = sys.argv[1]
+out = {}
+t = time.perf_counter(); s = import_divisions_file(path); out["import_s"] = time.perf_counter() - t
+out["rows"] = s.rows; out["created"] = s.created
+t = time.perf_counter(); s2 = import_divisions_file(path); out["reimport_s"] = time.perf_counter() - t
+out["reimport_changed"] = s2.created + s2.updated + s2.moved
+if connection.vendor == "postgresql":
+    with connection.cursor() as c:
+        c.execute("ANALYZE grids_grid")
+queries = {
+    "province 52 (Guizhou)": "52/",
+    "county 520521 (Dafang)": "52/5205/520521/",
+    "township 520521102": "52/5205/520521/520521102/",
+}
+out["queries"] = []
+for label, prefix in queries.items():
+    qs = Grid.objects.filter(path__under=prefix)
+    n = qs.count()
+    runs = []
+    for _ in range(20):
+        t = time.perf_counter(); qs.count(); runs.append(time.perf_counter() - t)
+    runs.sort()
+    plan = qs.values("code").explain().replace("\n", " ")
+    out["queries"].append({"label": label, "rows": n, "median_ms": runs[len(runs)//2] * 1000, "plan": plan[:110]})
+print("RESULT " + json.dumps(out))
+"""
+
+
+def run_backend(label: str, url: str, data_file: Path) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "LABORGRID_ENV": "development"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(data_file)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
+    return {"backend": label, **json.loads(line[len("RESULT ") :])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args()
+    if not args.file.exists():
+        print(f"missing {args.file}")
+        return 1
+    results = []
+    if args.db in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(run_backend("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.file))
+    if args.db in ("postgres", "both"):
+        import psycopg
+
+        admin = PG.rsplit("/", 1)[0] + "/postgres"
+        name = f"laborgrid_bench_{os.getpid()}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            results.append(run_backend("PostgreSQL", PG.rsplit("/", 1)[0] + f"/{name}", args.file))
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    print(f"\nWhole-China division import ({args.file.name}); machine: {os.cpu_count()} cores")
+    print(
+        f"{'backend':<11} {'rows':>8} {'import s':>9} {'rows/s':>9} {'re-import s':>12} {'changed':>8}"
+    )
+    for r in results:
+        print(
+            f"{r['backend']:<11} {r['rows']:>8} {r['import_s']:>9.1f} {r['rows'] / r['import_s']:>9.0f} "
+            f"{r['reimport_s']:>12.1f} {r['reimport_changed']:>8}"
+        )
+    print(f"\n{'backend':<11} {'subtree (path__under)':<26} {'rows':>7} {'median ms':>10}  plan")
+    for r in results:
+        for q in r["queries"]:
+            print(
+                f"{r['backend']:<11} {q['label']:<26} {q['rows']:>7} {q['median_ms']:>10.2f}  {q['plan']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Production settings refuse unsafe starts; `check --deploy` is clean with production settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from laborgrid.accounts.models import GridAssignment, User
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_KEY = "k" * 20 + "Q9-random-production-key-for-tests-only"
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "LABORGRID_ENV": "production", "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_the_demo_secret_key() -> None:
+    result = _run({"ALLOWED_HOSTS": "laborgrid.example.cn"}, "check")
+    assert result.returncode != 0
+    assert "demo secret key is refused" in result.stderr
+
+
+def test_production_refuses_debug() -> None:
+    result = _run({"SECRET_KEY": GOOD_KEY, "DEBUG": "true", "ALLOWED_HOSTS": "x.cn"}, "check")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = _run(
+        {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "laborgrid.example.cn"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_seed_demo_is_refused_in_production() -> None:
+    result = _run({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.cn"}, "seed_demo")
+    assert result.returncode != 0 and "生产环境" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_are_complete() -> None:
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_create_staff_prints_a_one_time_password(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command(
+        "create_staff", "sa-dafang", "--name", "孙一", "--role", "sysadmin", "--grid", "520521"
+    )
+    out = capsys.readouterr().out
+    assert "一次性密码" in out
+    user = User.objects.get(username="sa-dafang")
+    assert user.password_expired()  # must change at first sign-in
+    assert GridAssignment.objects.filter(user=user, role="sysadmin").exists()
