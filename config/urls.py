@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from laborgrid.api.api import api
+from laborgrid.api.middleware import api_not_found
 
 urlpatterns = [
     path("", include("laborgrid.core.urls")),
@@ -9,4 +10,5 @@ urlpatterns = [
     path("audit/", include("laborgrid.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found, name="api_not_found"),
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from laborgrid.accounts import services
@@ -41,29 +43,29 @@ class Message(Schema):
     detail: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: Message, 403: Message})
-def obtain_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
-    """Exchange username and password for an expiring bearer token (lockout rules apply)."""
-    from axes.handlers.proxy import AxesProxyHandler
-    from axes.helpers import get_lockout_message
-
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 401: Message, 403: Message, 429: Message}
+)
+def obtain_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    """Exchange username and password for an expiring bearer token (the login lockout applies)."""
+    locked = {"detail": _("登录失败次数过多，账号已被暂时锁定。")}
     if AxesProxyHandler.is_locked(request, credentials={"username": payload.username}):
-        return 403, {
-            "detail": _("登录失败次数过多，账号已被暂时锁定。") + " " + str(get_lockout_message())
-        }
+        return Status(429, locked)
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 403, {"detail": _("登录失败次数过多，账号已被暂时锁定。")}
+        return Status(429, locked)
     if user is None:
-        return 401, {"detail": _("用户名或密码错误")}
+        return Status(401, {"detail": _("用户名或密码错误")})
+    # A successful sign-in clears the failure count, as on the login page (AXES_RESET_ON_SUCCESS).
+    AxesProxyHandler.user_logged_in(None, request, user)
     if user.password_expired():
-        return 403, {"detail": _("密码已过期，请先在网页上修改密码")}
+        return Status(403, {"detail": _("须先在网页上修改密码（初始密码或密码已过期）")})
     raw, token = services.issue_token(user=user, name=payload.name, request=request)
-    return 200, {"token": raw, "expires_at": token.expires_at}
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @router.delete("/token", response={204: None})
-def revoke_token(request: AuthedRequest) -> tuple[int, None]:
+def revoke_token(request: AuthedRequest) -> Status[None]:
     """Revoke the bearer token this request was made with."""
     header = request.headers.get("Authorization", "")
     raw = header.split(" ", 1)[1].strip() if header.lower().startswith("bearer ") else ""
@@ -75,7 +77,7 @@ def revoke_token(request: AuthedRequest) -> tuple[int, None]:
     if token is None:
         raise HttpError(400, _("请求未使用 Bearer 令牌"))
     services.revoke_token(actor=request.user, token=token, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut)

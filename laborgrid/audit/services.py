@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditResult
 
@@ -28,6 +30,17 @@ def client_ip(request: HttpRequest | None) -> str | None:
             if hop not in trusted:
                 return hop
     return remote
+
+
+def _normalise_ip(ip: str | None) -> str | None:
+    """The form the database gives back (GenericIPAddressField compresses IPv6), so the hash
+    computed now equals the one recomputed from the stored row."""
+    if ip and ":" in ip:
+        try:
+            return clean_ipv6_address(ip)
+        except ValidationError:
+            return None
+    return ip
 
 
 def record(
@@ -55,7 +68,7 @@ def record(
             at=timezone.now(),
             actor=actor,
             username=username or (actor.get_username() if actor is not None else ""),
-            ip=ip or client_ip(request),
+            ip=_normalise_ip(ip or client_ip(request)),
             action=str(action),
             result=str(result),
             object_type=object_type,

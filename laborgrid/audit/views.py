@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -57,7 +59,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Cap.AUDIT_READ)
     qs, params = filtered_events(request)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    query = urlencode({k: v for k, v in params.items() if v})
     return render(
         request,
         "audit/event_list.html",
@@ -111,7 +113,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
                     results.get(e.result, e.result),
                     e.object_type,
                     e.object_id,
-                    e.detail,
+                    json.dumps(e.detail, ensure_ascii=False, sort_keys=True) if e.detail else "",
                     e.hash,
                 ]
             )

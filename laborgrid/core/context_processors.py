@@ -6,15 +6,18 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from laborgrid.core.scope import get_scope
 from laborgrid.core.selectors import current_grid, user_grids
+
+APP_NAME = _("劳动保障监察两网化管理平台")
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     ctx: dict[str, Any] = {
-        "APP_NAME": settings.APP_NAME,
+        "APP_NAME": APP_NAME,
         "DEMO_MODE": settings.ENVIRONMENT == "demo",
     }
     if user is None or not user.is_authenticated:

@@ -67,6 +67,7 @@ SPECS: dict[str, Spec] = {
     "core:home": Spec(),
     "core:switch_grid": Spec(methods=("post",)),
     "core:healthz": Spec(public=True),
+    "api_not_found": Spec(public=True),
     "set_language": Spec(public=True),
     "accounts:login": Spec(public=True),
     "accounts:logout": Spec(public=True, methods=("post",)),

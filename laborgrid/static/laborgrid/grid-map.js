@@ -39,7 +39,7 @@
     current = data;
     setCrumbs(data);
     var note = document.getElementById("map-note");
-    note.textContent = data.missing.length ? t.noBoundary + data.missing.join("、") : "";
+    note.textContent = data.missing.length ? t.noBoundary + data.missing.join(t.sep) : "";
     if (!data.features.length) {
       chart.clear();
       note.textContent = t.empty;
@@ -63,7 +63,7 @@
       graphic: data.synthetic ? [{ type: "text", right: 16, bottom: 12,
         style: { text: t.synthetic, fill: "#d63939", font: "bold 16px sans-serif" } }] : [],
       toolbox: { show: true, right: 12, top: 8, feature: { saveAsImage: {
-        name: data.grid.name + "-网格划分示意图", pixelRatio: 2, backgroundColor: "#fff" } } },
+        name: data.grid.name + "-" + t.fileSuffix, pixelRatio: 2, backgroundColor: "#fff" } } },
       series: [{ type: "map", map: mapName, nameProperty: "code", roam: true, selectedMode: false,
         label: { show: true, fontSize: 11, color: "#1d273b",
                  formatter: function (p) { var i = byCode[p.name]; return i ? i.label : p.name; } },
@@ -78,7 +78,7 @@
     fetch(urlFor(code), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) { chart.hideLoading(); render(data); })
-      .catch(function () { chart.hideLoading(); document.getElementById("map-note").textContent = "加载失败 / failed to load"; });
+      .catch(function () { chart.hideLoading(); document.getElementById("map-note").textContent = t.failed; });
   }
 
   chart.on("click", function (p) {
@@ -89,7 +89,7 @@
   document.getElementById("map-png").addEventListener("click", function () {
     var url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
     var a = document.createElement("a");
-    a.href = url; a.download = (current ? current.grid.name : "grid") + "-网格划分示意图.png";
+    a.href = url; a.download = (current ? current.grid.name : "grid") + "-" + t.fileSuffix + ".png";
     document.body.appendChild(a); a.click(); a.remove();
   });
   window.addEventListener("resize", function () { chart.resize(); });
