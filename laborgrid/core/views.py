@@ -25,11 +25,32 @@ def home(request: AuthedRequest) -> HttpResponse:
     """本网格工作台 / 全县工作台 / 驾驶舱 / 管理页: one page, sections by what the user may do."""
     scope = get_scope(request.user)
     grid = current_grid(request)
+    assignments = list(
+        GridAssignment.objects.current().filter(user=request.user).select_related("grid")
+    )
+    # A role held on a grid covers its subtree: list only the outermost grids of each role and
+    # count the grids below them that the person is also named on (e.g. an assistant's villages).
+    top = [
+        a
+        for a in assignments
+        if not any(
+            o.role == a.role and o.grid_id != a.grid_id and a.grid.path.startswith(o.grid.path)
+            for o in assignments
+        )
+    ]
     ctx: dict = {
         "grid": grid,
-        "my_assignments": list(
-            GridAssignment.objects.current().filter(user=request.user).select_related("grid")
-        ),
+        "my_assignments": [
+            (
+                a,
+                sum(
+                    1
+                    for o in assignments
+                    if o is not a and o.role == a.role and o.grid.path.startswith(a.grid.path)
+                ),
+            )
+            for a in top
+        ],
     }
     if grid is not None and scope.allows(Cap.GRID_READ, grid.path):
         children = list(with_child_counts(grid.children.filter(is_active=True)).order_by("code"))

@@ -97,6 +97,19 @@ class Grid(models.Model):
             }.get(GridLevel(self.level), self.get_level_display())
         )
 
+    @property
+    def short_name(self) -> str:
+        """The name without the organisational suffix, for map labels (猫场村村民委员会 → 猫场村)."""
+        for suffix, keep in (
+            ("村民委员会", ""),
+            ("居民委员会", ""),
+            ("村委会", "村"),
+            ("居委会", ""),
+        ):
+            if self.name.endswith(suffix) and len(self.name) > len(suffix):
+                return self.name[: -len(suffix)] + keep
+        return self.name
+
     def ancestor_codes(self) -> list[str]:
         return path_codes(self.path)[:-1]
 
@@ -119,6 +132,7 @@ class Grid(models.Model):
             "properties": {
                 "code": self.code,
                 "name": self.name,
+                "short": self.short_name,
                 "level": self.level,
                 "synthetic": self.boundary_synthetic,
                 **extra,

@@ -107,3 +107,14 @@ def test_list_pages_have_bounded_queries(django_assert_max_num_queries) -> None:
         client.get(reverse("grids:grid_map_data", args=["520521"]))
     with django_assert_max_num_queries(14):
         client.get("/")
+
+
+def test_map_labels_drop_the_committee_suffix() -> None:
+    assert Grid(name="长沙村村民委员会").short_name == "长沙村"
+    assert Grid(name="猫场社区居民委员会").short_name == "猫场社区"
+    assert Grid(name="猫场镇").short_name == "猫场镇"
+
+
+def test_assistant_home_summarises_village_posts() -> None:
+    body = client_for("maochang-a1").get("/").content.decode()
+    assert "猫场镇 · 协管员 · 负责 6 个下级网格" in body

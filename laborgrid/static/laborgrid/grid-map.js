@@ -49,7 +49,7 @@
     echarts.registerMap(mapName, { type: "FeatureCollection", features: data.features });
     var items = data.features.map(function (f) {
       var p = f.properties;
-      return { name: p.code, label: p.name, level: p.level, tier: p.tier, url: p.url,
+      return { name: p.code, label: p.short || p.name, full: p.name, level: p.level, tier: p.tier, url: p.url,
                hasChildren: !!p.has_children,
                itemStyle: { areaColor: COLORS[p.level] || "#9aa0ac" } };
     });
@@ -59,7 +59,7 @@
       title: { text: data.grid.name + " · " + t.title, left: "center", top: 8,
                subtext: data.synthetic ? t.synthetic : "", subtextStyle: { color: "#d63939", fontSize: 14 } },
       tooltip: { trigger: "item", formatter: function (p) {
-        var i = byCode[p.name]; return i ? i.label + "<br>" + i.tier + " · " + i.name : p.name; } },
+        var i = byCode[p.name]; return i ? i.full + "<br>" + i.tier + " · " + i.name : p.name; } },
       graphic: data.synthetic ? [{ type: "text", right: 16, bottom: 12,
         style: { text: t.synthetic, fill: "#d63939", font: "bold 16px sans-serif" } }] : [],
       toolbox: { show: true, right: 12, top: 8, feature: { saveAsImage: {
