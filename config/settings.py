@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "ninja",  # serves the API docs from its bundled static files (no CDN)
     "django_tasks",
     "django_tasks_db",
     "laborgrid.core",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "laborgrid.accounts.middleware.SessionPolicyMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -218,6 +221,23 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- HTTP hardening --------------------------------------------------------------------------
+# Content-Security-Policy: scripts only from our own static files (no inline script, no CDN).
+# Styles allow inline attributes (Tabler and ECharts set element styles); images allow data:/blob:
+# for the map's PNG export.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -13,7 +13,8 @@ SESSION_GRID_KEY = "laborgrid_current_grid"
 
 
 def user_grids(user: Any) -> list[Grid]:
-    """The grids the user currently holds a role on (roots of their scope), shallowest first."""
+    """The roots of the user's scope: grids they hold a role on that lie under no other of them
+    (an assistant named on the township and on some of its villages gets the township)."""
     cache_attr = "_laborgrid_user_grids"
     cached = getattr(user, cache_attr, None)
     if cached is not None:
@@ -26,6 +27,7 @@ def user_grids(user: Any) -> list[Grid]:
         .distinct()
         .order_by("depth", "path")
     )
+    grids = [g for g in grids if not any(o is not g and g.path.startswith(o.path) for o in grids)]
     setattr(user, cache_attr, grids)
     return grids
 

@@ -174,6 +174,7 @@ def _attach_errors(form: Any, exc: ValidationError) -> None:
 
 def _pick(request: HttpRequest, grid: Grid, action: str) -> HttpResponse:
     form = GridPickForm(request.POST or None)
+    form.fields["target"].widget.attrs["list"] = "candidates"
     if request.method == "POST" and form.is_valid():
         target = (
             Grid.objects.visible_to(request.user, Cap.GRID_MANAGE)

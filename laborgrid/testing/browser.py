@@ -107,8 +107,12 @@ def page(demo_server: str) -> Iterator[object]:
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         pg = context.new_page()
         pg.set_default_timeout(15000)
+        errors: list[str] = []
+        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
             yield pg
+            assert not errors, f"browser console errors: {errors}"
         finally:
             context.close()
             browser.close()

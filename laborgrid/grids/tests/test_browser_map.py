@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from typing import Any
 
 import pytest
@@ -20,6 +21,16 @@ def _login(page: Any, base: str, username: str) -> None:
     )
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
+
+
+def _wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """Poll a JavaScript expression (page.wait_for_function would need 'unsafe-eval', which the
+    Content-Security-Policy rightly refuses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(100)
 
 
 def _click_feature(page: Any, code: str) -> None:
@@ -45,7 +56,7 @@ def test_maochang_opens_the_map_and_drills_into_a_village(demo_server: str, page
     body = page.content()
     assert "猫场镇" in body and "马场镇" not in body
     page.click("text=网格地图")
-    page.wait_for_function("window.laborgridMap && window.laborgridMap.current()")
+    _wait_until(page, "window.laborgridMap && window.laborgridMap.current()")
     data = page.evaluate("window.laborgridMap.current()")
     assert data["grid"]["name"] == "猫场镇"
     assert data["synthetic"] is True
@@ -66,14 +77,14 @@ def test_maochang_opens_the_map_and_drills_into_a_village(demo_server: str, page
 def test_county_drills_from_county_to_township(demo_server: str, page: Any) -> None:
     _login(page, demo_server, "county")
     page.goto(demo_server + "/grids/map/")
-    page.wait_for_function("window.laborgridMap && window.laborgridMap.current()")
+    _wait_until(page, "window.laborgridMap && window.laborgridMap.current()")
     assert len(page.evaluate("window.laborgridMap.current().features")) == 40
     _click_feature(page, "520521102")
-    page.wait_for_function("window.laborgridMap.current().grid.code === '520521102'")
+    _wait_until(page, "window.laborgridMap.current().grid.code === '520521102'")
     crumbs = page.inner_text("#map-crumbs")
     assert "大方县" in crumbs and "猫场镇" in crumbs
     with page.expect_download() as download:
         page.click("#map-png")
     assert download.value.suggested_filename.endswith(".png")
     page.click("#map-up")
-    page.wait_for_function("window.laborgridMap.current().grid.code === '520521'")
+    _wait_until(page, "window.laborgridMap.current().grid.code === '520521'")

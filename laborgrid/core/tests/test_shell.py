@@ -1,0 +1,64 @@
+"""The UI shell: security headers, offline assets, grid switcher."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from laborgrid.accounts import services
+from laborgrid.accounts.models import User
+from laborgrid.grids.models import Grid
+from laborgrid.testing.personas import MACHANG, MAOCHANG, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_forbid_inline_and_foreign_scripts() -> None:
+    response = client_for("maochang").get("/")
+    csp = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert response["X-Frame-Options"] == "DENY"
+    body = response.content.decode()
+    assert (
+        "<script>" not in body
+        and "onchange=" not in body
+        and "http://" not in body.replace("http://127", "")
+    )
+
+
+def test_api_docs_are_served_without_a_cdn() -> None:
+    body = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn" not in body.lower()
+
+
+def test_vendored_assets_are_referenced_locally() -> None:
+    body = client_for("county").get("/grids/map/").content.decode()
+    for asset in (
+        "vendor/tabler/tabler.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+    ):
+        assert f"/static/{asset}" in body
+
+
+def test_grid_switcher_lists_disjoint_grids_and_changes_the_home_grid() -> None:
+    secadmin = User.objects.get(username="secadmin")
+    services.assign_role(
+        actor=secadmin,
+        user=User.objects.get(username="maochang-a2"),
+        grid=Grid.objects.get(code=MACHANG),
+        role="assistant",
+    )
+    client = client_for("maochang-a2")
+    home = client.get("/").content.decode()
+    assert 'name="code"' in home and f'value="{MACHANG}"' in home and f'value="{MAOCHANG}"' in home
+    assert f'value="{MAOCHANG}002"' not in home  # villages under 猫场镇 are not separate entries
+    client.post("/switch-grid/", {"code": MACHANG, "next": "/"})
+    assert "马场镇 · 二级网格" in client.get("/").content.decode()
+    # a grid that is not the user's is ignored
+    client.post("/switch-grid/", {"code": "520521104", "next": "https://evil.example/"})
+    assert "马场镇 · 二级网格" in client.get("/").content.decode()
