@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs from its bundled static files (no CDN)
     "django_tasks",
     "django_tasks_db",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -184,6 +187,13 @@ LABORGRID_SESSION_MAX_HOURS = env_int("LABORGRID_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
+
+# Two-factor sign-in (password + TOTP, 等保 身份鉴别 d): required for every account in production;
+# in the demo it is optional (anyone may enrol from the user menu) and the login page says so.
+# An account that has enrolled must always give its code.
+LABORGRID_MFA_REQUIRED = env_bool("LABORGRID_MFA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = os.environ.get("LABORGRID_OTP_ISSUER", "laborgrid")
+OTP_TOTP_THROTTLE_FACTOR = 1  # each failure doubles the wait before the next try (1 s, 2 s, 4 s…)
 
 LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # The demo accounts exist only when seed_demo is run; their password comes from here.

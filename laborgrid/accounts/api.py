@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from laborgrid.accounts import services
+from laborgrid.accounts import mfa, services
 from laborgrid.accounts.models import ApiToken, hash_token
 from laborgrid.core.scope import get_scope
 from laborgrid.core.types import AuthedRequest
@@ -23,6 +23,7 @@ router = Router(tags=["auth"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""  # the current code of the authenticator app, for accounts with two-factor sign-in
     name: str = ""
 
 
@@ -60,6 +61,11 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
     AxesProxyHandler.user_logged_in(None, request, user)
     if user.password_expired():
         return Status(403, {"detail": _("须先在网页上修改密码（初始密码或密码已过期）")})
+    if mfa.mfa_needed(user):
+        if mfa.confirmed_device(user) is None:
+            return Status(403, {"detail": _("须先在网页上绑定动态口令")})
+        if not mfa.verify_sign_in(user=user, token=payload.otp, request=request):
+            return Status(401, {"detail": _("需要正确的动态口令（otp）")})
     raw, token = services.issue_token(user=user, name=payload.name, request=request)
     return Status(200, {"token": raw, "expires_at": token.expires_at})
 

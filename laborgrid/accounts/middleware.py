@@ -1,6 +1,7 @@
 """Session policy on every request: absolute session lifetime and forced password change.
 
-The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); a page that
+Two-factor sign-in: an account that must give a TOTP code (``mfa.mfa_needed``) reaches nothing but
+the enrol/verify pages until it has. The idle timeout is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST); a page that
 keeps polling would keep an idle session alive forever, so sessions also end a fixed number of hours
 after sign-in (ASVS 7.3.2).
 """
@@ -19,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from laborgrid.accounts import mfa
 
 ALLOWED_PREFIXES = ("/static/", "/i18n/", "/api/", "/healthz")
 LOGIN_AT = "laborgrid_login_at"
@@ -43,6 +46,17 @@ class SessionPolicyMiddleware:
                 logout(request)
                 messages.info(request, _("登录已超过最长有效时间，请重新登录。"))
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            mfa_paths = {
+                reverse("accounts:mfa_setup"),
+                reverse("accounts:mfa_verify"),
+                reverse("accounts:logout"),
+            }
+            exempt = request.path in mfa_paths or request.path.startswith(ALLOWED_PREFIXES)
+            if not exempt and not user.is_verified() and mfa.mfa_needed(user):
+                target = (
+                    "accounts:mfa_verify" if mfa.confirmed_device(user) else "accounts:mfa_setup"
+                )
+                return redirect(f"{reverse(target)}?next={request.path}")
             if user.password_expired():
                 allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
                 if request.path not in allowed and not request.path.startswith(ALLOWED_PREFIXES):

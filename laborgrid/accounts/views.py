@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from laborgrid.accounts import services
+from laborgrid.accounts import mfa, services
 from laborgrid.accounts.forms import AssignmentForm, UserCreateForm, UserEditForm
 from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.roles import Cap
@@ -155,6 +156,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_edit": scope.has(Cap.USER_MANAGE),
             "can_assign": scope.has(Cap.ROLE_MANAGE),
+            "mfa_enrolled": mfa.confirmed_device(target) is not None,
             "assign_form": AssignmentForm(initial={"valid_from": timezone.localdate()}),
         },
     )
@@ -256,3 +258,64 @@ def lockout_reset(request: HttpRequest, pk: int) -> HttpResponse:
     services.unlock(actor=request.user, attempt_id=pk, request=request)
     messages.success(request, _("已解除锁定。"))
     return redirect("accounts:lockout_list")
+
+
+# --- Two-factor sign-in ---------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or "/"
+    return nxt if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else "/"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: AuthedRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code, confirm with one code."""
+    enrolled = mfa.confirmed_device(request.user)
+    if enrolled is not None and not request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
+    device = mfa.pending_device(request.user)
+    if request.method == "POST":
+        if mfa.confirm_enrolment(
+            user=request.user, token=request.POST.get("code", ""), request=request
+        ):
+            messages.success(request, _("动态口令已绑定，以后登录时需要输入。"))
+            return redirect(_safe_next(request))
+        messages.error(request, _("动态口令不正确，请核对手机时间后重试。"))
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "qr": mfa.qr_svg(device),
+            "secret": mfa.secret_base32(device),
+            "enrolled": enrolled is not None,
+            "required": settings.LABORGRID_MFA_REQUIRED,
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: AuthedRequest) -> HttpResponse:
+    """The second step of sign-in: the current code from the authenticator app."""
+    if mfa.confirmed_device(request.user) is None:
+        return redirect(f"{reverse('accounts:mfa_setup')}?next={_safe_next(request)}")
+    if request.method == "POST":
+        if mfa.verify_sign_in(
+            user=request.user, token=request.POST.get("code", ""), request=request
+        ):
+            return redirect(_safe_next(request))
+        messages.error(request, _("动态口令不正确或尝试过于频繁，请稍后重试。"))
+    return render(request, "accounts/mfa_verify.html", {"next": _safe_next(request)})
+
+
+@login_required
+@require_POST
+def mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    require_capability(request.user, Cap.ROLE_MANAGE)
+    target = access_user(request.user, pk)
+    mfa.reset(actor=request.user, user=target, request=request)
+    messages.success(request, _("已重置该用户的动态口令，其下次登录时需重新绑定。"))
+    return redirect("accounts:user_detail", pk=target.pk)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from laborgrid.accounts import mfa
 from laborgrid.accounts.services import user_for_token
 
 
@@ -24,9 +25,12 @@ class ActiveSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        if user is not None and user.is_active:
-            return user
-        return None
+        if user is None or not user.is_active:
+            return None
+        # A session that has not passed the second factor is not signed in for the API either.
+        if mfa.mfa_needed(user) and not user.is_verified():
+            return None
+        return user
 
 
 api_auth = [TokenAuth(), ActiveSessionAuth()]

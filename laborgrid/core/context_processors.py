@@ -19,6 +19,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "APP_NAME": APP_NAME,
         "DEMO_MODE": settings.ENVIRONMENT == "demo",
+        "MFA_REQUIRED": settings.LABORGRID_MFA_REQUIRED,
     }
     if user is None or not user.is_authenticated:
         return ctx

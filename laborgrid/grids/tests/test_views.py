@@ -99,13 +99,13 @@ def test_map_for_maochang_starts_at_maochang_without_the_county() -> None:
 def test_list_pages_have_bounded_queries(django_assert_max_num_queries) -> None:
     client = client_for("county")
     client.get("/")  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("grids:grid_detail", args=["520521"]))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("grids:grid_children", args=["520521"]))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("grids:grid_map_data", args=["520521"]))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         client.get("/")
 
 
