@@ -57,6 +57,17 @@ def secret_base32(device: TOTPDevice) -> str:
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
+def _failed(user: User, request: HttpRequest | None, stage: str) -> bool:
+    record(
+        AuditAction.MFA_FAILED,
+        actor=user,
+        request=request,
+        result=AuditResult.FAILURE,
+        detail={"stage": stage},
+    )
+    return False
+
+
 def _verify(device: TOTPDevice, token: str) -> bool:
     token = "".join(ch for ch in token if ch.isdigit())
     # verify_token applies django-otp's throttling and refuses a code already used (replay).
@@ -68,18 +79,11 @@ def confirm_enrolment(*, user: User, token: str, request: HttpRequest | None = N
     """Confirm the pending device with a first code; replaces any earlier device."""
     device = pending_device(user)
     if not _verify(device, token):
-        record(
-            AuditAction.MFA_FAILED,
-            actor=user,
-            request=request,
-            result=AuditResult.FAILURE,
-            detail={"stage": "enrol"},
-        )
-        return False
+        return _failed(user, request, "enrol")
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    if request is not None:
+    if request is not None and hasattr(request, "session"):
         otp_login(request, device)
     record(AuditAction.MFA_ENABLED, actor=user, request=request)
     return True
@@ -90,14 +94,7 @@ def verify_sign_in(*, user: User, token: str, request: HttpRequest | None = None
     """Check a code at sign-in (page: marks the session verified; API: gates the token)."""
     device = confirmed_device(user)
     if device is None or not _verify(device, token):
-        record(
-            AuditAction.MFA_FAILED,
-            actor=user,
-            request=request,
-            result=AuditResult.FAILURE,
-            detail={"stage": "sign-in"},
-        )
-        return False
+        return _failed(user, request, "sign-in")
     if request is not None and hasattr(request, "session"):
         otp_login(request, device)
     record(AuditAction.MFA_VERIFIED, actor=user, request=request)
