@@ -52,6 +52,14 @@ class UserEditForm(StyledFormMixin, forms.Form):
     is_active = forms.BooleanField(label=_("启用"), required=False)
 
 
+class InitialPasswordForm(StyledFormMixin, forms.Form):
+    password = forms.CharField(
+        label=_("新的初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("用户首次登录后必须修改；该用户现有的 API 令牌将被撤销。"),
+    )
+
+
 class AssignmentForm(StyledFormMixin, forms.Form):
     grid = forms.CharField(label=_("网格编码"), max_length=32)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)

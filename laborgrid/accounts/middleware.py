@@ -41,9 +41,13 @@ class SessionPolicyMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(LOGIN_AT)
+            if started is None:  # a session from before this policy: its lifetime starts now
+                request.session[LOGIN_AT] = started = int(time.time())
             max_age = settings.LABORGRID_SESSION_MAX_HOURS * 3600
-            if started is not None and time.time() - started > max_age:
+            if time.time() - started > max_age:
                 logout(request)
+                if request.path.startswith("/api/"):  # the API answers 401 JSON itself
+                    return self.get_response(request)
                 messages.info(request, _("登录已超过最长有效时间，请重新登录。"))
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
             mfa_paths = {

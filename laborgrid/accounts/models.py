@@ -45,12 +45,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
-    def set_password(self, raw_password: str | None) -> None:
-        # Every password set starts a new maximum-age period (等保 periodic change).
-        super().set_password(raw_password)
-        self.password_changed_at = timezone.now()
-        self.must_change_password = False
-
     def account_expired(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.account_expires_on is not None and self.account_expires_on < today

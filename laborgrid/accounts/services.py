@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from laborgrid.accounts.models import ApiToken, GridAssignment, User, hash_token
 from laborgrid.accounts.roles import ADMIN_ROLES, Cap, Role
 from laborgrid.audit.models import AuditAction
-from laborgrid.audit.services import record
+from laborgrid.audit.services import client_ip, record
 from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
 
@@ -60,6 +60,7 @@ def create_user(
     else:
         validate_password(password, user)
         user.set_password(password)
+        user.password_changed_at = timezone.now()
         # A password chosen by an administrator is known to two people: change it at first sign-in.
         user.must_change_password = actor is not None or force_password_change
     user.full_clean(exclude=["password"])
@@ -175,7 +176,7 @@ def issue_token(
         prefix=raw[:10],
         key_hash=hash_token(raw),
         expires_at=timezone.now() + dt.timedelta(hours=settings.LABORGRID_API_TOKEN_HOURS),
-        created_ip=(request.META.get("REMOTE_ADDR") if request else None),
+        created_ip=client_ip(request),
     )
     record(AuditAction.TOKEN_ISSUED, actor=user, request=request, obj=token)
     return raw, token
@@ -208,7 +209,35 @@ def user_for_token(raw: str) -> User | None:
 
 @transaction.atomic
 def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
+    """The owner set a new password: a new maximum-age period starts (等保 periodic change).
+
+    Kept out of ``set_password`` on purpose: Django also calls that to upgrade a hash at sign-in,
+    which must not count as a change.
+    """
+    User.objects.filter(pk=user.pk).update(
+        password_changed_at=timezone.now(), must_change_password=False
+    )
+    user.refresh_from_db(fields=["password_changed_at", "must_change_password"])
     record(AuditAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+
+
+@transaction.atomic
+def set_initial_password(
+    *, actor: Any, user: User, password: str, request: HttpRequest | None = None
+) -> None:
+    """A 系统管理员 gives an account a new initial password (new staff, forgotten password).
+
+    The owner must change it at first sign-in; the account's sessions and API tokens end.
+    """
+    if not get_scope(actor).has(Cap.USER_MANAGE):
+        raise PermissionDenied
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = True
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record(AuditAction.PASSWORD_RESET, actor=actor, request=request, obj=user)
 
 
 def role_labels() -> dict[str, str]:

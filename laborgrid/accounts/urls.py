@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/add/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", views.user_set_password, name="user_set_password"),
     path("users/<int:pk>/assignments/add/", views.assignment_add, name="assignment_add"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
     path("lockouts/<int:pk>/reset/", views.lockout_reset, name="lockout_reset"),

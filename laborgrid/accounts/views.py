@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts import mfa, services
-from laborgrid.accounts.forms import AssignmentForm, UserCreateForm, UserEditForm
+from laborgrid.accounts.forms import (
+    AssignmentForm,
+    InitialPasswordForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import StyledFormMixin
@@ -184,6 +189,33 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """A 系统管理员 sets a new initial password (new staff without one, forgotten password)."""
+    require_capability(request.user, Cap.USER_MANAGE)
+    target = access_user(request.user, pk)
+    form = InitialPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_initial_password(
+                actor=request.user,
+                user=target,
+                password=form.cleaned_data["password"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("password", exc.messages)
+        else:
+            messages.success(request, _("已设置初始密码，请当面告知本人。"))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": _("设置初始密码"), "target": target},
+    )
+
+
+@login_required
 @require_POST
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.ROLE_MANAGE)
@@ -277,12 +309,18 @@ def mfa_setup(request: AuthedRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:mfa_verify')}?next={request.path}")
     device = mfa.pending_device(request.user)
     if request.method == "POST":
-        if mfa.confirm_enrolment(
+        # Replacing an enrolled authenticator needs the password too (ASVS 7.5.1).
+        if enrolled is not None and not request.user.check_password(
+            request.POST.get("password", "")
+        ):
+            messages.error(request, _("请输入正确的登录密码以重新绑定。"))
+        elif mfa.confirm_enrolment(
             user=request.user, token=request.POST.get("code", ""), request=request
         ):
             messages.success(request, _("动态口令已绑定，以后登录时需要输入。"))
             return redirect(_safe_next(request))
-        messages.error(request, _("动态口令不正确，请核对手机时间后重试。"))
+        else:
+            messages.error(request, _("动态口令不正确，请核对手机时间后重试。"))
     return render(
         request,
         "accounts/mfa_setup.html",

@@ -30,6 +30,8 @@ class ActiveSessionAuth(SessionAuth):
         # A session that has not passed the second factor is not signed in for the API either.
         if mfa.mfa_needed(user) and not user.is_verified():
             return None
+        if user.password_expired():  # must change the password on the web first
+            return None
         return user
 
 

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     LOCKOUT = "lockout", _("账号锁定")
     UNLOCK = "unlock", _("解除锁定")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重设初始密码")
     MFA_ENABLED = "mfa_enabled", _("绑定动态口令")
     MFA_VERIFIED = "mfa_verified", _("动态口令验证")
     MFA_FAILED = "mfa_failed", _("动态口令错误")

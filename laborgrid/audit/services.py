@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,8 +29,16 @@ def client_ip(request: HttpRequest | None) -> str | None:
         ]
         for hop in reversed(hops):
             if hop not in trusted:
-                return hop
+                return hop if _is_ip(hop) else remote
     return remote
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _normalise_ip(ip: str | None) -> str | None:
@@ -92,7 +101,8 @@ def verify_chain(batch: int = 5000) -> Iterator[tuple[AuditEvent, str]]:
             yield event, "内容哈希不符（记录被修改）"
         prev = event.hash
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != prev:
-        last = AuditEvent.objects.order_by("-id").first()
-        if last is not None:
-            yield last, "最新记录与链头不符（末尾记录可能被删除）"
+    last = AuditEvent.objects.order_by("-id").first()
+    head_hash = head.last_hash if head is not None else "0" * 64
+    if head_hash != prev:
+        # ``last`` is None when every event is gone; report against a placeholder then.
+        yield (last or AuditEvent(at=timezone.now())), "最新记录与链头不符（末尾记录可能被删除）"

@@ -126,3 +126,19 @@ def test_secadmin_resets_a_lost_authenticator() -> None:
     assert AuditEvent.objects.filter(
         action=AuditAction.MFA_RESET, object_id=str(target.pk)
     ).exists()
+
+
+def test_replacing_an_authenticator_needs_the_password() -> None:
+    enrol("maochang")
+    client = signed_in("maochang")
+    device = TOTPDevice.objects.get(user__username="maochang", confirmed=True)
+    unthrottle(device)
+    client.post(reverse("accounts:mfa_verify"), {"code": code(device, drift=1)})
+    client.get(reverse("accounts:mfa_setup"))
+    pending = TOTPDevice.objects.get(user__username="maochang", confirmed=False)
+    refused = client.post(reverse("accounts:mfa_setup"), {"code": code(pending)})
+    assert refused.status_code == 200
+    assert TOTPDevice.objects.get(user__username="maochang", confirmed=True).pk == device.pk
+    done = client.post(reverse("accounts:mfa_setup"), {"code": code(pending), "password": PASSWORD})
+    assert done.status_code == 302
+    assert TOTPDevice.objects.get(user__username="maochang", confirmed=True).pk == pending.pk

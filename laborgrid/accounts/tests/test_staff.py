@@ -102,3 +102,43 @@ def test_user_form_rejects_bad_phone() -> None:
         {"username": "lisi", "full_name": "李四", "phone": "abc", "password": "Li#Si2026abc"},
     )
     assert "电话号码格式不正确" in response.content.decode()
+
+
+def test_sysadmin_sets_an_initial_password_that_must_be_changed() -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    from laborgrid.accounts.services import issue_token
+
+    target = User.objects.get(username="brigade-3")
+    assert not target.has_usable_password()
+    client = client_for("sysadmin")
+    weak = client.post(
+        reverse("accounts:user_set_password", args=[target.pk]), {"password": "short"}
+    )
+    assert weak.status_code == 200 and "密码" in weak.content.decode()
+    response = client.post(
+        reverse("accounts:user_set_password", args=[target.pk]), {"password": "Chushi#2026xy"}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.must_change_password and target.check_password("Chushi#2026xy")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PASSWORD_RESET, object_id=str(target.pk)
+    ).exists()
+    user_client = Client()
+    assert (
+        user_client.post(
+            "/accounts/login/", {"username": "brigade-3", "password": "Chushi#2026xy"}
+        ).status_code
+        == 302
+    )
+    assert user_client.get("/")["Location"] == reverse("accounts:password_change")
+    # an existing token of the owner ends when an administrator resets the password
+    raw, _token = issue_token(user=User.objects.get(username="maochang-a1"))
+    services.set_initial_password(
+        actor=User.objects.get(username="sysadmin"),
+        user=User.objects.get(username="maochang-a1"),
+        password=settings.LABORGRID_DEMO_PASSWORD + "x",
+    )
+    assert Client().get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401

@@ -88,6 +88,12 @@ SPECS: dict[str, Spec] = {
         methods=("get", "post"),
         writes=True,
     ),
+    "accounts:user_set_password": Spec(
+        other={"pk": _machang_user},
+        own={"pk": _maochang_user},
+        methods=("get", "post"),
+        writes=True,
+    ),
     "accounts:assignment_add": Spec(
         other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("post",), writes=True
     ),
