@@ -8,9 +8,10 @@ indexed prefix scan on both databases:
 
 * SQLite: a half-open range ``path >= 'x/' AND path < 'x0'`` on the BINARY-collated column, which the
   b-tree index serves directly (``'0'`` is the byte after ``'/'``).
-* PostgreSQL: ``LIKE 'x/%'`` against a ``varchar_pattern_ops`` index (see ``path_indexes``), which is
-  locale-independent; a plain range would follow the database collation, where punctuation may sort
-  unpredictably.
+* PostgreSQL: ``LIKE 'x/%'`` against a ``varchar_pattern_ops`` index, which is locale-independent
+  (a plain range would follow the database collation, where punctuation may sort unpredictably).
+  Django creates that ``..._like`` index itself for every indexed or unique CharField on
+  PostgreSQL, so a path column needs only ``db_index=True`` (or ``unique=True``).
 """
 
 from __future__ import annotations
@@ -74,24 +75,3 @@ class Under(Lookup):
             *lhs_params,
             path_upper_bound(prefix),
         ]
-
-
-def pattern_index_operation(table: str, column: str, name: str) -> Any:
-    """A migration operation adding the PostgreSQL ``varchar_pattern_ops`` index for ``__under``.
-
-    A RunPython rather than a model ``Index(opclasses=...)``: SQLite ignores opclasses and would
-    build a second, identical b-tree, doubling the write cost of large imports for nothing.
-    """
-    from django.db import migrations
-
-    def forwards(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{column}" varchar_pattern_ops)'
-            )
-
-    def backwards(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-    return migrations.RunPython(forwards, backwards, elidable=False)

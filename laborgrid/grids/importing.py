@@ -19,6 +19,8 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
-from laborgrid.core.paths import join_path
+from laborgrid.core.paths import SEP, join_path
 from laborgrid.grids.choices import LEVEL_RANK, GridLevel, level_order_error
 from laborgrid.grids.models import Grid
 from laborgrid.grids.services import _repath, code_error
@@ -92,13 +94,15 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-@dataclass
-class _Row:
-    line: int
-    code: str
-    name: str
-    level: str
-    parent: str
+# A data row as parsed: (line, code, name, level, parent_code). Plain tuples rather than objects: a
+# whole-country file makes 665k of them, and tuples holding only strings are cheap to build and are
+# dropped from the cyclic garbage collector's watch, which otherwise re-scans every parsed row in
+# each full collection while the file is read (most of a second for China).
+_Row = tuple[int, str, str, str, str]
+# A validated row, as it will be written: (code, name, level, parent_code or None, path, depth).
+_Planned = tuple[str, str, str, str | None, str, int]
+# A grid already in the database: (code, parent_code, level, name, path).
+_Existing = tuple[str, str | None, str, str, str]
 
 
 def _parse_divisions(text: str) -> list[_Row]:
@@ -118,26 +122,31 @@ def _parse_divisions(text: str) -> list[_Row]:
                 )
             ]
         )
-    idx = {c: header.index(c) for c in REQUIRED_COLUMNS}
+    i_code, i_name, i_level, i_parent = (header.index(c) for c in REQUIRED_COLUMNS)
     rows: list[_Row] = []
     errors: list[RowError] = []
     width = len(header)
     for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
+        # Lines whose cells are all blank are skipped. A real row has a code, so the whole line is
+        # only looked at when its code cell is empty (or its width is wrong).
+        code = values[i_code].strip() if len(values) == width else ""
+        if not code and not "".join(values).strip():
             continue
         if len(values) != width:
             errors.append(
-                RowError(line, _("列数为 %(n)d，应为 %(w)d") % {"n": len(values), "w": width})
+                RowError(
+                    reader.line_num,
+                    _("列数为 %(n)d，应为 %(w)d") % {"n": len(values), "w": width},
+                )
             )
             continue
         rows.append(
-            _Row(
-                line,
-                values[idx["code"]].strip(),
-                values[idx["name"]].strip(),
-                values[idx["level"]].strip().lower(),
-                values[idx["parent_code"]].strip(),
+            (
+                reader.line_num,
+                code,
+                values[i_name].strip(),
+                values[i_level].strip().lower(),
+                values[i_parent].strip(),
             )
         )
     if errors:
@@ -147,149 +156,209 @@ def _parse_divisions(text: str) -> list[_Row]:
     return rows
 
 
-def _validate(rows: list[_Row], existing: dict[str, tuple[Any, ...]]) -> dict[str, str]:
-    """Check the whole file against itself and the database; return code → final path."""
+def _validate(rows: list[_Row], existing: dict[str, _Existing]) -> list[_Planned]:
+    """Check the whole file against itself and the database; return the rows as they will be written.
+
+    The checks run in phases, each over the whole file, and a phase's errors are all reported
+    together; a later phase relies on the earlier ones having passed. Messages are only formatted
+    for rows in error, so that the loops stay cheap for the 665k good rows of a whole-country file.
+    """
     errors: list[RowError] = []
     by_code: dict[str, _Row] = {}
     levels = set(GridLevel.values)
-    for r in rows:
-        if err := code_error(r.code):
+    for row in rows:
+        line, code, name, level, parent = row
+        if err := code_error(code):
             errors.append(
-                RowError(r.line, _("编码“%(code)s”无效：%(err)s") % {"code": r.code, "err": err})
+                RowError(line, _("编码“%(code)s”无效：%(err)s") % {"code": code, "err": err})
             )
             continue
-        if r.code in by_code:
+        if code in by_code:
             errors.append(
                 RowError(
-                    r.line,
+                    line,
                     _("编码 %(code)s 重复（与第 %(other)d 行相同）")
-                    % {"code": r.code, "other": by_code[r.code].line},
+                    % {"code": code, "other": by_code[code][0]},
                 )
             )
             continue
-        by_code[r.code] = r
-        if not r.name:
-            errors.append(RowError(r.line, _("名称为空")))
-        elif len(r.name) > 100:
-            errors.append(RowError(r.line, _("名称超过 100 个字符")))
-        if r.level not in levels:
+        by_code[code] = row
+        if not name:
+            errors.append(RowError(line, _("名称为空")))
+        elif len(name) > 100:
+            errors.append(RowError(line, _("名称超过 100 个字符")))
+        if level not in levels:
             errors.append(
                 RowError(
-                    r.line,
+                    line,
                     _("层级“%(level)s”无效（可用：%(ok)s）")
-                    % {"level": r.level, "ok": ", ".join(GridLevel.values)},
+                    % {"level": level, "ok": ", ".join(GridLevel.values)},
                 )
             )
-        if r.parent == r.code:
-            errors.append(RowError(r.line, _("上级编码与自身相同（循环）")))
+        if parent == code:
+            errors.append(RowError(line, _("上级编码与自身相同（循环）")))
     if errors:
         raise ImportRefused(errors)
 
-    # Combined view: the database overlaid with the file.
-    parent_of: dict[str, str] = {c: v[1] or "" for c, v in existing.items()}
-    level_of: dict[str, str] = {c: v[2] for c, v in existing.items()}
-    for r in rows:
-        parent_of[r.code] = r.parent
-        level_of[r.code] = r.level
-    file_ranks = [LEVEL_RANK[r.level] for r in rows if r.level in LEVEL_RANK]
-    top_rank = min(file_ranks) if file_ranks else 0
-    for r in rows:
-        if r.parent and r.parent not in parent_of:
-            if LEVEL_RANK.get(r.level, 99) == top_rank:
-                parent_of[r.code] = ""  # an external parent: the row becomes a root
-            else:
-                errors.append(
-                    RowError(
-                        r.line, _("上级编码 %(p)s 不存在（文件和数据库中都没有）") % {"p": r.parent}
+    # The combined tree is the database overlaid with the file. A parent found in neither is allowed
+    # only on the file's top rank, and the row becomes a root. Found with set operations, so that
+    # the usual file, whose parents are all known, costs no pass over its rows.
+    rooted: set[str] = set()  # rows whose parent is external: they become roots
+    unknown = {row[4] for row in rows} - by_code.keys() - existing.keys() - {""}
+    if unknown:
+        file_levels = {row[3] for row in rows}
+        top_rank = min((LEVEL_RANK[lv] for lv in file_levels if lv in LEVEL_RANK), default=0)
+        for line, code, _name, level, parent in rows:
+            if parent in unknown:
+                if LEVEL_RANK.get(level, 99) == top_rank:
+                    rooted.add(code)
+                else:
+                    errors.append(
+                        RowError(
+                            line,
+                            _("上级编码 %(p)s 不存在（文件和数据库中都没有）") % {"p": parent},
+                        )
                     )
-                )
-    if errors:
-        raise ImportRefused(errors)
+        if errors:
+            raise ImportRefused(errors)
 
-    # Paths, with cycle detection, iteratively (the tree of China is shallow but wide).
-    paths: dict[str, str] = {}
-    ranks: dict[str, int] = {}
-    in_file = {r.code for r in rows}
+    def combined_parent(code: str) -> str:
+        if row := by_code.get(code):
+            return "" if code in rooted else row[4]
+        db = existing.get(code)
+        return (db[1] or "") if db else ""
+
+    def combined_level(code: str) -> str:
+        row = by_code.get(code)
+        return row[3] if row else existing[code][2]
+
+    # code → (path, effective rank), for the file's rows and the database rows above them. One dict
+    # rather than two: this is the hot loop of a whole-country import and its cost is mostly memory
+    # lookups. A custom grid has no rank of its own and takes its nearest ranked ancestor's.
+    resolved: dict[str, tuple[str, int]] = {}
     cycle_codes: set[str] = set()
-    for start in in_file:
-        if start in paths:
-            continue
+    broken: set[str] = set()  # on a cycle or under one: no path
+
+    def resolve(start: str) -> None:
+        """Walk up from ``start`` to a resolved ancestor or a root, iteratively (the tree of China
+        is shallow but wide), and resolve the whole chain, or find a cycle on the way."""
         chain: list[str] = []
-        seen: set[str] = set()
+        on_chain: dict[str, int] = {}
         code = start
-        while code and code not in paths:
-            if code in seen:
-                cycle_codes.update(chain[chain.index(code) :])
-                break
-            seen.add(code)
+        while code and code not in resolved:
+            if code in broken or code in on_chain:
+                if code in on_chain:
+                    cycle_codes.update(chain[on_chain[code] :])
+                broken.update(chain)
+                return
+            on_chain[code] = len(chain)
             chain.append(code)
-            code = parent_of.get(code, "")
-        else:
-            base = paths[code] if code else ""
-            rank = ranks[code] if code else 0
-            for c in reversed(chain):
-                base = join_path(base, c)
-                paths[c] = base
-                rank = LEVEL_RANK.get(level_of[c], rank)
-                ranks[c] = rank
+            code = combined_parent(code)
+        path, rank = resolved[code] if code else ("", 0)
+        for c in reversed(chain):
+            path = join_path(path, c)
+            rank = LEVEL_RANK.get(combined_level(c), rank)
+            resolved[c] = (path, rank)
+
+    # One pass in file order resolves each row and checks it against its parent. A division file
+    # lists parents before children, so a row's parent is nearly always resolved already and its
+    # path is one concatenation; anything else (children first, parents only in the database,
+    # cycles) takes the walk. The rank and depth checks are only reported if there is no cycle.
+    planned: list[_Planned] = []
+    for line, code, name, level, parent in rows:
+        if not parent or code in rooted:
+            path = join_path("", code)
+            resolved[code] = (path, LEVEL_RANK.get(level, 0))
+            planned.append((code, name, level, None, path, 0))
             continue
-        for c in chain:
-            paths.setdefault(c, "")
+        if parent not in resolved:
+            resolve(code)
+            if code in broken:
+                continue
+        parent_path, parent_rank = resolved[parent]
+        path = join_path(parent_path, code)
+        rank = LEVEL_RANK.get(level, parent_rank)
+        resolved[code] = (path, rank)
+        # A child must outrank its parent; level_order_error is the rule and says why. Only asked
+        # when the rank did not go up, which no good row does.
+        if rank <= parent_rank and (err := level_order_error(parent_rank, level)):
+            errors.append(
+                RowError(line, f"{err}（{level} 位于 {combined_level(parent)} {parent} 之下）")
+            )
+        if len(path) > 255:
+            errors.append(RowError(line, _("层级过深：路径超过 255 个字符")))
+        planned.append((code, name, level, parent, path, path.count(SEP) - 1))
     if cycle_codes:
         raise ImportRefused(
             sorted(
                 (
-                    RowError(by_code[c].line, _("上下级关系形成循环：%(c)s") % {"c": c})
+                    RowError(by_code[c][0], _("上下级关系形成循环：%(c)s") % {"c": c})
                     for c in cycle_codes
                     if c in by_code
                 ),
                 key=lambda e: e.row,
             )
         )
-    for r in rows:
-        parent = parent_of[r.code]
-        if not parent:
-            continue
-        if err := level_order_error(ranks[parent], r.level):
-            errors.append(
-                RowError(r.line, f"{err}（{r.level} 位于 {level_of[parent]} {parent} 之下）")
-            )
-        if len(paths[r.code]) > 255:
-            errors.append(RowError(r.line, _("层级过深：路径超过 255 个字符")))
     if errors:
         raise ImportRefused(errors)
-    return {c: paths[c] for c in in_file}
+    return planned
 
 
-def _insert_new(new_rows: list[tuple[Any, ...]]) -> None:
-    columns = (
-        "code",
-        "name",
-        "level",
-        "parent_code",
-        "path",
-        "depth",
-        "boundary_synthetic",
-        "placement_assumed",
-        "note",
-        "is_active",
-        "created_at",
-        "updated_at",
-    )
+def _existing_grids() -> dict[str, _Existing]:
+    # ``order_by()``: the model's default ordering (by path) would sort the whole table for nothing.
+    return {
+        row[0]: row
+        for row in Grid.objects.values_list("code", "parent_id", "level", "name", "path").order_by()
+    }
+
+
+_INSERT_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "parent_code",
+    "path",
+    "depth",
+    "boundary_synthetic",
+    "placement_assumed",
+    "note",
+    "is_active",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_new(new_rows: list[_Planned], now: datetime) -> None:
+    """Write new grids set-based: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere."""
     table = Grid._meta.db_table
+    columns = ", ".join(_INSERT_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor: COPY is ~10x executemany
-            with raw.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
+            with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 for row in new_rows:
-                    copy.write_row(row)
+                    copy.write_row((*row, False, False, "", True, now, now))
         else:
-            now = connection.ops.adapt_datetimefield_value(new_rows[0][-1]) if new_rows else None
-            placeholders = ", ".join(["%s"] * len(columns))
+            # The columns that are the same on every new grid are literals in the statement
+            # (boundary_synthetic, placement_assumed, note, is_active): binding them on every row
+            # costs SQLite about a sixth of the insert.
+            stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
-                f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({placeholders})',  # noqa: S608
-                [(*row[:-2], now, now) for row in new_rows],
+                f'INSERT INTO "{table}" ({columns}) '  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s, 0, 0, '', 1, %s, %s)",
+                [(*row, stamp, stamp) for row in new_rows],
             )
+
+
+def _update_names(updates: list[tuple[str, str, str]], now: datetime) -> None:
+    """Rename / re-level existing grids: ``updates`` is (code, name, level)."""
+    table = Grid._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'UPDATE "{table}" SET name = %s, level = %s, updated_at = %s WHERE code = %s',  # noqa: S608
+            [(name, level, stamp, code) for code, name, level in updates],
+        )
 
 
 def import_divisions(
@@ -300,42 +369,37 @@ def import_divisions(
     rows = _parse_divisions(_decode(data))
     summary.rows = len(rows)
     with transaction.atomic():
-        existing: dict[str, tuple[Any, ...]] = {
-            code: (path, parent, level, name, depth)
-            for code, path, parent, level, name, depth in Grid.objects.values_list(
-                "code", "path", "parent_id", "level", "name", "depth"
-            ).iterator(chunk_size=20000)
-        }
-        paths = _validate(rows, existing)
+        existing = _existing_grids()
+        planned = _validate(rows, existing)
         now = timezone.now()
-        new_rows: list[tuple[Any, ...]] = []
-        updates: list[Grid] = []
+        new_rows: list[_Planned] = []
+        updates: list[tuple[str, str, str]] = []  # code, name, level
         moves: list[tuple[str, str, str]] = []  # code, new parent, new path
-        for r in rows:
-            path = paths[r.code]
-            parent = (
-                path.rstrip("/").rsplit("/", 1)[0].split("/")[-1] if path.count("/") > 1 else None
-            )
-            depth = path.count("/") - 1
-            old = existing.get(r.code)
+        unchanged = 0
+        for row in planned:
+            code, name, level, parent, path, _depth = row
+            old = existing.get(code)
             if old is None:
-                new_rows.append(
-                    (r.code, r.name, r.level, parent, path, depth, False, False, "", True, now, now)
-                )
+                new_rows.append(row)
                 continue
-            old_path, _parent, old_level, old_name, _depth = old
+            _code, _old_parent, old_level, old_name, old_path = old
+            if old_path == path and old_name == name and old_level == level:
+                unchanged += 1  # the common case on a re-import: nothing to write
+                continue
             if old_path != path:
-                moves.append((r.code, parent or "", path))
-            if old_name != r.name or old_level != r.level:
-                updates.append(Grid(code=r.code, name=r.name, level=r.level))
-            elif old_path == path:
-                summary.unchanged += 1
-        new_rows.sort(key=lambda t: t[5])
+                moves.append((code, parent or "", path))
+            if old_name != name or old_level != level:
+                updates.append((code, name, level))
+        summary.unchanged = unchanged
         if new_rows:
-            _insert_new(new_rows)
+            # By path: parents come before their children, and the b-trees on path and code (codes
+            # nest like paths) are filled in key order, which makes PostgreSQL's COPY of the whole
+            # of China a third faster than writing it level by level.
+            new_rows.sort(key=itemgetter(4))
+            _insert_new(new_rows, now)
         summary.created = len(new_rows)
-        for g in updates:
-            Grid.objects.filter(code=g.code).update(name=g.name, level=g.level, updated_at=now)
+        if updates:
+            _update_names(updates, now)
         summary.updated = len(updates)
         for code, parent, path in sorted(moves, key=lambda m: m[2].count("/")):
             current = Grid.objects.only("path", "depth").get(code=code)

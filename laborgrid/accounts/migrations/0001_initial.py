@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("grids", "0002_path_pattern_index"),
+        ("grids", "0001_initial"),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ def test_under_uses_an_index() -> None:
             cursor.execute("SET enable_seqscan = off")
             plan = qs.explain().lower()
             cursor.execute("SET enable_seqscan = on")
-        assert "grids_grid_path_like" in plan, plan
+        assert "index scan" in plan and "_like" in plan, plan  # Django's varchar_pattern_ops index
 
 
 def test_scope_by_persona() -> None:

@@ -175,3 +175,105 @@ def test_unknown_code_and_non_geojson_are_refused(tmp_path) -> None:
     path.write_bytes(_fc(("520521102", BOWTIE)))
     with pytest.raises(CommandError):
         call_command("import_boundaries", str(path))
+
+
+def test_rows_hanging_off_a_cycle_are_refused_with_the_cycle_not_a_crash() -> None:
+    # The rows under the cycle used to raise KeyError, depending on the hash seed.
+    errors = _refused(
+        _csv(
+            "999901001,甲镇,township,999901001001",
+            "999901001001,甲村,village,999901001",
+            "999901001002,乙村,village,999901001",
+            "999901001003,丙村,custom,999901001002",
+        )
+    )
+    assert errors == [
+        "第 2 行：上下级关系形成循环：999901001",
+        "第 3 行：上下级关系形成循环：999901001001",
+    ]
+
+
+def test_children_may_come_before_their_parents() -> None:
+    summary = import_divisions(
+        _csv(
+            "999901001001,甲村,village,999901001",
+            "999901001,甲镇,township,999901",
+            "999901,测试县,county,",
+        )
+    )
+    assert summary.created == 3
+    village = Grid.objects.get(code="999901001001")
+    assert (village.path, village.depth, village.parent_id) == (
+        "999901/999901001/999901001001/",
+        2,
+        "999901001",
+    )
+
+
+def test_a_new_row_under_a_database_grid_follows_its_ancestor_moved_by_the_same_file() -> None:
+    # 520521102 (猫场镇) is only in the database; the file moves its county under a new city and
+    # adds a village under it: the village's path is computed through the moved county.
+    summary = import_divisions(
+        _csv(
+            "52,贵州省,province,",
+            "5205,毕节市,city,52",
+            "520521,大方县,county,5205",
+            "520521102999,新村,village,520521102",
+        )
+    )
+    assert (summary.created, summary.moved) == (3, 1)
+    village = Grid.objects.get(code="520521102999")
+    assert village.path == "52/5205/520521/520521102/520521102999/"
+    assert village.depth == 4
+    assert Grid.objects.get(code="520521102").path == "52/5205/520521/520521102/"
+
+
+def test_rename_move_and_audit_in_one_file() -> None:
+    from laborgrid.audit.models import AuditAction, AuditEvent
+
+    import_divisions(_csv("999901,测试县,county,", "999902,二县,county,"))
+    before = Grid.objects.get(code="999901").updated_at
+    summary = import_divisions(
+        _csv(
+            "999901,测试县（改）,county,",
+            "999902,二县,county,",
+            "999902001,甲镇,custom,999901",
+            "999902001001,甲村,village,999902001",
+        ),
+        filename="divisions.csv",
+    )
+    assert (summary.created, summary.updated, summary.moved, summary.unchanged) == (2, 1, 0, 1)
+    renamed = Grid.objects.get(code="999901")
+    assert renamed.name == "测试县（改）" and renamed.updated_at > before
+    # 甲镇 moves from under 999901 to under 999902, and takes 甲村 with it.
+    summary = import_divisions(_csv("999902001,甲镇,township,999902"))
+    assert (summary.updated, summary.moved) == (1, 1)
+    village = Grid.objects.get(code="999902001001")
+    assert village.path == "999902/999902001/999902001001/"
+    event = AuditEvent.objects.filter(action=AuditAction.GRIDS_IMPORTED).latest("pk")
+    assert event.detail["moved"] == 1 and event.detail["updated"] == 1
+
+
+def test_names_with_tabs_newlines_and_backslashes_are_stored_as_written() -> None:
+    names = ["甲\t镇", "乙\n村", "C:\\丙村", '"丁"村', "\\N"]
+    rows = ["999901,测试县,county,"]
+    for i, name in enumerate(names):
+        quoted = '"' + name.replace('"', '""') + '"'
+        rows.append(f"99990100{i},{quoted},township,999901")
+    summary = import_divisions(_csv(*rows))
+    assert summary.created == 6
+    stored = dict(
+        Grid.objects.filter(parent__code="999901").values_list("code", "name").order_by("code")
+    )
+    assert list(stored.values()) == names
+    assert import_divisions(_csv(*rows)).unchanged == 6
+
+
+def test_too_deep_a_path_is_refused() -> None:
+    from itertools import pairwise
+
+    codes = [f"{i}" * 32 for i in range(1, 9)]  # 8 levels of 32 characters: 264 > 255
+    rows = [f"{codes[0]},根,custom,"]
+    rows += [f"{c},网格,custom,{p}" for p, c in pairwise(codes)]
+    errors = _refused(_csv(*rows))
+    assert errors == ["第 9 行：层级过深：路径超过 255 个字符"]
