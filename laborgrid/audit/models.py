@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     GRIDS_IMPORTED = "grids_imported", _("导入区划")
     BOUNDARIES_IMPORTED = "boundaries_imported", _("导入边界")
     AUDIT_EXPORTED = "audit_exported", _("导出审计日志")
+    EXPORT_STARTED = "export_started", _("发起导出")
+    EXPORT_DOWNLOADED = "export_downloaded", _("下载导出文件")
 
 
 class AuditResult(models.TextChoices):

@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("switch-grid/", views.switch_grid, name="switch_grid"),
     path("healthz", views.healthz, name="healthz"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
 ]

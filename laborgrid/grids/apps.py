@@ -6,3 +6,6 @@ class GridsConfig(AppConfig):
     name = "laborgrid.grids"
     label = "grids"
     verbose_name = _("网格")
+
+    def ready(self) -> None:
+        from laborgrid.grids import exports  # noqa: F401  (registers the grid export job)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:code>/move/", views.grid_move, name="grid_move"),
     path("<str:code>/merge/", views.grid_merge, name="grid_merge"),
     path("<str:code>/map/", views.grid_map, name="grid_map"),
+    path("<str:code>/export/", views.grid_export, name="grid_export"),
     path("<str:code>/map.json", views.grid_map_data, name="grid_map_data"),
 ]

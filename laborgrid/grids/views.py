@@ -11,10 +11,13 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
+from laborgrid.core.jobs import start_job
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.selectors import user_grids
 from laborgrid.grids import services
@@ -239,6 +242,27 @@ def grid_move(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grid_merge(request: HttpRequest, code: str) -> HttpResponse:
     return _pick(request, access_grid(request.user, code, Cap.GRID_MANAGE), "merge")
+
+
+@login_required
+@require_POST
+def grid_export(request: HttpRequest, code: str) -> HttpResponse:
+    """Start the 网格及责任人名册 export of a grid's subtree (a background job)."""
+    grid = access_grid(request.user, code)
+    job = start_job(
+        kind="grids.export",
+        title=_("%(name)s 网格及责任人名册") % {"name": grid.name},
+        actor=request.user,
+        params={"grid": grid.code},
+    )
+    record(
+        AuditAction.EXPORT_STARTED,
+        actor=request.user,
+        request=request,
+        obj=job,
+        detail={"kind": job.kind, "grid": grid.code},
+    )
+    return redirect(job)
 
 
 @login_required

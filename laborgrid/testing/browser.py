@@ -1,4 +1,4 @@
-"""Browser tests: a real server process on a seeded demo database, driven by Playwright.
+"""Browser tests: a real server and background worker on a seeded demo database, via Playwright.
 
 The server runs in its own process on its own SQLite file (migrate + seed_demo), so the browser
 sees exactly what a user of ``make run`` sees and the suite's transactional test database is not
@@ -79,6 +79,13 @@ def demo_server() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    worker = subprocess.Popen(
+        [python, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -91,8 +98,9 @@ def demo_server() -> Iterator[str]:
             pytest.fail("demo server did not start")
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

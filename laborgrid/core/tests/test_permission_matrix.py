@@ -54,6 +54,18 @@ def _machang_token() -> int:
     return issue_token(user=User.objects.get(username="machang"))[1].pk
 
 
+def _machang_job() -> str:
+    from laborgrid.core.models import Job
+
+    job = Job.objects.create(
+        kind="grids.export",
+        title="马场镇名册",
+        actor=User.objects.get(username="machang"),
+        params={"grid": MACHANG},
+    )
+    return str(job.pk)
+
+
 def _machang_assignment() -> int:
     return GridAssignment.objects.filter(user__username="machang").first().pk  # type: ignore[union-attr]
 
@@ -68,6 +80,10 @@ SPECS: dict[str, Spec] = {
     "core:switch_grid": Spec(methods=("post",)),
     "core:healthz": Spec(public=True),
     "api_not_found": Spec(public=True),
+    "core:job_list": Spec(),
+    "core:job_detail": Spec(other={"pk": _machang_job}),
+    "core:job_progress": Spec(other={"pk": _machang_job}),
+    "core:job_download": Spec(other={"pk": _machang_job}),
     "set_language": Spec(public=True),
     "accounts:login": Spec(public=True),
     "accounts:logout": Spec(public=True, methods=("post",)),
@@ -131,6 +147,7 @@ SPECS: dict[str, Spec] = {
         writes=True,
     ),
     "grids:grid_map": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
+    "grids:grid_export": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}, methods=("post",)),
     "grids:grid_map_data": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
     "audit:event_list": Spec(),
     "audit:event_export": Spec(),
@@ -313,6 +330,12 @@ def test_audit_log_is_visible_to_the_auditor_only() -> None:
 def test_the_machang_objects_exist(name: str) -> None:
     """Guards the 404 tests above: the same URLs answer 200 to someone whose scope covers 马场镇."""
     spec = SPECS[name]
+    if name.startswith("core:job_"):  # jobs are personal: only their owner sees them
+        url = _url(name, spec.other)
+        expected = 404 if name == "core:job_download" else 200  # not finished: nothing to download
+        assert client_for("machang").get(url).status_code == expected, name
+        assert client_for("county").get(url).status_code == 404, name
+        return
     superior = "sysadmin" if name.startswith("accounts:") else "county"
     assert client_for(superior).get(_url(name, spec.other)).status_code == 200, name
     assert client_for("machang").get(_url(name, spec.other)).status_code in (

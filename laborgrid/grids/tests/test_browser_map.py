@@ -88,3 +88,15 @@ def test_county_drills_from_county_to_township(demo_server: str, page: Any) -> N
     assert download.value.suggested_filename.endswith(".png")
     page.click("#map-up")
     _wait_until(page, "window.laborgridMap.current().grid.code === '520521'")
+
+
+def test_roster_export_runs_in_the_background_worker(demo_server: str, page: Any) -> None:
+    _login(page, demo_server, "maochang")
+    page.goto(demo_server + "/grids/520521102/")
+    page.click("text=导出名册")
+    page.wait_for_url(f"{demo_server}/jobs/*/")
+    page.wait_for_selector("text=下载", timeout=30000)  # HTMX polls until the worker has finished
+    with page.expect_download() as download:
+        page.click("#job-progress a.btn-primary")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert "猫场镇" in download.value.suggested_filename
