@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -17,7 +16,11 @@ router = Router(tags=["grids"])
 class GridFilters(Schema):
     level: GridLevel | None = None
     parent: str | None = Field(None, description="parent grid code")
-    q: str | None = Field(None, description="name contains, or code starts with")
+    q: str | None = Field(
+        None,
+        description="name contains (full-width folded; case, spaces and punctuation ignored), "
+        "or code starts with",
+    )
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0)
 
@@ -73,7 +76,7 @@ def list_grids(request: HttpRequest, filters: Query[GridFilters]) -> dict:
     if filters.parent:
         qs = qs.filter(parent__code=filters.parent)
     if filters.q:
-        qs = qs.filter(Q(name__contains=filters.q) | Q(code__startswith=filters.q))
+        qs = qs.search(filters.q)
     qs = qs.order_by("path")
     return {
         "count": qs.count(),

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.paths import SEP, join_path
+from laborgrid.core.search import bulk_insert, index_text
 from laborgrid.grids.choices import LEVEL_RANK, GridLevel, level_order_error
 from laborgrid.grids.models import Grid
 from laborgrid.grids.services import _repath, code_error
@@ -319,6 +320,7 @@ _INSERT_COLUMNS = (
     "parent_code",
     "path",
     "depth",
+    "search_text",
     "boundary_synthetic",
     "placement_assumed",
     "note",
@@ -329,15 +331,20 @@ _INSERT_COLUMNS = (
 
 
 def _insert_new(new_rows: list[_Planned], now: datetime) -> None:
-    """Write new grids set-based: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere."""
+    """Write new grids set-based: ``COPY`` on PostgreSQL, one ``executemany`` elsewhere.
+
+    The search column (``laborgrid.core.search``) is computed here, as ``Grid.save`` would; the
+    database indexes it (on SQLite in one statement after the insert, see ``bulk_insert``; the GIN
+    index on PostgreSQL).
+    """
     table = Grid._meta.db_table
     columns = ", ".join(_INSERT_COLUMNS)
-    with connection.cursor() as cursor:
+    with bulk_insert(Grid), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor: COPY is ~10x executemany
             with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 for row in new_rows:
-                    copy.write_row((*row, False, False, "", True, now, now))
+                    copy.write_row((*row, index_text(row[1]), False, False, "", True, now, now))
         else:
             # The columns that are the same on every new grid are literals in the statement
             # (boundary_synthetic, placement_assumed, note, is_active): binding them on every row
@@ -345,19 +352,20 @@ def _insert_new(new_rows: list[_Planned], now: datetime) -> None:
             stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f'INSERT INTO "{table}" ({columns}) '  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s, %s, 0, 0, '', 1, %s, %s)",
-                [(*row, stamp, stamp) for row in new_rows],
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, 0, 0, '', 1, %s, %s)",
+                [(*row, index_text(row[1]), stamp, stamp) for row in new_rows],
             )
 
 
 def _update_names(updates: list[tuple[str, str, str]], now: datetime) -> None:
-    """Rename / re-level existing grids: ``updates`` is (code, name, level)."""
+    """Rename / re-level existing grids (and re-index their names): ``updates`` is (code, name, level)."""
     table = Grid._meta.db_table
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f'UPDATE "{table}" SET name = %s, level = %s, updated_at = %s WHERE code = %s',  # noqa: S608
-            [(name, level, stamp, code) for code, name, level in updates],
+            f'UPDATE "{table}" SET name = %s, level = %s, search_text = %s, updated_at = %s '  # noqa: S608
+            "WHERE code = %s",
+            [(name, level, index_text(name), stamp, code) for code, name, level in updates],
         )
 
 

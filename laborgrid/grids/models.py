@@ -7,14 +7,16 @@ scan (``path__under``), the way every scoped query in the platform filters.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from laborgrid.core.paths import PathField, path_codes
+from laborgrid.core.paths import CODE_CHARS, PathField, path_codes
 from laborgrid.core.scope import ScopedQuerySet
+from laborgrid.core.search import SearchTextField, prefix_q, search_q, with_search_fields
 from laborgrid.grids.choices import GridLevel
 
 
@@ -24,6 +26,22 @@ class GridQuerySet(ScopedQuerySet["Grid"]):
 
     def active(self) -> GridQuerySet:
         return self.filter(is_active=True)
+
+    def search(self, q: str) -> GridQuerySet:
+        """Grids whose name contains ``q`` or whose code starts with ``q``.
+
+        The name through the character index of ``laborgrid.core.search`` (normalised: full-width
+        folded, case, spaces and punctuation ignored; any substring, one character or more); the
+        code by prefix on its b-tree index, case-sensitive after NFKC (full-width digits work).
+        Codes are not in the character index: they are digits, which every row has, so a digit
+        phrase would be rechecked on nearly every row. A query that cannot be (the start of) a
+        code — Chinese, punctuation — only searches names.
+        """
+        code = unicodedata.normalize("NFKC", q).strip()
+        condition = search_q(q)
+        if code and set(code) <= CODE_CHARS:
+            condition |= prefix_q("code", code)
+        return self.filter(condition)
 
 
 class Grid(models.Model):
@@ -65,6 +83,10 @@ class Grid(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The name in the indexed form of laborgrid.core.search (one token per character), kept by
+    # save(); the FTS5 table (SQLite) / tsvector column and GIN index (PostgreSQL) over it come
+    # from migration 0002. See GridQuerySet.search.
+    search_text = SearchTextField(sources=("name",))
 
     objects = GridQuerySet.as_manager()
 
@@ -81,6 +103,12 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A rename saved with update_fields=["name", ...] must rewrite the search column too.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_search_fields(Grid, kwargs["update_fields"])
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("grids:grid_detail", args=[self.code])

@@ -58,10 +58,7 @@ def grid_list(request: HttpRequest) -> HttpResponse:
     results = None
     if q:
         results = list(
-            Grid.objects.visible_to(request.user)
-            .active()
-            .filter(Q(name__contains=q) | Q(code__startswith=q))
-            .order_by("path")[:SEARCH_LIMIT]
+            Grid.objects.visible_to(request.user).active().search(q).order_by("path")[:SEARCH_LIMIT]
         )
     roots = [g for g in user_grids(request.user)]
     roots = list(
