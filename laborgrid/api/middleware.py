@@ -19,6 +19,7 @@ API_PREFIX = "/api/"
 
 def _message(status: int) -> str:
     messages = {
+        400: _("请求无效"),
         401: _("需要登录或有效的令牌"),
         403: _("无权执行此操作"),
         404: _("未找到"),

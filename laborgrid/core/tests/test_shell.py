@@ -62,3 +62,19 @@ def test_grid_switcher_lists_disjoint_grids_and_changes_the_home_grid() -> None:
     # a grid that is not the user's is ignored
     client.post("/switch-grid/", {"code": "520521104", "next": "https://evil.example/"})
     assert "马场镇 · 二级网格" in client.get("/").content.decode()
+
+
+def test_nul_characters_are_refused_everywhere() -> None:
+    """PostgreSQL text cannot hold NUL: refused up front with 400, never a server error."""
+    client = client_for("county")
+    assert client.get("/grids/", {"q": "猫\x00"}).status_code == 400
+    assert client.get("/grids/%00/").status_code == 400
+    api = client.get("/api/v1/grids", {"parent": "\x00"})
+    assert api.status_code == 400 and api.json()["detail"]
+    token = Client().post(
+        "/api/v1/auth/token",
+        '{"username": "a\\u0000", "password": "x"}',
+        content_type="application/json",
+    )
+    assert token.status_code == 400 and token.json()["detail"]
+    assert client.post("/grids/520521102/edit/", {"name": "猫场\x00镇"}).status_code == 400
