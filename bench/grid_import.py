@@ -12,16 +12,14 @@ rows/s, a re-import (idempotent, nothing changes), and subtree queries through
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT.parent / "shared" / "data" / "divisions" / "china-all.csv.gz"
-PG = os.environ.get("LABORGRID_TEST_PG", "postgres://postgres@127.0.0.1:5432/laborgrid")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import BACKENDS, DIVISIONS, run_on_backends
+
+DEFAULT_FILE = DIVISIONS
 
 CHILD = r"""
 import json, sys, time, os
@@ -70,45 +68,15 @@ print("RESULT " + json.dumps(out))
 """
 
 
-def run_backend(label: str, url: str, data_file: Path) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "LABORGRID_ENV": "development"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data_file)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
-    return {"backend": label, **json.loads(line[len("RESULT ") :])}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--db", choices=BACKENDS, default="both")
     args = parser.parse_args()
     if not args.file.exists():
         print(f"missing {args.file}")
         return 1
-    results = []
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(run_backend("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.file))
-    if args.db in ("postgres", "both"):
-        import psycopg
-
-        admin = PG.rsplit("/", 1)[0] + "/postgres"
-        name = f"laborgrid_bench_{os.getpid()}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            results.append(run_backend("PostgreSQL", PG.rsplit("/", 1)[0] + f"/{name}", args.file))
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    results = run_on_backends(CHILD, [str(args.file)], args.db)
 
     print(f"\nWhole-China division import ({args.file.name}); machine: {os.cpu_count()} cores")
     print(

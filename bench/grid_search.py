@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = ROOT.parent / "shared" / "data" / "divisions" / "china-all.csv.gz"
-PG = os.environ.get("LABORGRID_TEST_PG", "postgres://postgres@127.0.0.1:5432/laborgrid")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import BACKENDS, DIVISIONS, run_on_backends
+
+DEFAULT_FILE = DIVISIONS
 QUERIES = ["村", "新村", "红星村", "王家庄村委会", "520521"]
 
 CHILD = r"""
@@ -81,49 +80,17 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - shown)
 
 
-def run_backend(label: str, url: str, data_file: Path, runs: int) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "LABORGRID_ENV": "development"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data_file), str(runs), json.dumps(QUERIES)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
-    return {"backend": label, **json.loads(line[len("RESULT ") :])}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--db", choices=BACKENDS, default="both")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--plans", action="store_true", help="also print the query plans")
     args = parser.parse_args()
     if not args.file.exists():
         print(f"missing {args.file}")
         return 1
-    results = []
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{tmp}/bench.sqlite3"
-            results.append(run_backend("SQLite", url, args.file, args.runs))
-    if args.db in ("postgres", "both"):
-        import psycopg
-
-        admin = PG.rsplit("/", 1)[0] + "/postgres"
-        name = f"laborgrid_bench_{os.getpid()}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = PG.rsplit("/", 1)[0] + f"/{name}"
-            results.append(run_backend("PostgreSQL", url, args.file, args.runs))
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    results = run_on_backends(CHILD, [str(args.file), str(args.runs), json.dumps(QUERIES)], args.db)
 
     print(f"\nGrid search over {args.file.name}; {args.runs} runs; machine: {os.cpu_count()} cores")
     for r in results:
