@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.models import ApiToken, GridAssignment, User, hash_token
-from laborgrid.accounts.roles import ADMIN_ROLES, Cap, Role
+from laborgrid.accounts.roles import ADMIN_ROLES, Cap
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import client_ip, record
 from laborgrid.core.scope import get_scope
@@ -73,10 +73,15 @@ def create_user(
 def update_user(
     *, actor: Any, user: User, request: HttpRequest | None = None, **fields: Any
 ) -> User:
+    """Change an account's details or disable it (系统管理员); nobody disables their own account."""
+    if not get_scope(actor).has(Cap.USER_MANAGE):
+        raise PermissionDenied
     allowed = {"full_name", "phone", "title", "email", "account_expires_on", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {unknown}")
+    if user.pk == actor.pk and fields.get("is_active") is False:
+        raise ValidationError({"is_active": _("不能停用自己的账号。")})
     changes = {}
     for name, value in fields.items():
         old = getattr(user, name)
@@ -238,10 +243,6 @@ def set_initial_password(
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     record(AuditAction.PASSWORD_RESET, actor=actor, request=request, obj=user)
-
-
-def role_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in Role.choices}
 
 
 def current_lockouts() -> list[Any]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -175,12 +175,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     fields = ["full_name", "phone", "title", "email", "account_expires_on", "is_active"]
     form = UserEditForm(request.POST or None, initial={f: getattr(target, f) for f in fields})
     if request.method == "POST" and form.is_valid():
-        if target.pk == request.user.pk and not form.cleaned_data["is_active"]:
-            form.add_error("is_active", _("不能停用自己的账号。"))
-        else:
+        try:
             services.update_user(
                 actor=request.user, user=target, request=request, **form.cleaned_data
             )
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
             messages.success(request, _("已保存。"))
             return redirect("accounts:user_detail", pk=target.pk)
     return render(
@@ -268,10 +270,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if assignment is None:
         raise Http404
-    try:
-        services.end_assignment(actor=request.user, assignment=assignment, request=request)
-    except PermissionDenied:
-        raise
+    services.end_assignment(actor=request.user, assignment=assignment, request=request)
     messages.success(request, _("岗位已结束。"))
     return redirect("accounts:user_detail", pk=assignment.user_id)
 

@@ -77,12 +77,6 @@ def get_scope(user: User | AnonymousUser | None) -> Scope:
     return scope
 
 
-def forget_scope(user: Any) -> None:
-    """Drop the cached scope (after the user's assignments change within a request)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def scope_q(user: Any, capability: str, path_field: str) -> Q:
     paths = get_scope(user).paths(capability)
     if not paths:

@@ -20,7 +20,7 @@ from laborgrid.core.models import Job, JobStatus
 from laborgrid.core.scope import get_scope
 from laborgrid.core.selectors import SESSION_GRID_KEY, current_grid, user_grids
 from laborgrid.core.types import AuthedRequest
-from laborgrid.grids.models import Grid
+from laborgrid.grids.services import subtree_count
 from laborgrid.grids.views import staff_of, with_child_counts
 
 
@@ -64,8 +64,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             {
                 "staff": staff[grid.pk],
                 "children": [(c, staff[c.pk]) for c in children],
-                "subtree_size": Grid.objects.filter(path__under=grid.path, is_active=True).count()
-                - 1,
+                "subtree_size": subtree_count(grid),
                 "staff_total": sum(len(v) for v in staff.values()),
             }
         )

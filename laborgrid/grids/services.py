@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models.functions import Concat, Substr
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -210,6 +210,7 @@ def merge_grid(
     for child in children:
         move_grid(actor=None, grid=child, new_parent=target, request=request)
     moved_rows: dict[str, int] = {}
+    path_models = grid_path_models()
     for relation in Grid._meta.related_objects:
         model = cast(type[models.Model], relation.related_model)
         if model is Grid or not relation.one_to_many:
@@ -217,9 +218,7 @@ def merge_grid(
         fk = relation.field
         qs = model._default_manager.filter(**{fk.name: source})
         updates: dict[str, Any] = {fk.name: target}
-        if isinstance(model._meta.get_fields(), list) and any(
-            f.name == "grid_path" for f in model._meta.get_fields()
-        ):
+        if model in path_models:
             updates["grid_path"] = target.path
         n = qs.update(**updates)
         if n:
@@ -237,13 +236,5 @@ def merge_grid(
 
 
 def subtree_count(grid: Grid) -> int:
-    return Grid.objects.filter(path__under=grid.path).count()
-
-
-__all__ = [
-    "Length",
-    "create_grid",
-    "merge_grid",
-    "move_grid",
-    "update_grid",
-]
+    """Active grids below ``grid`` (the grid itself not counted)."""
+    return Grid.objects.filter(path__under=grid.path, is_active=True).exclude(pk=grid.pk).count()

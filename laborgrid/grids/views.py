@@ -60,12 +60,12 @@ def grid_list(request: HttpRequest) -> HttpResponse:
         results = list(
             Grid.objects.visible_to(request.user).active().search(q).order_by("path")[:SEARCH_LIMIT]
         )
-    roots = [g for g in user_grids(request.user)]
+    # The roots of the user's scope (user_grids already drops grids under another of theirs).
     roots = list(
-        with_child_counts(Grid.objects.filter(pk__in=[g.pk for g in roots])).order_by("path")
+        with_child_counts(
+            Grid.objects.filter(pk__in=[g.pk for g in user_grids(request.user)])
+        ).order_by("path")
     )
-    # Drop roots that lie inside another root of the user.
-    roots = [g for g in roots if not any(g is not o and g.path.startswith(o.path) for o in roots)]
     return render(
         request,
         "grids/grid_list.html",
@@ -103,7 +103,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
             "staff": staff[grid.pk],
             "parent_staff": parent_staff,
             "can_manage": scope.allows(Cap.GRID_MANAGE, grid.path),
-            "subtree_size": services.subtree_count(grid) - 1,
+            "subtree_size": services.subtree_count(grid),
             "merged_from": list(grid.merged_from.all()),
         },
     )
@@ -224,7 +224,7 @@ def _pick(request: HttpRequest, grid: Grid, action: str) -> HttpResponse:
             "crumbs": breadcrumb(request.user, grid),
             "action": action,
             "candidates": list(candidates.order_by("code")[:500]),
-            "subtree_size": services.subtree_count(grid) - 1,
+            "subtree_size": services.subtree_count(grid),
         },
     )
 

@@ -142,3 +142,22 @@ def test_sysadmin_sets_an_initial_password_that_must_be_changed() -> None:
         password=settings.LABORGRID_DEMO_PASSWORD + "x",
     )
     assert Client().get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_sysadmin_edits_a_user_but_cannot_disable_themself() -> None:
+    client = client_for("sysadmin")
+    me = User.objects.get(username="sysadmin")
+    form = {"full_name": "孙浩", "phone": "13800000001", "title": "系统管理员", "email": ""}
+    response = client.post(reverse("accounts:user_edit", args=[me.pk]), form)  # is_active unticked
+    assert response.status_code == 200 and "不能停用自己的账号" in response.content.decode()
+    assert User.objects.get(pk=me.pk).is_active
+    target = User.objects.get(username="brigade-4")
+    response = client.post(
+        reverse("accounts:user_edit", args=[target.pk]), {**form, "full_name": "新名字"}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.full_name == "新名字" and not target.is_active
+    assert AuditEvent.objects.filter(
+        action=AuditAction.USER_UPDATED, object_id=str(target.pk)
+    ).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -78,3 +80,32 @@ def test_nul_characters_are_refused_everywhere() -> None:
     )
     assert token.status_code == 400 and token.json()["detail"]
     assert client.post("/grids/520521102/edit/", {"name": "猫场\x00镇"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("username", "url", "limit"),
+    [
+        ("county", "/grids/", 14),
+        ("county", "/grids/?q=村", 14),
+        ("secadmin", "/accounts/users/", 16),
+        ("secadmin", "/accounts/lockouts/", 14),
+        ("auditor", "/audit/", 14),
+        ("county", "/jobs/", 14),
+        ("county", "/accounts/tokens/", 14),
+    ],
+)
+def test_list_pages_do_not_grow_with_rows(
+    username: str, url: str, limit: int, django_assert_max_num_queries: Any
+) -> None:
+    """Query counts are part of the contract: list pages stay constant however many rows they show."""
+    from laborgrid.accounts.services import issue_token
+    from laborgrid.core.jobs import start_job
+
+    user = User.objects.get(username=username)
+    for _ in range(30):
+        issue_token(user=user)
+        start_job(kind="grids.export", title="名册", actor=user, params={"grid": "520521"})
+    client = client_for(username)
+    client.get("/")  # warm the session
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
