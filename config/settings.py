@@ -55,6 +55,21 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("LABORGRID_ENV=production needs ALLOWED_HOSTS.")
 
+# --- Field encryption of personal numbers (SECURITY.md, laborgrid.lib.crypto) ------------------
+# ID and phone numbers are encrypted by the application (AES-256-GCM, or SM4-GCM for 商用密码
+# deployments: ``python manage.py generate_field_keys --algorithm sm4-gcm``) and looked up through a
+# keyed hash. The demo runs on a published key ring, which production refuses.
+DEMO_FIELD_KEYS = (
+    "current=demo;demo=aes-256-gcm:vGaBEHWc_u5TOvUg2DTpwmYazZ-h_cXkTtaB3fWjfJk;"
+    "index=hmac-sha256:4jwR1_2PxjpAQPxmWM99hp13f_CuG8MmKblbJNpXIOQ"
+)
+LABORGRID_FIELD_KEYS = os.environ.get("LABORGRID_FIELD_KEYS", "" if PRODUCTION else DEMO_FIELD_KEYS)
+if PRODUCTION and LABORGRID_FIELD_KEYS in ("", DEMO_FIELD_KEYS):
+    raise ImproperlyConfigured(
+        "LABORGRID_ENV=production needs LABORGRID_FIELD_KEYS (python manage.py "
+        "generate_field_keys); the demo key ring is refused."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,10 +84,13 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs from its bundled static files (no CDN)
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
+    "django_filters",
     "laborgrid.core",
     "laborgrid.audit",
     "laborgrid.accounts",
     "laborgrid.grids",
+    "laborgrid.employers",
 ]
 
 MIDDLEWARE = [

@@ -38,16 +38,35 @@ class Cap:
     USER_MANAGE = "user.manage"  # create/disable accounts (系统管理员)
     ROLE_MANAGE = "role.manage"  # assign roles on grids, unlock accounts (安全管理员)
     AUDIT_READ = "audit.read"  # 审计管理员
+    # See a personal number (ID, phone) in full, with a reason, audited (DOMAIN A6). Inspectors,
+    # squadron leaders and full-time officers who work cases need it; assistants and leaders do not.
+    PII_REVEAL = "pii.reveal"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_INSPECTOR: frozenset(
-        {Cap.GRID_READ, Cap.GRID_MANAGE, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ}
+        {
+            Cap.GRID_READ,
+            Cap.GRID_MANAGE,
+            Cap.WORK_READ,
+            Cap.WORK_WRITE,
+            Cap.STAFF_READ,
+            Cap.PII_REVEAL,
+        }
     ),
     Role.SQUADRON_LEADER: frozenset(
-        {Cap.GRID_READ, Cap.GRID_MANAGE, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ}
+        {
+            Cap.GRID_READ,
+            Cap.GRID_MANAGE,
+            Cap.WORK_READ,
+            Cap.WORK_WRITE,
+            Cap.STAFF_READ,
+            Cap.PII_REVEAL,
+        }
     ),
-    Role.GRID_OFFICER: frozenset({Cap.GRID_READ, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ}),
+    Role.GRID_OFFICER: frozenset(
+        {Cap.GRID_READ, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ, Cap.PII_REVEAL}
+    ),
     Role.ASSISTANT: frozenset({Cap.GRID_READ, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ}),
     Role.LEADER: frozenset({Cap.GRID_READ, Cap.WORK_READ, Cap.STAFF_READ}),
     Role.SYSADMIN: frozenset({Cap.GRID_READ, Cap.GRID_MANAGE, Cap.STAFF_READ, Cap.USER_MANAGE}),

@@ -43,6 +43,11 @@ class AuditAction(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", _("导出审计日志")
     EXPORT_STARTED = "export_started", _("发起导出")
     EXPORT_DOWNLOADED = "export_downloaded", _("下载导出文件")
+    PII_REVEAL = "pii_reveal", _("查看完整个人号码")
+    EMPLOYER_MERGED = "employer_merged", _("合并用人单位")
+    EMPLOYER_UNMERGED = "employer_unmerged", _("撤销合并用人单位")
+    EMPLOYER_SPLIT = "employer_split", _("拆分用人单位")
+    ROSTER_IMPORTED = "roster_imported", _("导入职工名册")
 
 
 class AuditResult(models.TextChoices):

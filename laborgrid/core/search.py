@@ -190,6 +190,81 @@ class Phrase(Lookup):
         raise NotImplementedError(f"no search index on {connection.vendor}")
 
 
+@SearchTextField.register_lookup
+class PhraseScan(Lookup):
+    """``search_text__phrase_scan=q``: the same rows as ``phrase``, found by scanning the column.
+
+    ``' ' || column || ' ' LIKE '% 猫 场 %'``: the tokens of the query as consecutive whole tokens
+    (the padding makes every token start and end at a space, so ``z`` does not match the
+    ``zz`` boundary and ``场`` does not match inside a two-character token). No index serves it,
+    and none is needed when the query is common: a scan in the list's order stops as soon as the
+    page is full, while the inverted index would first collect every match in the table. See
+    :func:`adaptive_search_q`.
+    """
+
+    lookup_name = "phrase_scan"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        return query_text(str(self.rhs)) if isinstance(self.rhs, str) else self.rhs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        text = self.rhs
+        if not isinstance(text, str) or not text:
+            return "1 = 0", []
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"(' ' || {lhs} || ' ') LIKE %s", [*lhs_params, f"% {text} %"]
+
+
+def fts_vocab_table(model: type[models.Model]) -> str:
+    """SQLite: the ``fts5vocab`` table that gives each token's document count."""
+    return f"{model._meta.db_table}_fts_vocab"
+
+
+def token_frequency(model: type[models.Model], q: str | None) -> int | None:
+    """SQLite: the number of rows holding the query's rarest token (an upper bound of its
+    matches), from the FTS5 vocabulary; ``None`` elsewhere or without a vocabulary table."""
+    text = query_text(q)
+    if text is None or connection.vendor != "sqlite":
+        return None
+    tokens = sorted(set(text.split(" ")))
+    vocab = fts_vocab_table(model)
+    try:
+        with connection.cursor() as cursor:
+            counts = []
+            for token in tokens:
+                cursor.execute(f'SELECT doc FROM "{vocab}" WHERE term = %s', [token])  # noqa: S608
+                row = cursor.fetchone()
+                counts.append(row[0] if row else 0)
+    except Exception:  # no vocabulary table (an older index): the index alone answers
+        return None
+    return min(counts) if counts else 0
+
+
+#: Above this many candidate rows, scanning in the list's order beats the inverted index on
+#: SQLite (``bench/registry.py``: the index costs ~0.2 µs per match collected, the scan ~1 µs per
+#: row read until the page is full).
+SCAN_THRESHOLD = 20000
+
+
+def adaptive_search_q(model: type[models.Model], q: str | None, *, field: str = "search_text") -> Q:
+    """Like :func:`search_q`, choosing per query between the inverted index and a scan.
+
+    SQLite's FTS5 collects every matching row id before the outer query's scope, order and LIMIT
+    apply, so a character present in most rows (``县``, ``公``) costs ~100 ms over a million rows;
+    a query whose rarest character is that common is answered by :class:`PhraseScan` instead,
+    which stops when the page is full. Rare queries use the index. Both give the same rows.
+    PostgreSQL's planner makes this choice itself from the column statistics.
+    """
+    text = query_text(q)
+    if text is None:
+        return Q(pk__in=[])
+    freq = token_frequency(model, q)
+    if freq is not None and freq > SCAN_THRESHOLD:
+        return Q(**{f"{field}__phrase_scan": text})
+    return Q(**{f"{field}__phrase": text})
+
+
 def search_q(q: str | None, *, field: str = "search_text") -> Q:
     """A ``Q`` for rows whose ``field`` contains ``q`` (see :class:`Phrase`); none if ``q`` is empty."""
     text = query_text(q)
@@ -296,6 +371,7 @@ def _sqlite_up(table: str, column: str, pk: str) -> list[str]:
             tokenize='unicode61 remove_diacritics 0', columnsize=0)""",
         *_sqlite_triggers(table, column, pk),
         f"""INSERT INTO "{fts}"("{fts}") VALUES ('rebuild')""",  # noqa: S608 - names from _meta
+        f"""CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}_vocab" USING fts5vocab("{fts}", 'row')""",
     ]
 
 
@@ -324,6 +400,7 @@ def _sqlite_down(table: str) -> list[str]:
         f'DROP TRIGGER IF EXISTS "{fts}_ai"',
         f'DROP TRIGGER IF EXISTS "{fts}_ad"',
         f'DROP TRIGGER IF EXISTS "{fts}_au"',
+        f'DROP TABLE IF EXISTS "{fts}_vocab"',
         f'DROP TABLE IF EXISTS "{fts}"',
     ]
 
@@ -412,7 +489,9 @@ def _backfill(model: Any, field: str, sources: tuple[str, ...], batch: int = 500
 
 __all__ = [
     "BOUNDARY",
+    "SCAN_THRESHOLD",
     "SearchTextField",
+    "adaptive_search_q",
     "bulk_insert",
     "fts_table",
     "index_text",
@@ -422,5 +501,6 @@ __all__ = [
     "query_text",
     "search_filter",
     "search_q",
+    "token_frequency",
     "with_search_fields",
 ]

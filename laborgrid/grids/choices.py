@@ -42,3 +42,12 @@ def level_order_error(parent_rank: int, child_level: str) -> str | None:
 
 def effective_rank(level: str, parent_rank: int) -> int:
     return LEVEL_RANK.get(level, parent_rank)
+
+
+class LocateMethod(models.TextChoices):
+    """How a record (employer, complaint) was placed in its grid (``laborgrid.grids.locate``)."""
+
+    LOCATION = "location", _("坐标定位")
+    ADDRESS = "address", _("地址匹配")
+    MANUAL = "manual", _("人工指定")
+    UNASSIGNED = "unassigned", _("待分配")

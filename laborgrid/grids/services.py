@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
@@ -148,6 +149,8 @@ def _repath(old_prefix: str, new_prefix: str, depth_delta: int) -> int:
     moved = Grid.objects.filter(path__under=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", start)),
         depth=F("depth") + depth_delta,
+        # Caches keyed on the grids' last change (laborgrid.grids.locate) must see a move.
+        updated_at=timezone.now(),
     )
     for model in grid_path_models():
         model._default_manager.filter(grid_path__under=old_prefix).update(

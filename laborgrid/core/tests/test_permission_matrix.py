@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,7 +17,16 @@ from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.services import issue_token
 from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
+from laborgrid.employers.models import Employer, LabourSnapshot, Worker
+from laborgrid.employers.tests import (
+    matrix_api,
+    matrix_archive,
+    matrix_edit,
+    matrix_list,
+    matrix_roster,
+)
 from laborgrid.grids.models import Grid
+from laborgrid.testing.matrix import Spec
 from laborgrid.testing.personas import (
     MACHANG,
     MACHANG_VILLAGE,
@@ -28,18 +36,6 @@ from laborgrid.testing.personas import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Spec:
-    """How to reach one URL: its kwargs for a 马场镇 object / a 猫场镇 object, and whether it writes."""
-
-    public: bool = False
-    other: dict[str, Any] | None = None  # kwargs pointing at 马场镇 (None: no object in the URL)
-    own: dict[str, Any] | None = None  # kwargs pointing at something the leader can see
-    methods: tuple[str, ...] = ("get",)
-    writes: bool = False
-    lists: dict[str, str] = field(default_factory=dict)  # query params for list pages
 
 
 def _machang_user() -> int:
@@ -152,6 +148,8 @@ SPECS: dict[str, Spec] = {
     "audit:event_list": Spec(),
     "audit:event_export": Spec(),
 }
+for _m in (matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
+    SPECS.update(_m.SPECS)
 
 # API operations: (method, path template) → kwargs for 马场镇 / public / write
 API_SPECS: dict[tuple[str, str], Spec] = {
@@ -161,6 +159,8 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/grids"): Spec(lists={"q": "马场"}),
     ("get", "/api/v1/grids/{code}"): Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
 }
+for _m in (matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
+    API_SPECS.update(_m.API_SPECS)
 
 
 def _all_url_names() -> set[str]:
@@ -196,6 +196,11 @@ def _state() -> tuple[int, ...]:
         User.objects.filter(is_active=True).count(),
         ApiToken.objects.filter(revoked_at__isnull=True).count(),
         len("".join(Grid.objects.values_list("name", flat=True))),
+        Employer.objects.count(),
+        sum(Employer.objects.values_list("version", flat=True)),
+        LabourSnapshot.objects.filter(withdrawn_at__isnull=True).count(),
+        Worker.objects.count(),
+        Worker.objects.filter(left_on__isnull=True).count(),
     )
 
 

@@ -11,15 +11,20 @@ import pytest
 from django.core.management import call_command
 
 from laborgrid.accounts.models import GridAssignment, User
+from laborgrid.lib.crypto import KeyRing, generate_config
 
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_KEY = "k" * 20 + "Q9-random-production-key-for-tests-only"
+FIELD_KEYS = generate_config("sm4-gcm", key_id="t1")
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "LABORGRID_FIELD_KEYS"}
     }
+    env = {"LABORGRID_FIELD_KEYS": FIELD_KEYS, **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -41,6 +46,23 @@ def test_production_refuses_debug() -> None:
     result = _run({"SECRET_KEY": GOOD_KEY, "DEBUG": "true", "ALLOWED_HOSTS": "x.cn"}, "check")
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_production_refuses_missing_or_demo_field_keys() -> None:
+    from django.conf import settings
+
+    base = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "x.cn"}
+    for keys in ("", settings.DEMO_FIELD_KEYS):
+        result = _run({**base, "LABORGRID_FIELD_KEYS": keys}, "check")
+        assert result.returncode != 0
+        assert "LABORGRID_FIELD_KEYS" in result.stderr
+
+
+def test_generate_field_keys_prints_a_usable_key_ring(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("generate_field_keys", "--algorithm", "sm4-gcm")
+    ring = KeyRing.from_config(capsys.readouterr().out.strip())
+    token = ring.encrypt("520521199001010019", context="worker.id_number")
+    assert ring.decrypt(token, context="worker.id_number") == "520521199001010019"
 
 
 def test_check_deploy_is_clean_with_production_settings() -> None:

@@ -1,0 +1,7 @@
+"""Employer pages: edit (see laborgrid/employers/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
