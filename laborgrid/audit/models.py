@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     EMPLOYER_UNMERGED = "employer_unmerged", _("撤销合并用人单位")
     EMPLOYER_SPLIT = "employer_split", _("拆分用人单位")
     ROSTER_IMPORTED = "roster_imported", _("导入职工名册")
+    MINIMUM_WAGE_CHANGED = "minimum_wage_changed", _("修改最低工资标准")
 
 
 class AuditResult(models.TextChoices):

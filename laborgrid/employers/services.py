@@ -461,7 +461,9 @@ def update_employer(
         raise ValidationError(_("该记录已并入其他单位，不能修改。"))
     with transaction.atomic():
         current = (
-            Employer.objects.select_for_update().select_related("updated_by").get(pk=employer.pk)
+            Employer.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=employer.pk)
         )
         if expected_version is not None and current.version != expected_version:
             who = current.updated_by.full_name if current.updated_by else _("系统")
@@ -522,6 +524,46 @@ def minimum_wage_for(grid_path: str, on: date) -> MinimumWage | None:
     return best
 
 
+def save_minimum_wage(
+    *, actor: Any, data: Mapping[str, Any], instance: MinimumWage | None = None, request: Any = None
+) -> MinimumWage:
+    """Add or correct a row of the minimum-wage table (configuration, not code: DOMAIN A3).
+
+    Needs ``grid.manage`` on the area (the county's system administrator or inspectors). Snapshots
+    keep the standard they were checked against, so a later correction does not rewrite findings.
+    """
+    row = instance or MinimumWage()
+    area = data.get("area") or (row.area if instance else None)
+    if area is None:
+        raise ValidationError({"area": _("请选择适用区域。")})
+    check_write(actor, Cap.GRID_MANAGE, area.path)
+    if instance is not None:
+        check_write(actor, Cap.GRID_MANAGE, instance.area_path)
+    before = {f: str(getattr(row, f)) for f in ("monthly", "hourly", "effective_from", "tier")}
+    row.area = area
+    row.area_path = area.path
+    coerce_into(row, data, ("tier", "monthly", "hourly", "effective_from", "document"))
+    try:
+        row.full_clean(exclude=["area_path"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    with transaction.atomic():
+        row.save()
+        record(
+            AuditAction.MINIMUM_WAGE_CHANGED,
+            actor=actor,
+            request=request,
+            obj=row,
+            detail={
+                "area": area.code,
+                "before": before if instance else None,
+                "monthly": str(row.monthly),
+                "effective_from": str(row.effective_from),
+            },
+        )
+    return row
+
+
 SNAPSHOT_FIELDS = (
     "collected_on",
     "employees",
@@ -567,8 +609,11 @@ _COUNT_LABELS = {
 }
 
 
-def validate_snapshot(snap: LabourSnapshot) -> None:
-    """The cross-field rules of the collection standard (DOMAIN A3); errors name the field."""
+def validate_snapshot(snap: LabourSnapshot, skip: set[str] | None = None) -> None:
+    """The cross-field rules of the collection standard (DOMAIN A3); errors name the field.
+
+    ``skip``: fields that already failed conversion (their value is not usable here).
+    """
     errors: dict[str, list[str]] = {}
 
     def err(field: str, msg: str) -> None:
@@ -617,7 +662,10 @@ def validate_snapshot(snap: LabourSnapshot) -> None:
     if (snap.gps_lat is None) != (snap.gps_lng is None):
         err("gps_lat", _("采集位置的经度和纬度须同时提供。"))
     try:
-        snap.full_clean(exclude=["employer", "collector", "created_by", "withdrawn_by"])
+        snap.full_clean(
+            exclude=["employer", "collector", "created_by", "withdrawn_by", *(skip or ())],
+            validate_constraints=False,  # the rules above say the same, naming the field
+        )
     except ValidationError as exc:
         for k, msgs in exc.message_dict.items():
             if k not in errors:
@@ -645,7 +693,11 @@ def record_snapshot(
     if employer.merged_into_id is not None:
         raise ValidationError(_("该记录已并入其他单位，请在合并后的单位上采集。"))
     snap = LabourSnapshot(employer=employer, method=method, source=source[:100])
-    coerce_into(snap, data, SNAPSHOT_FIELDS)
+    errors: dict[str, list[str]] = {}
+    try:
+        coerce_into(snap, data, SNAPSHOT_FIELDS)
+    except ValidationError as exc:  # keep going: report every field's problem at once
+        errors = dict(exc.message_dict)
     if snap.collected_on is None:
         snap.collected_on = timezone.localdate()
     if snap.arrears is None:
@@ -655,7 +707,13 @@ def record_snapshot(
     snap.collector = collector or actor
     snap.collector_name = (collector_name or getattr(snap.collector, "full_name", "") or "")[:60]
     snap.created_by = actor
-    validate_snapshot(snap)
+    try:
+        validate_snapshot(snap, skip=set(errors))
+    except ValidationError as exc:
+        for k, msgs in exc.message_dict.items():
+            errors.setdefault(k, []).extend(msgs)
+    if errors:
+        raise ValidationError(errors)
     mw = minimum_wage_for(employer.grid_path, snap.collected_on)
     snap.minimum_wage = mw.monthly if mw else None
     with transaction.atomic():

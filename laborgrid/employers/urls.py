@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from laborgrid.employers.views import archive, edit, listing, roster
+from laborgrid.employers.views import archive, edit, listing, roster, wages
 
 app_name = "employers"
 
@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     *archive.urlpatterns,
     *edit.urlpatterns,
     *roster.urlpatterns,
+    *wages.urlpatterns,
 ]

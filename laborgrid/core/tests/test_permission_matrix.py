@@ -19,6 +19,7 @@ from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
 from laborgrid.employers.tests import (
+    matrix_admin,
     matrix_api,
     matrix_archive,
     matrix_edit,
@@ -148,7 +149,7 @@ SPECS: dict[str, Spec] = {
     "audit:event_list": Spec(),
     "audit:event_export": Spec(),
 }
-for _m in (matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
+for _m in (matrix_admin, matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
     SPECS.update(_m.SPECS)
 
 # API operations: (method, path template) → kwargs for 马场镇 / public / write
@@ -159,7 +160,7 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/grids"): Spec(lists={"q": "马场"}),
     ("get", "/api/v1/grids/{code}"): Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
 }
-for _m in (matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
+for _m in (matrix_admin, matrix_list, matrix_archive, matrix_edit, matrix_roster, matrix_api):
     API_SPECS.update(_m.API_SPECS)
 
 
