@@ -197,4 +197,4 @@ def filtered(user: Any, params: Any) -> tuple[EmployerFilterSet, EmployerQuerySe
     """The FilterSet bound to ``params`` and its queryset (empty if the params are invalid)."""
     fs = EmployerFilterSet(params, queryset=base_queryset(user), user=user)
     qs = fs.qs if fs.is_valid() else Employer.objects.none()
-    return fs, qs  # type: ignore[return-value]
+    return fs, qs

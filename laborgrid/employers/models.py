@@ -262,7 +262,7 @@ class Employer(models.Model):
     def risk_flags(self) -> list[str]:
         from laborgrid.employers.choices import RiskFlag
 
-        flags = []
+        flags: list[str] = []
         if self.flag_no_contracts:
             flags.append(RiskFlag.NO_CONTRACTS)
         if self.flag_arrears:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -50,6 +50,13 @@ from laborgrid.grids.models import Grid
 from laborgrid.lib import identifiers as ids
 
 
+def _stamp(obj: Any, actor: Any, reason: str | None = None) -> None:
+    """Tell django-simple-history who makes the next save of ``obj``, and why."""
+    obj._history_user = actor
+    if reason is not None:
+        obj._change_reason = reason
+
+
 def coerce_into(instance: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
     """Set ``fields`` present in ``data`` on ``instance``, converted by each model field (text
     from a form or a spreadsheet becomes a date, a number, a boolean); all conversion errors are
@@ -59,7 +66,7 @@ def coerce_into(instance: models.Model, data: Mapping[str, Any], fields: Iterabl
     for name in fields:
         if name not in data:
             continue
-        f = instance._meta.get_field(name)
+        f = cast(models.Field, instance._meta.get_field(name))
         value = data[name]
         if isinstance(value, str):
             value = value.strip()
@@ -72,7 +79,7 @@ def coerce_into(instance: models.Model, data: Mapping[str, Any], fields: Iterabl
         if isinstance(f, models.BooleanField) and value in ("on", "yes", "是"):
             value = True
         try:
-            value = f.to_python(value)  # type: ignore[union-attr]
+            value = f.to_python(value)
         except ValidationError as exc:
             errors.setdefault(name, []).extend(exc.messages)
             continue
@@ -424,8 +431,7 @@ def create_employer(
     if any(d.hard for d in dups) or (dups and not confirm_not_duplicate):
         raise DuplicateEmployer(dups)
     employer.created_by = employer.updated_by = actor
-    employer._history_user = actor  # type: ignore[attr-defined]  # read by simple-history
-    employer._change_reason = _("新建")  # type: ignore[attr-defined]
+    _stamp(employer, actor, _("新建"))
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -497,8 +503,7 @@ def update_employer(
             current.former_names = "\n".join([employer.name, *current.former_name_list])
         current.version += 1
         current.updated_by = actor
-        current._history_user = actor  # type: ignore[attr-defined]
-        current._change_reason = reason[:100] or _("修改")  # type: ignore[attr-defined]
+        _stamp(current, actor, reason[:100] or _("修改"))
         try:
             current.save()
         except IntegrityError as exc:
@@ -883,7 +888,7 @@ def add_worker(*, actor: Any, employer: Employer, data: Mapping[str, Any]) -> Wo
         and Worker.objects.current().filter(employer=employer, id_index=worker.id_index).exists()
     ):
         raise ValidationError({"id_number": _("该职工已在本单位名册中。")})
-    worker._history_user = actor  # type: ignore[attr-defined]
+    _stamp(worker, actor)
     worker.save()
     return worker
 
@@ -899,7 +904,7 @@ def update_worker(*, actor: Any, worker: Worker, data: Mapping[str, Any]) -> Wor
     )
     if worker.left_on is None and clash.exists():
         raise ValidationError({"id_number": _("该职工已在本单位名册中。")})
-    worker._history_user = actor  # type: ignore[attr-defined]
+    _stamp(worker, actor)
     worker.save()
     return worker
 
@@ -963,7 +968,7 @@ def _linked_relations() -> list[Any]:
     and whatever later modules add: cases, inspections…): what a merge moves."""
     rels = []
     for rel in Employer._meta.related_objects:
-        model = rel.related_model
+        model = cast(type[models.Model], rel.related_model)
         if getattr(model, "_meta", None) is None or model._meta.label.split(".")[-1].startswith(
             "Historical"
         ):
@@ -1040,11 +1045,11 @@ def merge_employers(
         source.merged_into = target
         source.version += 1
         source.updated_by = actor
-        source._history_user = actor  # type: ignore[attr-defined]
-        source._change_reason = _("并入 %(name)s：%(reason)s") % {
+        _stamp(source, actor)
+        source._change_reason = _("并入 %(name)s：%(reason)s") % {  # type: ignore[attr-defined]
             "name": target.name,
             "reason": reason,
-        }  # type: ignore[attr-defined]
+        }
         if "uscc" in filled:
             source.uscc = None
         source.save()
@@ -1055,11 +1060,11 @@ def merge_employers(
             target.former_names = "\n".join([*target.former_name_list, *former])
         target.version += 1
         target.updated_by = actor
-        target._history_user = actor  # type: ignore[attr-defined]
-        target._change_reason = _("合并 %(name)s：%(reason)s") % {
+        _stamp(target, actor)
+        target._change_reason = _("合并 %(name)s：%(reason)s") % {  # type: ignore[attr-defined]
             "name": source.name,
             "reason": reason,
-        }  # type: ignore[attr-defined]
+        }
         target.save()
         merge = EmployerMerge.objects.create(
             source=source,
@@ -1108,16 +1113,14 @@ def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employe
             )
         target.version += 1
         target.updated_by = actor
-        target._history_user = actor  # type: ignore[attr-defined]
-        target._change_reason = _("撤销合并 %(name)s") % {"name": source.name}  # type: ignore[attr-defined]
+        _stamp(target, actor, _("撤销合并 %(name)s") % {"name": source.name})
         target.save()
         if "uscc" in filled:
             source.uscc = filled["uscc"]
         source.merged_into = None
         source.version += 1
         source.updated_by = actor
-        source._history_user = actor  # type: ignore[attr-defined]
-        source._change_reason = _("撤销并入 %(name)s") % {"name": target.name}  # type: ignore[attr-defined]
+        _stamp(source, actor, _("撤销并入 %(name)s") % {"name": target.name})
         source.save()
         merge.reverted_at = timezone.now()
         merge.reverted_by = actor

@@ -127,7 +127,7 @@ def _changes(employer: Employer, limit: int) -> list[Entry]:
         delta = rec.diff_against(prev)
         changes = [
             (
-                str(employer._meta.get_field(c.field).verbose_name),
+                str(getattr(employer._meta.get_field(c.field), "verbose_name", c.field)),
                 _display(employer, c.field, c.old),
                 _display(employer, c.field, c.new),
             )

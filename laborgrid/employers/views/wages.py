@@ -6,6 +6,8 @@ Everyone who works with employer data may read it; adding or correcting a row ne
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -41,14 +43,14 @@ class MinimumWageForm(StyledFormMixin, forms.Form):
     effective_from = forms.DateField(label=gettext_lazy("执行日期"))
     document = forms.CharField(label=gettext_lazy("文件依据"), max_length=120, required=False)
 
-    def __init__(self, *args: object, areas: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["area"]
         field.queryset = areas  # type: ignore[attr-defined]
         field.label_from_instance = lambda g: "　" * max(g.depth - 1, 0) + g.name  # type: ignore[attr-defined]
 
 
-def _areas(user: object) -> object:
+def _areas(user: Any) -> Any:
     """Grids down to township level where the user may manage the table."""
     return (
         Grid.objects.visible_to(user, Cap.GRID_MANAGE)
@@ -58,7 +60,7 @@ def _areas(user: object) -> object:
     )
 
 
-def _relevant_paths(user: object) -> tuple[str, ...]:
+def _relevant_paths(user: Any) -> tuple[str, ...]:
     """Grid paths whose table the user may read (404 if none)."""
     scope = get_scope(user)
     paths = scope.paths(Cap.WORK_READ) + scope.paths(Cap.GRID_MANAGE)
