@@ -57,7 +57,7 @@ if PRODUCTION:
 
 # --- Field encryption of personal numbers (SECURITY.md, laborgrid.lib.crypto) ------------------
 # ID and phone numbers are encrypted by the application (AES-256-GCM, or SM4-GCM for 商用密码
-# deployments: ``python manage.py generate_field_keys --algorithm sm4-gcm``) and looked up through a
+# deployments: ``python -m laborgrid.lib.crypto --algorithm sm4-gcm``) and looked up through a
 # keyed hash. The demo runs on a published key ring, which production refuses.
 DEMO_FIELD_KEYS = (
     "current=demo;demo=aes-256-gcm:vGaBEHWc_u5TOvUg2DTpwmYazZ-h_cXkTtaB3fWjfJk;"
@@ -66,8 +66,8 @@ DEMO_FIELD_KEYS = (
 LABORGRID_FIELD_KEYS = os.environ.get("LABORGRID_FIELD_KEYS", "" if PRODUCTION else DEMO_FIELD_KEYS)
 if PRODUCTION and LABORGRID_FIELD_KEYS in ("", DEMO_FIELD_KEYS):
     raise ImproperlyConfigured(
-        "LABORGRID_ENV=production needs LABORGRID_FIELD_KEYS (python manage.py "
-        "generate_field_keys); the demo key ring is refused."
+        "LABORGRID_ENV=production needs LABORGRID_FIELD_KEYS (generate one with "
+        "`python -m laborgrid.lib.crypto`); the demo key ring is refused."
     )
 
 INSTALLED_APPS = [

@@ -524,3 +524,13 @@ def _showable(name: str) -> str:
 
 def _showable_id(name: str) -> str:
     return repr(name) if _KEY_ID_RE.fullmatch(name) else "(invalid name, not shown)"
+
+
+if __name__ == "__main__":  # python -m laborgrid.lib.crypto [--algorithm sm4-gcm]: works without settings
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Print a new LABORGRID_FIELD_KEYS key ring.")
+    parser.add_argument("--algorithm", choices=sorted(CIPHER_ALGORITHMS), default="aes-256-gcm")
+    parser.add_argument("--key-id", default="k1")
+    options = parser.parse_args()
+    print(generate_config(options.algorithm, key_id=options.key_id))  # noqa: T201
