@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EmployersConfig(AppConfig):
     name = "laborgrid.employers"
     verbose_name = _("用人单位")
+
+    def ready(self) -> None:
+        from laborgrid.employers import exports  # noqa: F401  (registers the list export job)

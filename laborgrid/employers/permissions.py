@@ -17,7 +17,7 @@ def access_employer(user: Any, key: int | str, capability: str = Cap.WORK_READ) 
     qs = Employer.objects.visible_to(user).select_related("grid", "merged_into")
     employer: Employer | None = None
     text = str(key).strip()
-    if text.isdigit() and len(text) < 18:
+    if text.isascii() and text.isdigit() and len(text) < 18:
         employer = qs.filter(pk=int(text)).first()
     else:
         try:

@@ -136,10 +136,9 @@ class DuplicateEmployer(ValidationError):
     """Possible duplicates found before save; ``duplicates`` lists them."""
 
     def __init__(self, duplicates: list[Duplicate]) -> None:
-        super().__init__(
-            _("可能与已有单位重复：%(names)s")
-            % {"names": "、".join(d.employer.name for d in duplicates)}
-        )
+        # No names in the message: a candidate may lie outside the user's grids (a code is unique
+        # across the registry); callers show the candidates the user may see.
+        super().__init__(_("可能与已登记的单位重复。"))
         self.duplicates = duplicates
 
 
@@ -358,13 +357,27 @@ def _actor_root(actor: Any) -> Grid:
 # --- create / update ---------------------------------------------------------------------------
 
 
-def _apply_fields(employer: Employer, data: Mapping[str, Any]) -> None:
-    codes = clean_codes(
-        {k: data.get(k, getattr(employer, k)) for k in ("uscc", "org_code", "reg_number")}
-    )
-    for k, v in codes.items():
-        setattr(employer, k, v)
-    coerce_into(employer, data, [f for f in EMPLOYER_FIELDS if f not in codes])
+def _apply_fields(employer: Employer, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Set the editable fields from ``data``; return every field's error (nothing raised yet, so
+    that one bad code does not hide a bad date: the person sees all problems at once)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        codes = clean_codes(
+            {k: data.get(k, getattr(employer, k)) for k in ("uscc", "org_code", "reg_number")}
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    else:
+        for k, v in codes.items():
+            setattr(employer, k, v)
+    try:
+        coerce_into(
+            employer,
+            data,
+            [f for f in EMPLOYER_FIELDS if f not in ("uscc", "org_code", "reg_number")],
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     for f in ("name", "legal_rep", "contact_person", "address"):
         # Full-width letters and digits folded, runs of spaces collapsed; Chinese names lose
         # the stray spaces people type between characters.
@@ -376,13 +389,19 @@ def _apply_fields(employer: Employer, data: Mapping[str, Any]) -> None:
         n.strip() for n in (employer.former_names or "").splitlines() if n.strip()
     )
     if "contact_phone" in data:
-        phone = _clean_phone(data.get("contact_phone"), "contact_phone")
-        employer.contact_phone_enc = pii.seal(phone, context=PHONE_CONTEXT) if phone else ""
-        employer.contact_phone_masked = ids.mask_phone(phone) if phone else ""
+        try:
+            phone = _clean_phone(data.get("contact_phone"), "contact_phone")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        else:
+            employer.contact_phone_enc = pii.seal(phone, context=PHONE_CONTEXT) if phone else ""
+            employer.contact_phone_masked = ids.mask_phone(phone) if phone else ""
+    return errors
 
 
-def _validate_employer(employer: Employer) -> None:
-    errors: dict[str, list[str]] = {}
+def _validate_employer(employer: Employer, pending: dict[str, list[str]] | None = None) -> None:
+    """Cross-field and model checks; raises with ``pending`` (conversion errors) merged in."""
+    errors: dict[str, list[str]] = {k: list(v) for k, v in (pending or {}).items()}
     if (employer.lat is None) != (employer.lng is None):
         errors.setdefault("lat", []).append(_("经度和纬度须同时填写。"))
     if employer.established_on and employer.established_on > timezone.localdate():
@@ -390,7 +409,9 @@ def _validate_employer(employer: Employer) -> None:
     if employer.registered_capital is not None and employer.registered_capital < 0:
         errors.setdefault("registered_capital", []).append(_("注册资本不能为负数。"))
     try:
-        employer.full_clean(exclude=["grid_path", "name_key", "search_text", "uscc"])
+        employer.full_clean(
+            exclude=["grid_path", "name_key", "search_text", "uscc", "grid", *errors]
+        )
     except ValidationError as exc:
         for k, msgs in exc.message_dict.items():
             errors.setdefault(k, []).extend(msgs)
@@ -415,11 +436,14 @@ def create_employer(
     the person confirms it is a different employer (``confirm_not_duplicate``).
     """
     employer = Employer()
-    _apply_fields(employer, data)
-    _place(actor=actor, employer=employer, grid=grid, grid_reason=grid_reason, relocate=True)
+    errors = _apply_fields(employer, data)
+    try:
+        _place(actor=actor, employer=employer, grid=grid, grid_reason=grid_reason, relocate=True)
+    except ValidationError as exc:
+        _validate_employer(employer, {**errors, **exc.message_dict})
     employer.grid_path = employer.grid.path
     check_write(actor, Cap.WORK_WRITE, employer.grid_path)
-    _validate_employer(employer)
+    _validate_employer(employer, errors)
     dups = find_duplicates(
         uscc=employer.uscc,
         org_code=employer.org_code,
@@ -479,12 +503,17 @@ def update_employer(
                 % {"who": who, "when": when}
             )
         before = (current.lat, current.lng, current.address)
-        _apply_fields(current, data)
+        errors = _apply_fields(current, data)
         moved = before != (current.lat, current.lng, current.address)
-        _place(actor=actor, employer=current, grid=grid, grid_reason=grid_reason, relocate=moved)
+        try:
+            _place(
+                actor=actor, employer=current, grid=grid, grid_reason=grid_reason, relocate=moved
+            )
+        except ValidationError as exc:
+            _validate_employer(current, {**errors, **exc.message_dict})
         current.grid_path = current.grid.path
         check_write(actor, Cap.WORK_WRITE, current.grid_path)
-        _validate_employer(current)
+        _validate_employer(current, errors)
         if {"name", "uscc", "org_code", "reg_number", "address"} & set(data):
             dups = find_duplicates(
                 uscc=current.uscc,

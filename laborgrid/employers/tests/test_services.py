@@ -427,3 +427,15 @@ def test_adaptive_search_uses_the_scan_for_common_characters(
     expected = "phrase_scan" if connection.vendor == "sqlite" else "phrase"
     assert expected in str(q)
     assert Employer.objects.filter(q).exists()
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    with pytest.raises(ValidationError) as exc:
+        make_employer(
+            MAOCHANG_VILLAGE,
+            uscc="91520521XXXXXXXXX1",
+            lat="26.9",
+            established_on="2020-02-31",
+            contact_phone="12",
+        )
+    assert {"uscc", "lat", "established_on", "contact_phone"} <= set(exc.value.message_dict)

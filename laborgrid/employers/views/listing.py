@@ -1,7 +1,214 @@
-"""Employer pages: listing (see laborgrid/employers/urls.py)."""
+"""Employer pages: the list (filters, search, keyset pages) and its XLSX export.
+
+Everything the list shows comes from ``laborgrid.employers.filters`` (the same FilterSet, search
+and keyset pagination as the export and the API), so what a person sees, exports and gets from the
+API is the same set of rows: their grids' current employers. At a million rows the list never
+counts past ``filters.COUNT_CAP`` and never uses OFFSET: "下一页" carries a cursor, and there are
+no page numbers.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from dataclasses import dataclass
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
+from laborgrid.core.jobs import start_job
+from laborgrid.core.scope import get_scope, require_capability
+from laborgrid.employers import exports, filters
+from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
+from laborgrid.employers.models import Employer
+from laborgrid.grids.models import Grid
+
+
+@dataclass
+class Row:
+    """One table row: the employer and the labels the template cannot compute itself."""
+
+    employer: Employer
+    url: str  # the archive page ("" while that page is not installed)
+    risks: list[str]
+    collection_badge: str  # "" when collected within the last 6 months
+
+
+def _archive_available() -> bool:
+    try:
+        reverse("employers:employer_detail", args=[1])
+    except NoReverseMatch:  # the archive page is another module's; the list works without it
+        return False
+    return True
+
+
+def _row(employer: Employer, linked: bool) -> Row:
+    if employer.last_collected_on is None:
+        badge = str(RiskFlag.NEVER_COLLECTED.label)
+    elif employer.is_stale():
+        badge = str(RiskFlag.STALE.label)
+    else:
+        badge = ""
+    return Row(
+        employer=employer,
+        url=employer.get_absolute_url() if linked else "",
+        risks=[str(RiskFlag(f).label) for f in employer.risk_flags],
+        collection_badge=badge,
+    )
+
+
+def grid_options(user: Any, selected: str) -> list[tuple[str, str]]:
+    """The grid select: the roots of the user's employer scope and their children (one query).
+
+    A deeper grid chosen elsewhere (a link from a grid page) is added so that the select shows
+    it; a code the user cannot see is not looked up here — the filter itself answers it with an
+    empty list.
+    """
+    roots = get_scope(user).paths(Cap.WORK_READ)
+    if not roots:
+        return []
+    condition = Q(path__in=roots) | Q(parent__path__in=roots)
+    if selected:
+        condition |= Q(code=selected, pk__in=Grid.objects.visible_to(user).values("pk"))
+    grids = (
+        Grid.objects.filter(condition, is_active=True)
+        .only("code", "name", "path", "depth")
+        .order_by("path")
+    )
+    top = min((g.depth for g in grids), default=0)
+    # Indent children under their root with ideographic spaces (a <select> has no other way).
+    return [(g.code, "\u3000" * (g.depth - top) + g.name) for g in grids]
+
+
+def _query(params: QueryDict, **changes: str | None) -> str:
+    """``params`` as a query string with ``changes`` applied (None removes a key)."""
+    q = params.copy()
+    for key, value in changes.items():
+        q.pop(key, None)
+        if value is not None:
+            q[key] = value
+    return q.urlencode()
+
+
+def _count_text(page: filters.Page) -> str:
+    if page.count_capped:
+        return _("超过 %(n)s 家") % {"n": f"{filters.COUNT_CAP:,}"}
+    return _("共 %(n)s 家") % {"n": f"{page.count:,}"}
+
+
+def _form_errors(fs: filters.EmployerFilterSet) -> list[str]:
+    """Invalid filter values as "field: message" lines (the list then shows no rows)."""
+    if fs.is_valid():
+        return []
+    lines: list[str] = []
+    for name, errs in fs.form.errors.items():
+        field = fs.form.fields.get(name)
+        label = f"{field.label}：" if field is not None and field.label else ""
+        lines.extend(f"{label}{m}" for m in errs)
+    return lines
+
+
+@login_required
+@require_GET
+def employer_list(request: HttpRequest) -> HttpResponse:
+    """用人单位名录: the current employers of the user's grids, filtered, searched and paged."""
+    scope = require_capability(request.user, Cap.WORK_READ)
+    params = request.GET
+    fs, qs = filters.filtered(request.user, params)
+    sort = params.get("sort") or filters.Sort.NAME
+    if sort not in dict(filters.Sort.CHOICES):
+        sort = filters.Sort.NAME
+    cursor = params.get("cursor") or None
+    cursor_error = ""
+    page: filters.Page | None = None
+    if fs.is_valid():
+        try:
+            page = filters.paginate(qs.with_list_related(), sort=sort, cursor=cursor)
+        except filters.BadCursor as exc:
+            # A cursor that was edited, truncated or made for another sort: say so and start
+            # again from the first page (never a 500).
+            cursor_error = str(exc)
+            cursor = None
+            page = filters.paginate(qs.with_list_related(), sort=sort, cursor=None)
+    next_cursor = page.next_cursor if page else None
+    linked = _archive_available()
+    create_url = None
+    if scope.has(Cap.WORK_WRITE):
+        try:
+            create_url = reverse("employers:employer_create")
+        except NoReverseMatch:  # the create page is not installed (yet)
+            create_url = None
+    return render(
+        request,
+        "employers/employer_list.html",
+        {
+            "errors": _form_errors(fs),
+            "params": {
+                key: params.get(key, "")
+                for key in ("q", "grid", "employer_type", "industry", "status")
+            },
+            "flags_selected": params.getlist("flag"),
+            "sort": sort,
+            "page": page,
+            "rows": [_row(e, linked) for e in page.items] if page else [],
+            "count_text": _count_text(page) if page else "",
+            "cursor": cursor,
+            "cursor_error": cursor_error,
+            "next_query": _query(params, cursor=next_cursor) if next_cursor else "",
+            "first_query": _query(params, cursor=None),
+            "export_fields": exports.export_fields(exports.export_params(params)),
+            "grid_options": grid_options(request.user, params.get("grid", "").strip()),
+            "type_choices": EmployerType.choices,
+            "industry_choices": Industry.choices,
+            "status_choices": EmployerStatus.choices,
+            "flag_choices": RiskFlag.choices,
+            "sort_choices": filters.Sort.CHOICES,
+            "create_url": create_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def employer_export(request: HttpRequest) -> HttpResponse:
+    """Start the XLSX export of the filtered list (a background job; no row cap)."""
+    require_capability(request.user, Cap.WORK_READ)
+    # The list's filters, from the form posted by the list page or the query string.
+    data = request.GET.copy()
+    for key in request.POST:
+        if key != "csrfmiddlewaretoken":
+            data.setlist(key, request.POST.getlist(key))
+    params = exports.export_params(data)
+    fs, _qs = filters.filtered(request.user, exports.as_querydict(params))
+    if not fs.is_valid():
+        messages.error(request, _("筛选条件无效，未能导出。"))
+        return redirect(reverse("employers:employer_list") + "?" + data.urlencode())
+    job = start_job(
+        kind=exports.KIND,
+        title=_("用人单位名录导出：%(filters)s")
+        % {"filters": exports.describe_filters(request.user, params)},
+        actor=request.user,
+        params=params,
+    )
+    record(
+        AuditAction.EXPORT_STARTED,
+        actor=request.user,
+        request=request,
+        obj=job,
+        detail={"kind": job.kind, "filters": params},
+    )
+    return redirect(job)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", employer_list, name="employer_list"),
+    path("export/", employer_export, name="employer_export"),
+]
