@@ -14,7 +14,8 @@ from laborgrid.lib.identifiers import InvalidIdentifier, validate_uscc
 
 def access_employer(user: Any, key: int | str, capability: str = Cap.WORK_READ) -> Employer:
     """The employer with id or USCC ``key`` if ``user`` may see it (403 if they may not change it)."""
-    qs = Employer.objects.visible_to(user).select_related("grid", "merged_into")
+    # The grid's boundary (up to hundreds of KB for a county) is never needed with an employer.
+    qs = Employer.objects.visible_to(user).select_related("grid").defer("grid__boundary")
     employer: Employer | None = None
     text = str(key).strip()
     if text.isascii() and text.isdigit() and len(text) < 18:

@@ -896,7 +896,10 @@ def validate_worker(worker: Worker) -> None:
     if worker.left_on and worker.started_on and worker.left_on < worker.started_on:
         errors.setdefault("left_on", []).append(_("离职日期不能早于用工起始日期。"))
     try:
-        worker.full_clean(exclude=["employer", "id_enc", "id_index", "id_masked"])
+        worker.full_clean(
+            exclude=["employer", "id_enc", "id_index", "id_masked"],
+            validate_constraints=False,  # the rules above say the same, naming the field
+        )
     except ValidationError as exc:
         for k, msgs in exc.message_dict.items():
             errors.setdefault(k, []).extend(m for m in msgs if m not in errors.get(k, []))
@@ -904,6 +907,7 @@ def validate_worker(worker: Worker) -> None:
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def add_worker(*, actor: Any, employer: Employer, data: Mapping[str, Any]) -> Worker:
     """Add a line to the employer's roster; the same person twice (current) is refused."""
     check_write(actor, Cap.WORK_WRITE, employer.grid_path)
@@ -922,9 +926,19 @@ def add_worker(*, actor: Any, employer: Employer, data: Mapping[str, Any]) -> Wo
     return worker
 
 
+@transaction.atomic
 def update_worker(*, actor: Any, worker: Worker, data: Mapping[str, Any]) -> Worker:
+    """Change a roster line. A new ID type needs the number again (the lookup hash covers both);
+    a gender typed without the number is still checked against the stored ID number."""
     check_write(actor, Cap.WORK_WRITE, worker.employer.grid_path)
+    old_kind = worker.id_kind
+    if "id_kind" in data and data["id_kind"] != old_kind and not data.get("id_number"):
+        raise ValidationError({"id_number": _("更改证件类型时请重新填写证件号码。")})
     _apply_worker(worker, data)
+    if "id_number" not in data and worker.id_kind == IdKind.RIC and "gender" in data:
+        number = pii.unseal(worker.id_enc, context=WORKER_ID_CONTEXT)
+        if worker.gender and worker.gender != ids.ric_gender(number):
+            raise ValidationError({"gender": _("性别与身份证号码不一致。")})
     validate_worker(worker)
     clash = (
         Worker.objects.current()
@@ -1008,6 +1022,11 @@ def _linked_relations() -> list[Any]:
     return rels
 
 
+def _locked(employer: Employer) -> Employer:
+    return Employer.objects.select_for_update(of=("self",)).get(pk=employer.pk)
+
+
+@transaction.atomic
 def merge_employers(
     *, actor: Any, source: Employer, target: Employer, reason: str, request: Any = None
 ) -> EmployerMerge:
@@ -1020,6 +1039,9 @@ def merge_employers(
     """
     if source.pk == target.pk:
         raise ValidationError(_("不能将单位并入自身。"))
+    # Work on fresh, locked rows: a caller's instance may predate someone's edit, and saving it
+    # would silently undo that edit.
+    source, target = _locked(source), _locked(target)
     check_write(actor, Cap.WORK_WRITE, source.grid_path)
     check_write(actor, Cap.WORK_WRITE, target.grid_path)
     reason = reason.strip()
@@ -1115,9 +1137,10 @@ def merge_employers(
     return merge
 
 
+@transaction.atomic
 def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employer:
     """Undo a merge: move back exactly what moved, give back codes and names; both records live."""
-    source, target = merge.source, merge.target
+    source, target = _locked(merge.source), _locked(merge.target)
     check_write(actor, Cap.WORK_WRITE, target.grid_path)
     if merge.reverted_at is not None:
         raise ValidationError(_("该合并已撤销。"))

@@ -109,11 +109,19 @@ def _changes(employer: Employer, limit: int) -> list[Entry]:
             : limit + 1
         ]
     )
-    out = []
+    deltas = []
+    grid_ids: set[Any] = set()
     for i, rec in enumerate(records[:limit]):
         prev = records[i + 1] if i + 1 < len(records) else None
+        delta = None if (rec.history_type == "+" or prev is None) else rec.diff_against(prev)
+        if delta is not None:
+            grid_ids.update(v for c in delta.changes if c.field == "grid" for v in (c.old, c.new))
+        deltas.append((rec, delta))
+    grid_names = _grid_names(grid_ids)  # one query for every grid named in the changes
+    out = []
+    for rec, delta in deltas:
         actor = rec.history_user.full_name if rec.history_user else ""
-        if rec.history_type == "+" or prev is None:
+        if delta is None:
             out.append(
                 Entry(
                     when=rec.history_date,
@@ -124,12 +132,11 @@ def _changes(employer: Employer, limit: int) -> list[Entry]:
                 )
             )
             continue
-        delta = rec.diff_against(prev)
         changes = [
             (
                 str(getattr(employer._meta.get_field(c.field), "verbose_name", c.field)),
-                _display(employer, c.field, c.old),
-                _display(employer, c.field, c.new),
+                _display(employer, c.field, c.old, grid_names),
+                _display(employer, c.field, c.new, grid_names),
             )
             for c in delta.changes
             if c.field not in _QUIET
@@ -149,7 +156,16 @@ def _changes(employer: Employer, limit: int) -> list[Entry]:
     return out
 
 
-def _display(employer: Employer, name: str, value: Any) -> str:
+def _grid_names(ids: set[Any]) -> dict[Any, str]:
+    from laborgrid.grids.models import Grid
+
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _display(employer: Employer, name: str, value: Any, grid_names: dict[Any, str]) -> str:
     if value is None or value == "":
         return "—"
     f = employer._meta.get_field(name)
@@ -157,10 +173,7 @@ def _display(employer: Employer, name: str, value: Any) -> str:
     if choices:
         return str(dict(choices).get(value, value))
     if name == "grid":
-        from laborgrid.grids.models import Grid
-
-        g = Grid.objects.filter(pk=value).only("name").first()
-        return g.name if g else str(value)
+        return grid_names.get(value, str(value))
     if name == "merged_into":
         return _("单位 #%(id)s") % {"id": value}
     if isinstance(value, bool):
@@ -178,6 +191,18 @@ def _merges(employer: Employer, limit: int) -> list[Entry]:
     for m in (
         EmployerMerge.objects.filter(Q(source=employer) | Q(target=employer))
         .select_related("source", "target", "merged_by")
+        .only(
+            "reason",
+            "merged_at",
+            "reverted_at",
+            "source_id",
+            "target_id",
+            "source__id",
+            "source__name",
+            "target__id",
+            "target__name",
+            "merged_by__full_name",
+        )
         .order_by("-merged_at")[:limit]
     ):
         other = m.source if m.target_id == employer.pk else m.target

@@ -23,6 +23,9 @@ def access_grid(user: Any, code: str, capability: str = Cap.GRID_READ) -> Grid:
 def breadcrumb(user: Any, grid: Grid) -> list[Grid]:
     """The grid's ancestors the user may see, root first, then the grid itself."""
     return [
-        *Grid.objects.visible_to(user).filter(code__in=grid.ancestor_codes()).order_by("depth"),
+        *Grid.objects.visible_to(user)
+        .filter(code__in=grid.ancestor_codes())
+        .defer("boundary")
+        .order_by("depth"),
         grid,
     ]
