@@ -48,9 +48,7 @@ def make_employer(
         "address": "",
         **data,
     }
-    return services.create_employer(
-        actor=user, data=payload, grid=grid, confirm_not_duplicate=True
-    )
+    return services.create_employer(actor=user, data=payload, grid=grid, confirm_not_duplicate=True)
 
 
 def make_snapshot(

@@ -4,15 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ("audit", "0002_append_only_triggers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('unlock', '解除锁定'), ('password_changed', '修改密码'), ('password_reset', '重设初始密码'), ('mfa_enabled', '绑定动态口令'), ('mfa_verified', '动态口令验证'), ('mfa_failed', '动态口令错误'), ('mfa_reset', '重置动态口令'), ('token_issued', '签发 API 令牌'), ('token_revoked', '撤销 API 令牌'), ('user_created', '创建用户'), ('user_updated', '修改用户'), ('role_assigned', '分配岗位'), ('role_ended', '结束岗位'), ('grid_created', '新建网格'), ('grid_updated', '修改网格'), ('grid_moved', '移动网格'), ('grid_merged', '合并网格'), ('grids_imported', '导入区划'), ('boundaries_imported', '导入边界'), ('audit_exported', '导出审计日志'), ('export_started', '发起导出'), ('export_downloaded', '下载导出文件'), ('pii_reveal', '查看完整个人号码'), ('employer_merged', '合并用人单位'), ('employer_unmerged', '撤销合并用人单位'), ('employer_split', '拆分用人单位'), ('roster_imported', '导入职工名册'), ('minimum_wage_changed', '修改最低工资标准')], db_index=True, max_length=32, verbose_name='事件'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "登录"),
+                    ("logout", "退出"),
+                    ("login_failed", "登录失败"),
+                    ("lockout", "账号锁定"),
+                    ("unlock", "解除锁定"),
+                    ("password_changed", "修改密码"),
+                    ("password_reset", "重设初始密码"),
+                    ("mfa_enabled", "绑定动态口令"),
+                    ("mfa_verified", "动态口令验证"),
+                    ("mfa_failed", "动态口令错误"),
+                    ("mfa_reset", "重置动态口令"),
+                    ("token_issued", "签发 API 令牌"),
+                    ("token_revoked", "撤销 API 令牌"),
+                    ("user_created", "创建用户"),
+                    ("user_updated", "修改用户"),
+                    ("role_assigned", "分配岗位"),
+                    ("role_ended", "结束岗位"),
+                    ("grid_created", "新建网格"),
+                    ("grid_updated", "修改网格"),
+                    ("grid_moved", "移动网格"),
+                    ("grid_merged", "合并网格"),
+                    ("grids_imported", "导入区划"),
+                    ("boundaries_imported", "导入边界"),
+                    ("audit_exported", "导出审计日志"),
+                    ("export_started", "发起导出"),
+                    ("export_downloaded", "下载导出文件"),
+                    ("pii_reveal", "查看完整个人号码"),
+                    ("employer_merged", "合并用人单位"),
+                    ("employer_unmerged", "撤销合并用人单位"),
+                    ("employer_split", "拆分用人单位"),
+                    ("roster_imported", "导入职工名册"),
+                    ("minimum_wage_changed", "修改最低工资标准"),
+                ],
+                db_index=True,
+                max_length=32,
+                verbose_name="事件",
+            ),
         ),
     ]
