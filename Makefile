@@ -48,8 +48,11 @@ lint: install
 	$(BIN)/mypy laborgrid config
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## Benchmarks. EMPLOYERS sets the registry size (the issue's full 1,000,000 is a manual run).
+EMPLOYERS ?= 100000
 bench: install
 	$(BIN)/python bench/grid_import.py
+	$(BIN)/python bench/registry.py --employers $(EMPLOYERS)
 
 ## Refresh the translation catalogue (needs GNU gettext) and compile it.
 messages: install

@@ -219,3 +219,6 @@ def seed_demo(log: Callable[[str], None] = print) -> None:
         f"人员：{User.objects.filter(is_demo=True).count()} 个账号，"
         f"{GridAssignment.objects.current().count()} 个在岗岗位"
     )
+    from laborgrid.employers.demo import seed_employers
+
+    seed_employers(log)

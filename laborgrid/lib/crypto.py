@@ -526,9 +526,9 @@ def _showable_id(name: str) -> str:
     return repr(name) if _KEY_ID_RE.fullmatch(name) else "(invalid name, not shown)"
 
 
-if (
-    __name__ == "__main__"
-):  # python -m laborgrid.lib.crypto [--algorithm sm4-gcm]: works without settings
+# python -m laborgrid.lib.crypto [--algorithm sm4-gcm]: a new key ring, without Django settings
+# (production settings refuse to load until LABORGRID_FIELD_KEYS is set).
+if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Print a new LABORGRID_FIELD_KEYS key ring.")
