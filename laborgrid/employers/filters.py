@@ -150,6 +150,10 @@ def _decode(cursor: str, sort: str) -> tuple[Any, int]:
     if not (isinstance(raw, list) and len(raw) == 3 and raw[0] == sort):
         raise BadCursor(str(_("翻页参数无效，请从第一页重新开始。")))
     value, pk = raw[1], raw[2]
+    if isinstance(value, str) and (
+        "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value) or len(value) > 400
+    ):  # a forged cursor: PostgreSQL cannot store NUL, nobody can encode a lone surrogate
+        raise BadCursor(str(_("翻页参数无效，请从第一页重新开始。")))
     expected = {Sort.NAME: str, Sort.EMPLOYEES: int, Sort.NEWEST: int}[sort]
     if not isinstance(pk, int) or isinstance(pk, bool) or not isinstance(value, expected):
         raise BadCursor(str(_("翻页参数无效，请从第一页重新开始。")))

@@ -535,4 +535,4 @@ if __name__ == "__main__":
     parser.add_argument("--algorithm", choices=sorted(CIPHER_ALGORITHMS), default="aes-256-gcm")
     parser.add_argument("--key-id", default="k1")
     options = parser.parse_args()
-    print(generate_config(options.algorithm, key_id=options.key_id))  # noqa: T201
+    print(generate_config(options.algorithm, key_id=options.key_id))

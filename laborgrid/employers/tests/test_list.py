@@ -459,3 +459,14 @@ def test_the_query_count_does_not_grow_with_the_rows(
         response = client.get(url(), params)
     assert len(response.context["rows"]) == 30
     assert _queries(client, params) == few
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\ud800x"])
+def test_a_forged_cursor_with_impossible_text_is_refused(value: str) -> None:
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(["name", value, 1]).encode()).decode()
+    response = client_for("county").get(reverse("employers:employer_list"), {"cursor": cursor})
+    assert response.status_code == 200
+    assert "翻页参数无效" in response.content.decode()
