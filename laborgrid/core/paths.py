@@ -75,3 +75,25 @@ class Under(Lookup):
             *lhs_params,
             path_upper_bound(prefix),
         ]
+
+
+@PathField.register_lookup
+class UnderUnindexed(Under):
+    """``path__under_unindexed``: the same rows as ``under``, telling SQLite not to use the path
+    index for it (the unary ``+`` makes the column an expression).
+
+    SQLite has no statistics on value ranges (no STAT4 in Python's build), so it takes any range
+    on an index as selective, and for a subtree holding most of a big table it reads the whole
+    subtree through the path index and sorts it, where walking the index of the ORDER BY column
+    and stopping at the page size costs a millisecond. Callers that know the subtree is large
+    (see ``laborgrid.employers.filters``) use this lookup; PostgreSQL plans from its statistics
+    and gets the plain ``under``.
+    """
+
+    lookup_name = "under_unindexed"
+
+    def process_lhs(self, compiler: Any, connection: Any, lhs: Any = None) -> Any:
+        sql, params = super().process_lhs(compiler, connection, lhs)
+        if connection.vendor == "sqlite":
+            sql = f"+{sql}"
+        return sql, params

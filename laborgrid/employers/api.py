@@ -48,6 +48,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.scope import check_write, get_scope, require_capability
+from laborgrid.core.text import clauses, enumeration, labelled
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import filters, services
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
@@ -265,8 +266,8 @@ def _invalid(exc: ValidationError) -> dict[str, Any]:
     else:
         errors = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
     # The summary names each field too, for a person reading a log or a client's error toast.
-    detail = "；".join(
-        m if field == NON_FIELD_ERRORS else f"{field}：{m}"
+    detail = clauses(
+        m if field == NON_FIELD_ERRORS else labelled(field, m)
         for field, messages in errors.items()
         for m in messages
     )
@@ -282,14 +283,14 @@ def _conflict(user: Any, exc: services.DuplicateEmployer) -> dict[str, Any]:
     hidden = len(exc.duplicates) - len(shown)
     parts = []
     if shown:
-        parts.append(_("可能与已有单位重复：%(names)s") % {"names": "、".join(shown)})
+        parts.append(_("可能与已有单位重复：%(names)s") % {"names": enumeration(shown)})
     if hidden:
         parts.append(
             _("可能与您管辖范围以外的 %(n)s 家已有单位重复（代码已登记或名称相同）。")
             % {"n": hidden}
         )
     return {
-        "detail": "；".join(parts),
+        "detail": clauses(parts),
         "duplicates": [
             {
                 "id": d.employer.pk if d.employer.pk in visible else None,
@@ -448,7 +449,7 @@ def update_employer(request: AuthedRequest, key: str) -> dict[str, Any] | Status
             request=request,
         )
     except services.ConcurrentEdit as exc:
-        return Status(409, {"detail": "；".join(exc.messages), "duplicates": []})
+        return Status(409, {"detail": clauses(exc.messages), "duplicates": []})
     except services.DuplicateEmployer as exc:
         return Status(409, _conflict(request.user, exc))
     except ValidationError as exc:

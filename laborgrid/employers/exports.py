@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from laborgrid.core.jobs import Progress, job_runner
 from laborgrid.core.models import Job
+from laborgrid.core.text import clauses, enumeration
 from laborgrid.employers import filters
 from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
 from laborgrid.employers.models import Employer, EmployerQuerySet
@@ -94,9 +95,9 @@ def describe_filters(user: Any, params: Mapping[str, Any]) -> str:
     if params.get("status"):
         parts.append(_("经营状态：%(v)s") % {"v": _label(EmployerStatus, params["status"])})
     if params.get("flag"):
-        labels = "、".join(_label(RiskFlag, f) for f in params["flag"])
+        labels = enumeration(_label(RiskFlag, f) for f in params["flag"])
         parts.append(_("风险：%(v)s") % {"v": labels})
-    return "；".join(parts) if parts else _("全部")
+    return clauses(parts) if parts else _("全部")
 
 
 def _after(sort: str, last: Employer) -> Q:
@@ -207,7 +208,11 @@ def export_employers(job: Job, progress: Progress) -> None:
     progress.set_total(rows_qs.order_by().count())
 
     now = timezone.localtime(timezone.now(), BEIJING)
-    who = f"{actor.display_name}（{actor.username}）" if actor is not None else "—"
+    who = (
+        _("%(name)s（%(username)s）") % {"name": actor.display_name, "username": actor.username}
+        if actor is not None
+        else "—"
+    )
     title = _(
         "用人单位名录　筛选条件：%(filters)s　导出时间：%(time)s（北京时间）　导出人：%(user)s"
     ) % {
@@ -265,7 +270,7 @@ def export_employers(job: Job, progress: Progress) -> None:
                     sheet.write_string(row, 16, note)
                 if e.risk_flags:
                     sheet.write_string(
-                        row, 17, "、".join(str(RiskFlag(f).label) for f in e.risk_flags)
+                        row, 17, enumeration(RiskFlag(f).label for f in e.risk_flags)
                     )
                 if e.established_on is not None:
                     sheet.write_datetime(row, 18, e.established_on, date_fmt)

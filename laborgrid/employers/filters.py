@@ -19,18 +19,23 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.accounts.roles import Cap
 from laborgrid.core.paths import CODE_CHARS
+from laborgrid.core.scope import get_scope
 from laborgrid.core.search import adaptive_search_q, prefix_q
 from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
 from laborgrid.employers.models import STALE_AFTER_DAYS, Employer, EmployerQuerySet
 from laborgrid.grids.models import Grid
 
-#: Counts stop here: "10,000+" is as useful to a person as the exact figure, and stays cheap.
-COUNT_CAP = 10000
+#: Counts stop here: "more than 1,000" is as useful on a list page as the exact figure, and a
+#: capped count stays cheap whatever the filters (a count of the rows with a rare flag among a
+#: million would read most of the table). Exact totals belong to statistics pages.
+COUNT_CAP = 1000
 PAGE_SIZE = 50
 
 
@@ -92,7 +97,7 @@ class EmployerFilterSet(django_filters.FilterSet):
         grid = Grid.objects.visible_to(self.user).filter(code=value).only("path").first()
         if grid is None:
             return qs.none()
-        return qs.filter(grid_path__under=grid.path)
+        return qs.filter(subtree_q(grid.path))
 
     def filter_flag(self, qs: EmployerQuerySet, name: str, value: list[str]) -> EmployerQuerySet:
         return qs.filter(flag_q(value))
@@ -188,13 +193,48 @@ def paginate(qs: EmployerQuerySet, *, sort: str, cursor: str | None, size: int =
             sort
         ]
         next_cursor = _encode([sort, key, last.pk])
-    count = qs.order_by()[: COUNT_CAP + 1].count()
+    if cursor is None and next_cursor is None:
+        count = len(rows)  # the whole list is on this page: no need to count
+    else:
+        count = qs.order_by()[: COUNT_CAP + 1].count()
     return Page(items=rows, next_cursor=next_cursor, count=count, sort=sort)
 
 
+#: A subtree with more employers than this is "large": see :func:`subtree_q`.
+LARGE_SUBTREE = 5000
+
+
+def subtree_q(path: str) -> Q:
+    """Employers under ``path``, telling SQLite whether the path index helps.
+
+    A small subtree (a village, a township in a county) is best read through the path index and
+    sorted; a large one (the county of a million) is best read in the list's order, filtering as
+    it goes, and stopping at the page size. SQLite cannot tell the two apart (no range
+    statistics), so the size is measured here: counting up to ``LARGE_SUBTREE`` entries of the
+    (grid_path, id) index costs well under a millisecond.
+    """
+    if connection.vendor != "sqlite":
+        return Q(grid_path__under=path)
+    probe = Employer.objects.filter(grid_path__under=path).order_by().values("id")
+    probe = probe[: LARGE_SUBTREE + 1]
+    if probe.count() > LARGE_SUBTREE:
+        return Q(grid_path__under_unindexed=path)
+    return Q(grid_path__under=path)
+
+
 def base_queryset(user: Any) -> EmployerQuerySet:
-    """What a user's employer list starts from: current records in their grids."""
-    return Employer.objects.visible_to(user).current()
+    """What a user's employer list starts from: current records in their grids.
+
+    The same rows as ``Employer.objects.visible_to(user).current()`` (one scope engine: the
+    paths come from it), with each subtree condition planned by :func:`subtree_q`.
+    """
+    paths = get_scope(user).paths(Cap.WORK_READ)
+    if not paths:
+        return Employer.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= subtree_q(path)
+    return Employer.objects.filter(condition).current()
 
 
 def filtered(user: Any, params: Any) -> tuple[EmployerFilterSet, EmployerQuerySet]:

@@ -172,6 +172,9 @@ class Employer(models.Model):
         related_name="merged_from",
         verbose_name=_("已并入"),
         editable=False,
+        # Indexed only where set (see Meta.indexes): nearly every row is NULL, and a full index
+        # on it lures SQLite into reading every current employer through it for a list page.
+        db_index=False,
     )
     #: Optimistic locking: an edit names the version it was made on; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -212,6 +215,11 @@ class Employer(models.Model):
             models.Index(fields=["grid_path", "id"], name="employer_grid_id"),
             models.Index(fields=["employees", "id"], name="employer_employees_id"),
             models.Index(fields=["last_collected_on"], name="employer_last_collected"),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="employer_merged_into",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -34,6 +34,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.scope import check_write
+from laborgrid.core.text import enumeration
 from laborgrid.employers import services
 from laborgrid.employers.choices import ContractTerm, EmploymentForm, Gender, IdKind
 from laborgrid.employers.models import Employer, Worker
@@ -410,7 +411,7 @@ def _find_header(rows: Sequence[Sequence[Any]], warnings: list[str]) -> _Layout:
     if missing:
         raise ImportRefused(
             _("缺少必填列：%(cols)s。请在表头中加上这些列（可参考导入模板）。")
-            % {"cols": "、".join(missing)}
+            % {"cols": enumeration(missing)}
         )
     return _Layout(index, columns, headers)
 

@@ -67,6 +67,24 @@ def _maochang_user_url(suffix: str = "") -> Callable[[], str]:
     return lambda: f"/accounts/users/{User.objects.get(username='maochang').pk}/{suffix}"
 
 
+def _demo_employer_url(suffix: str = "") -> Callable[[], str]:
+    """A 猫场镇 demo employer with snapshots and workers (seed_demo makes several)."""
+
+    def url() -> str:
+        from laborgrid.employers.models import Employer
+
+        employer = (
+            Employer.objects.filter(grid_path__under=Grid.objects.get(code=MAOCHANG).path)
+            .filter(workers__isnull=False, current_snapshot__isnull=False)
+            .order_by("id")
+            .first()
+        )
+        assert employer is not None, "the demo has no 猫场镇 employer with a roster"
+        return f"/employers/{employer.pk}/{suffix}"
+
+    return url
+
+
 def _page(
     who: str,
     make_client: Callable[[], Client],
@@ -112,6 +130,29 @@ PAGES = [
     _page("secadmin", lambda: _english(client_for("secadmin")), "/accounts/lockouts/"),
     _page("auditor", lambda: _english(client_for("auditor")), "/"),
     _page("auditor", lambda: _english(client_for("auditor")), "/audit/"),
+    # The employer registry, on a demo employer of 猫场镇 with snapshots and a roster.
+    _page("maochang", _maochang_english, "/employers/"),
+    _page("maochang", _maochang_english, "/employers/?q=zzz&flag=arrears&flag=stale"),
+    _page("maochang", _maochang_english, "/employers/new/"),
+    _page("maochang", _maochang_english, "/employers/workers/lookup/"),
+    _page("maochang", _maochang_english, "/employers/minimum-wages/"),
+    _page("county", lambda: _english(client_for("county")), "/employers/minimum-wages/"),
+    *(
+        _page(
+            "maochang", _maochang_english, _demo_employer_url(suffix), f"/employers/<id>/{suffix}"
+        )
+        for suffix in (
+            "",
+            "?as_of=2020-01-01",
+            "edit/",
+            "snapshots/new/",
+            "merge/",
+            "split/",
+            "workers/",
+            "workers/new/",
+            "workers/import/",
+        )
+    ),
 ]
 
 
@@ -122,6 +163,7 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.update(Grid.objects.values_list("note", flat=True))
     data.update(User.objects.values_list("full_name", flat=True))
     data.update(GridAssignment.objects.values_list("duty", flat=True))
+    data.update(_employer_data())
     titles = set(User.objects.values_list("title", flat=True))
     if not shows_titles:
         titles -= {e.msgid for e in polib.pofile(str(EN_PO))}
@@ -129,6 +171,45 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.discard("")
     # Longest first, so a title such as "猫场镇…中队长" goes before the grid name inside it.
     return sorted(data | {html.escape(d) for d in data}, key=len, reverse=True)
+
+
+def _employer_data() -> set[str]:
+    """Employer records are data too: names, addresses, notes, what people typed."""
+    from laborgrid.employers.models import (
+        Employer,
+        EmployerSource,
+        LabourSnapshot,
+        MinimumWage,
+        Worker,
+    )
+
+    data: set[str] = set()
+    for field in (
+        "name",
+        "legal_rep",
+        "contact_person",
+        "address",
+        "business_scope",
+        "grid_note",
+    ):
+        data.update(Employer.objects.values_list(field, flat=True))
+    for former in Employer.objects.exclude(former_names="").values_list("former_names", flat=True):
+        data.update(former.splitlines())
+    data.update(Employer.history.values_list("history_change_reason", flat=True))
+    data.update(Employer.history.values_list("name", flat=True))
+    for field in ("collector_name", "source", "note", "withdraw_reason", "hours_approval_no"):
+        data.update(LabourSnapshot.objects.values_list(field, flat=True))
+    for field in ("name", "hukou_address", "current_address"):
+        data.update(Worker.objects.values_list(field, flat=True))
+    data.update(EmployerSource.objects.values_list("registered_status", flat=True))
+    for field in ("tier", "document"):
+        data.update(MinimumWage.objects.values_list(field, flat=True))
+    # The roster file's own column headers: the format of the file, Chinese whatever the UI language.
+    from laborgrid.employers.roster_import import COLUMNS
+
+    data.update(c.header for c in COLUMNS)
+    data.discard(None)  # type: ignore[arg-type]
+    return data
 
 
 def _strip_data(text: str, data: list[str]) -> str:

@@ -439,3 +439,19 @@ def test_every_problem_is_reported_at_once() -> None:
             contact_phone="12",
         )
     assert {"uscc", "lat", "established_on", "contact_phone"} <= set(exc.value.message_dict)
+
+
+@pytest.mark.parametrize("large", [0, 10**9])
+def test_the_planned_list_scope_is_exactly_the_scope(
+    monkeypatch: pytest.MonkeyPatch, large: int
+) -> None:
+    from laborgrid.employers import filters
+
+    make_employer(MAOCHANG_VILLAGE)
+    make_employer(MACHANG_VILLAGE)
+    monkeypatch.setattr(filters, "LARGE_SUBTREE", large)  # every subtree "large", then none
+    for name in ("county", "maochang", "machang", "leader", "sysadmin"):
+        u = user(name)
+        planned = set(filters.base_queryset(u).values_list("pk", flat=True))
+        gated = set(Employer.objects.visible_to(u).current().values_list("pk", flat=True))
+        assert planned == gated, name

@@ -47,7 +47,7 @@ class MinimumWageForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["area"]
         field.queryset = areas  # type: ignore[attr-defined]
-        field.label_from_instance = lambda g: "　" * max(g.depth - 1, 0) + g.name  # type: ignore[attr-defined]
+        field.label_from_instance = lambda g: "\u00a0" * 4 * max(g.depth - 1, 0) + g.name  # type: ignore[attr-defined]
 
 
 def _areas(user: Any) -> Any:
