@@ -379,6 +379,7 @@ def list_employers(
             sort=query.sort,
             cursor=query.cursor,
             size=query.limit,
+            in_order=fs.plan.in_order,
         )
     except filters.BadCursor as exc:
         return Status(400, {"detail": str(exc)})

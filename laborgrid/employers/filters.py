@@ -20,7 +20,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,8 +81,11 @@ class EmployerFilterSet(django_filters.FilterSet):
         model = Employer
         fields = ["q", "grid", "employer_type", "industry", "status", "flag"]
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, plan: ScopePlan | None = None, **kwargs: Any
+    ) -> None:
         self.user = user
+        self.plan = plan or ScopePlan()
         super().__init__(*args, **kwargs)
 
     def filter_q(self, qs: EmployerQuerySet, name: str, value: str) -> EmployerQuerySet:
@@ -97,7 +101,8 @@ class EmployerFilterSet(django_filters.FilterSet):
         grid = Grid.objects.visible_to(self.user).filter(code=value).only("path").first()
         if grid is None:
             return qs.none()
-        return qs.filter(subtree_q(grid.path))
+        self.plan.grid_path = grid.path
+        return qs.filter(self.plan.q(grid.path))
 
     def filter_flag(self, qs: EmployerQuerySet, name: str, value: list[str]) -> EmployerQuerySet:
         return qs.filter(flag_q(value))
@@ -165,17 +170,32 @@ def _decode(cursor: str, sort: str) -> tuple[Any, int]:
     return value, pk
 
 
-def paginate(qs: EmployerQuerySet, *, sort: str, cursor: str | None, size: int = PAGE_SIZE) -> Page:
-    """One page of ``qs`` in ``sort`` order after ``cursor`` (keyset), with a capped count."""
+def paginate(
+    qs: EmployerQuerySet,
+    *,
+    sort: str,
+    cursor: str | None,
+    size: int = PAGE_SIZE,
+    in_order: bool = True,
+) -> Page:
+    """One page of ``qs`` in ``sort`` order after ``cursor`` (keyset), with a capped count.
+
+    ``in_order=False`` (a small subtree: ``ScopePlan.in_order``) orders by expressions equal to
+    the columns (``name || ''``, ``id + 0``): the same order, which no index can supply, so the
+    database reads the subtree through the path index and sorts it.
+    """
     if sort not in (Sort.NAME, Sort.EMPLOYEES, Sort.NEWEST):
         sort = Sort.NAME
+    name: Any = "name" if in_order else Concat(F("name"), Value(""), output_field=CharField())
+    pk: Any = F("id") if in_order else F("id") + 0
+    employees: Any = F("employees") if in_order else F("employees") + 0
     ordered = qs
     if sort == Sort.NAME:
-        ordered = qs.order_by("name", "id")
+        ordered = qs.order_by(name, pk)
     elif sort == Sort.EMPLOYEES:
-        ordered = qs.order_by("-employees", "-id")
+        ordered = qs.order_by(employees.desc(), pk.desc())
     else:
-        ordered = qs.order_by("-id")
+        ordered = qs.order_by(pk.desc())
     if cursor:
         value, pk = _decode(cursor, sort)
         if sort == Sort.NAME:
@@ -200,45 +220,71 @@ def paginate(qs: EmployerQuerySet, *, sort: str, cursor: str | None, size: int =
     return Page(items=rows, next_cursor=next_cursor, count=count, sort=sort)
 
 
-#: A subtree with more employers than this is "large": see :func:`subtree_q`.
-LARGE_SUBTREE = 5000
+#: A subtree with more employers than this is "large": see :class:`ScopePlan`.
+LARGE_SUBTREE = 50000
 
 
-def subtree_q(path: str) -> Q:
-    """Employers under ``path``, telling SQLite whether the path index helps.
+class ScopePlan:
+    """How to read a list restricted to grid subtrees: through the path index, or in list order.
 
-    A small subtree (a village, a township in a county) is best read through the path index and
-    sorted; a large one (the county of a million) is best read in the list's order, filtering as
-    it goes, and stopping at the page size. SQLite cannot tell the two apart (no range
-    statistics), so the size is measured here: counting up to ``LARGE_SUBTREE`` entries of the
-    (grid_path, id) index costs well under a millisecond.
+    A small subtree (a village; a township, even at a million employers county-wide) is best read
+    through the path index and sorted: its rows are found directly and a few tens of thousands
+    sort in milliseconds. A large one (the county of a million) is best read in the list's order
+    (the name, employees or id index), filtering as it goes and stopping when the page is full.
+    Neither database gets this right by itself: SQLite has no range statistics and always prefers
+    the path range; PostgreSQL assumes names are spread evenly over grids, and walks the name
+    index through hundreds of thousands of rows of other townships (whose names share a prefix).
+    So the size is measured here — counting up to ``LARGE_SUBTREE`` entries of the
+    (grid_path, id) index costs a few milliseconds — and the plan is stated in the query: a large
+    subtree's path test is kept off the index on SQLite (``under_unindexed``), and a small one is
+    sorted by an expression (see :func:`paginate`) so that PostgreSQL cannot walk the name index.
     """
-    if connection.vendor != "sqlite":
+
+    def __init__(self) -> None:
+        self._large: dict[str, bool] = {}
+        self.grid_path: str | None = None  # the grid filter's subtree, when one applies
+
+    def is_large(self, path: str) -> bool:
+        if path not in self._large:
+            probe = Employer.objects.filter(grid_path__under=path).order_by().values("id")
+            self._large[path] = probe[: LARGE_SUBTREE + 1].count() > LARGE_SUBTREE
+        return self._large[path]
+
+    def q(self, path: str) -> Q:
+        if self.is_large(path) and connection.vendor == "sqlite":
+            return Q(grid_path__under_unindexed=path)
         return Q(grid_path__under=path)
-    probe = Employer.objects.filter(grid_path__under=path).order_by().values("id")
-    probe = probe[: LARGE_SUBTREE + 1]
-    if probe.count() > LARGE_SUBTREE:
-        return Q(grid_path__under_unindexed=path)
-    return Q(grid_path__under=path)
+
+    @property
+    def in_order(self) -> bool:
+        """Read in list order (large) rather than through the path index and sorted (small)."""
+        if self.grid_path is not None:
+            return self._large.get(self.grid_path, False)
+        return any(self._large.values())
 
 
-def base_queryset(user: Any) -> EmployerQuerySet:
+def base_queryset(user: Any, plan: ScopePlan | None = None) -> EmployerQuerySet:
     """What a user's employer list starts from: current records in their grids.
 
     The same rows as ``Employer.objects.visible_to(user).current()`` (one scope engine: the
-    paths come from it), with each subtree condition planned by :func:`subtree_q`.
+    paths come from it), with each subtree condition planned by :class:`ScopePlan`.
     """
+    plan = plan or ScopePlan()
     paths = get_scope(user).paths(Cap.WORK_READ)
     if not paths:
         return Employer.objects.none()
     condition = Q()
     for path in paths:
-        condition |= subtree_q(path)
+        condition |= plan.q(path)
     return Employer.objects.filter(condition).current()
 
 
 def filtered(user: Any, params: Any) -> tuple[EmployerFilterSet, EmployerQuerySet]:
-    """The FilterSet bound to ``params`` and its queryset (empty if the params are invalid)."""
-    fs = EmployerFilterSet(params, queryset=base_queryset(user), user=user)
+    """The FilterSet bound to ``params`` and its queryset (empty if the params are invalid).
+
+    ``fs.plan.in_order`` tells :func:`paginate` how to read it (see :class:`ScopePlan`).
+    """
+    plan = ScopePlan()
+    fs = EmployerFilterSet(params, queryset=base_queryset(user, plan), user=user, plan=plan)
     qs = fs.qs if fs.is_valid() else Employer.objects.none()
     return fs, qs

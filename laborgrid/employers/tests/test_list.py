@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -470,3 +471,30 @@ def test_a_forged_cursor_with_impossible_text_is_refused(value: str) -> None:
     response = client_for("county").get(reverse("employers:employer_list"), {"cursor": cursor})
     assert response.status_code == 200
     assert "翻页参数无效" in response.content.decode()
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+@pytest.mark.parametrize("sort", ["name", "-employees", "-id"])
+def test_both_plans_walk_the_same_rows_in_the_same_order(in_order: bool, sort: str) -> None:
+    from laborgrid.accounts.models import User
+
+    for i in range(7):
+        make_snapshot(
+            make_employer(MAOCHANG_VILLAGE, name=_mark(f"序{i % 3}")),
+            employees=i % 2 + 1,
+            contracts_signed=1,
+        )
+    _fs, qs = filters.filtered(User.objects.get(username="maochang"), QueryDict(f"q={MARK}"))
+
+    def walk(order_flag: bool) -> list[int]:
+        seen: list[int] = []
+        cursor = None
+        while True:
+            page = filters.paginate(qs, sort=sort, cursor=cursor, size=2, in_order=order_flag)
+            seen += [e.pk for e in page.items]
+            if page.next_cursor is None:
+                return seen
+            cursor = page.next_cursor
+
+    assert walk(in_order) == walk(True)
+    assert len(walk(in_order)) == 7

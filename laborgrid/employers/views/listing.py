@@ -145,13 +145,17 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     page: filters.Page | None = None
     if fs.is_valid():
         try:
-            page = filters.paginate(qs.with_list_related(), sort=sort, cursor=cursor)
+            page = filters.paginate(
+                qs.with_list_related(), sort=sort, cursor=cursor, in_order=fs.plan.in_order
+            )
         except filters.BadCursor as exc:
             # A cursor that was edited, truncated or made for another sort: say so and start
             # again from the first page (never a 500).
             cursor_error = str(exc)
             cursor = None
-            page = filters.paginate(qs.with_list_related(), sort=sort, cursor=None)
+            page = filters.paginate(
+                qs.with_list_related(), sort=sort, cursor=None, in_order=fs.plan.in_order
+            )
     next_cursor = page.next_cursor if page else None
     labels = _Labels()
     create_url = reverse("employers:employer_create") if scope.has(Cap.WORK_WRITE) else None
