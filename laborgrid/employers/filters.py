@@ -198,10 +198,17 @@ def paginate(
         ordered = qs.order_by(pk.desc())
     if cursor:
         value, pk = _decode(cursor, sort)
+        # The redundant bound (name >= X) is an index condition: the database starts reading at
+        # the cursor instead of walking the index from its start (PostgreSQL does not derive it
+        # from the OR).
         if sort == Sort.NAME:
-            ordered = ordered.filter(Q(name__gt=value) | Q(name=value, id__gt=pk))
+            ordered = ordered.filter(
+                Q(name__gte=value), Q(name__gt=value) | Q(name=value, id__gt=pk)
+            )
         elif sort == Sort.EMPLOYEES:
-            ordered = ordered.filter(Q(employees__lt=value) | Q(employees=value, id__lt=pk))
+            ordered = ordered.filter(
+                Q(employees__lte=value), Q(employees__lt=value) | Q(employees=value, id__lt=pk)
+            )
         else:
             ordered = ordered.filter(id__lt=pk)
     rows = list(ordered[: size + 1])
