@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
@@ -19,3 +20,12 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ``ValidationError`` on a form: on the fields it names, the rest on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, msgs)
+    else:
+        form.add_error(None, list(exc.messages))

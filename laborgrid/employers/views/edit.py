@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
 from laborgrid.employers import services
 from laborgrid.employers.choices import EmployerStatus
@@ -60,15 +60,6 @@ OUT_OF_SCOPE = gettext_lazy(
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def attach_errors(form: Form, exc: ValidationError) -> None:
-    """A service's ``ValidationError`` on the form: on the fields it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, msgs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, msgs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @dataclass

@@ -35,6 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import check_write, get_scope, require_capability
 from laborgrid.employers import services
 from laborgrid.employers.models import Employer, Worker
@@ -64,15 +65,6 @@ EXPIRY_DAYS = 30
 #: Lookup results shown at most (one person is on a handful of rosters, not hundreds).
 LOOKUP_LIMIT = 200
 STATUSES = ("current", "left", "all")
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: named fields on their inputs, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, list(exc.messages))
 
 
 def _refuse_if_merged(request: HttpRequest, employer: Employer) -> HttpResponse | None:
@@ -208,7 +200,7 @@ def worker_create(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, employer=employer, data=form.service_data()
                 )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("已将 %(name)s 加入职工名册。") % {"name": worker.name})
             return redirect("employers:roster", pk=employer.pk)
@@ -229,7 +221,7 @@ def worker_edit(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse:
             with transaction.atomic():
                 services.update_worker(actor=request.user, worker=worker, data=form.service_data())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("已保存 %(name)s 的名册信息。") % {"name": worker.name})
             return redirect("employers:roster", pk=employer.pk)

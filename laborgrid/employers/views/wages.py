@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.core.forms import StyledFormMixin
+from laborgrid.core.forms import StyledFormMixin, attach_errors
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers import services
 from laborgrid.employers.models import MinimumWage
@@ -95,9 +95,7 @@ def minimum_wage_list(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=form.cleaned_data, request=request
                 )
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("已保存最低工资标准。"))
                 return redirect("employers:minimum_wage_list")
@@ -133,9 +131,7 @@ def minimum_wage_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, data=form.cleaned_data, instance=row, request=request
             )
         except ValidationError as exc:
-            for field, msgs in exc.message_dict.items():
-                for m in msgs:
-                    form.add_error(field if field in form.fields else None, m)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("已修改最低工资标准。"))
             return redirect("employers:minimum_wage_list")
