@@ -36,6 +36,18 @@ def _run(label: str, url: str, child: str, args: list[str]) -> dict[str, Any]:
     return {"backend": label, **json.loads(line[len("RESULT ") :])}
 
 
+def kept_pg_database(name: str) -> str:
+    """The URL of database ``name`` on LABORGRID_TEST_PG's server, created if it does not exist."""
+    import psycopg
+
+    server = PG.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
 def run_on_backends(child: str, args: list[str], db: str = "both") -> list[dict[str, Any]]:
     """Run ``child`` (Python source) on each selected backend; return its results."""
     results = []

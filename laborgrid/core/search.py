@@ -65,6 +65,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection, migrations, models
@@ -223,16 +224,18 @@ SAMPLE_ROWS = 1000
 def estimated_matches(
     model: type[models.Model], q: str | None, *, field: str = "search_text"
 ) -> int | None:
-    """SQLite: roughly how many rows of ``model`` contain ``q``, from a sample of the newest
-    :data:`SAMPLE_ROWS` rows scaled to the table (``None`` elsewhere).
+    """Roughly how many rows of ``model`` contain ``q``, from a sample of the newest
+    :data:`SAMPLE_ROWS` rows scaled to the table (``None`` if nothing is searchable).
 
-    Any question put to FTS5 about a common token — even its document count in an ``fts5vocab``
-    table — reads that token's whole posting list, which is the very cost to avoid; a sample of
-    a few thousand rows costs ~2 ms and is plenty to tell "in 1 % of rows or more" from "rare".
+    Any question put to the inverted index about a common token reads that token's whole
+    posting list (FTS5, even its document count in an ``fts5vocab`` table; PostgreSQL's GIN, and
+    its statistics know single characters, not phrases: it took 猫场镇 for 2,000 rows of a
+    million where 34,000 contain it), which is the very cost to avoid; a sample of a thousand rows
+    costs ~2 ms and is plenty to tell "in 2 % of rows or more" from "rare".
     The estimate only chooses a plan: both plans return the same rows.
     """
     text = query_text(q)
-    if text is None or connection.vendor != "sqlite":
+    if text is None:
         return None
     table = model._meta.db_table
     pk = str(model._meta.pk.column)
@@ -240,8 +243,8 @@ def estimated_matches(
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT (SELECT MAX("{pk}") FROM "{table}"), COUNT(*), '  # noqa: S608
-            f"SUM((' ' || \"{column}\" || ' ') LIKE %s) "
-            f'FROM (SELECT "{column}" FROM "{table}" ORDER BY "{pk}" DESC LIMIT %s)',
+            f"SUM(CASE WHEN (' ' || \"{column}\" || ' ') LIKE %s THEN 1 ELSE 0 END) "
+            f'FROM (SELECT "{column}" FROM "{table}" ORDER BY "{pk}" DESC LIMIT %s) sample',
             [f"% {text} %", SAMPLE_ROWS],
         )
         top, sampled, hits = cursor.fetchone()
@@ -250,28 +253,44 @@ def estimated_matches(
     return int((hits or 0) * max(top or 0, sampled) / sampled)
 
 
-#: Above this many estimated matches, scanning in the list's order beats the inverted index on
-#: SQLite (``bench/registry.py``).
+#: Above this many estimated matches, scanning in the list's order beats the inverted index
+#: (``bench/registry.py``).
 SCAN_THRESHOLD = 20000
 
 
-def adaptive_search_q(model: type[models.Model], q: str | None, *, field: str = "search_text") -> Q:
+@dataclass(frozen=True)
+class SearchPlan:
+    """A search condition and how it finds its rows."""
+
+    q: Q
+    scan: bool  # True: a scan in the list's order (a common query); False: the inverted index
+
+
+def plan_search(
+    model: type[models.Model], q: str | None, *, field: str = "search_text"
+) -> SearchPlan:
     """Like :func:`search_q`, choosing per query between the inverted index and a scan.
 
-    SQLite's FTS5 collects every matching row id before the outer query's scope, order and LIMIT
-    apply, so a character present in most rows (``县``, ``公``) costs ~100 ms over a million rows;
-    a query estimated to match that many rows (:func:`estimated_matches`) is answered by
+    The inverted index collects every matching row before the outer query's scope, order and
+    LIMIT apply (SQLite's FTS5 always; PostgreSQL when its estimate is low, and it rechecks each
+    candidate's phrase against the table), so a query present in most rows (``县``, ``公``,
+    ``猫场镇`` in a county of a million) costs hundreds of milliseconds that way. A query
+    estimated to match that many rows (:func:`estimated_matches`) is answered by
     :class:`PhraseScan` instead, which stops when the page is full. Rare queries use the index.
     Both give the same rows.
-    PostgreSQL's planner makes this choice itself from the column statistics.
     """
     text = query_text(q)
     if text is None:
-        return Q(pk__in=[])
+        return SearchPlan(Q(pk__in=[]), scan=False)
     freq = estimated_matches(model, q, field=field)
     if freq is not None and freq > SCAN_THRESHOLD:
-        return Q(**{f"{field}__phrase_scan": text})
-    return Q(**{f"{field}__phrase": text})
+        return SearchPlan(Q(**{f"{field}__phrase_scan": text}), scan=True)
+    return SearchPlan(Q(**{f"{field}__phrase": text}), scan=False)
+
+
+def adaptive_search_q(model: type[models.Model], q: str | None, *, field: str = "search_text") -> Q:
+    """The condition of :func:`plan_search`."""
+    return plan_search(model, q, field=field).q
 
 
 def search_q(q: str | None, *, field: str = "search_text") -> Q:

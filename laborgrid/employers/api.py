@@ -380,6 +380,7 @@ def list_employers(
             cursor=query.cursor,
             size=query.limit,
             in_order=fs.plan.in_order,
+            count_cap=fs.plan.count_cap,
         )
     except filters.BadCursor as exc:
         return Status(400, {"detail": str(exc)})

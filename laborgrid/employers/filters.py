@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.paths import CODE_CHARS
 from laborgrid.core.scope import get_scope
-from laborgrid.core.search import adaptive_search_q, prefix_q
+from laborgrid.core.search import plan_search, prefix_q
 from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
 from laborgrid.employers.models import STALE_AFTER_DAYS, Employer, EmployerQuerySet
 from laborgrid.grids.models import Grid
@@ -37,6 +37,9 @@ from laborgrid.grids.models import Grid
 #: capped count stays cheap whatever the filters (a count of the rows with a rare flag among a
 #: million would read most of the table). Exact totals belong to statistics pages.
 COUNT_CAP = 1000
+#: The cap when a common search is answered by a scan (``core.search.plan_search``): counting a
+#: thousand matches of a phrase in 3 % of rows reads 30,000 rows, twenty times the page's cost.
+SCAN_COUNT_CAP = 200
 PAGE_SIZE = 50
 
 
@@ -51,11 +54,16 @@ class Sort:
     )
 
 
-def search_employers(qs: EmployerQuerySet, q: str) -> EmployerQuerySet:
+def search_employers(
+    qs: EmployerQuerySet, q: str, plan: ScopePlan | None = None
+) -> EmployerQuerySet:
     """Names, former names, address and legal representative contain ``q`` (any length, Chinese
     substring, normalised), or a code (USCC, organisation code, registration number) starts
-    with it."""
-    condition = adaptive_search_q(Employer, q)
+    with it. ``plan`` learns whether the search scans (see ``core.search.plan_search``)."""
+    search = plan_search(Employer, q)
+    if plan is not None:
+        plan.search_scan = search.scan
+    condition = search.q
     code = unicodedata.normalize("NFKC", q).strip().upper().replace("-", "")
     if len(code) >= 2 and set(code) <= CODE_CHARS:
         condition |= prefix_q("uscc", code) | prefix_q("org_code", code)
@@ -90,7 +98,7 @@ class EmployerFilterSet(django_filters.FilterSet):
 
     def filter_q(self, qs: EmployerQuerySet, name: str, value: str) -> EmployerQuerySet:
         value = (value or "").strip()[:100]
-        return search_employers(qs, value) if value else qs
+        return search_employers(qs, value, self.plan) if value else qs
 
     def filter_grid(self, qs: EmployerQuerySet, name: str, value: str) -> EmployerQuerySet:
         value = (value or "").strip()
@@ -140,16 +148,17 @@ class BadCursor(ValueError):
 class Page:
     items: list[Employer]
     next_cursor: str | None
-    count: int  # capped at COUNT_CAP + 1 (see ``count_capped``)
+    count: int  # capped at cap + 1 (see ``count_capped``)
     sort: str
+    cap: int = COUNT_CAP
 
     @property
     def count_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
     @property
     def count_display(self) -> int:
-        return min(self.count, COUNT_CAP)
+        return min(self.count, self.cap)
 
 
 def _encode(values: list[Any]) -> str:
@@ -181,13 +190,17 @@ def paginate(
     cursor: str | None,
     size: int = PAGE_SIZE,
     in_order: bool = True,
+    count_cap: int | None = None,
 ) -> Page:
     """One page of ``qs`` in ``sort`` order after ``cursor`` (keyset), with a capped count.
 
     ``in_order=False`` (a small subtree: ``ScopePlan.in_order``) orders by expressions equal to
     the columns (``name || ''``, ``id + 0``): the same order, which no index can supply, so the
-    database reads the subtree through the path index and sorts it.
+    database reads the subtree through the path index and sorts it — the ids only, from the
+    covering ``employer_subtree_list`` index, then the page's rows by id (two queries).
+    The count stops at ``count_cap`` (:data:`COUNT_CAP` unless given: ``ScopePlan.count_cap``).
     """
+    cap = COUNT_CAP if count_cap is None else count_cap
     if sort not in (Sort.NAME, Sort.EMPLOYEES, Sort.NEWEST):
         sort = Sort.NAME
     name: Any = "name" if in_order else Concat(F("name"), Value(""), output_field=CharField())
@@ -215,7 +228,18 @@ def paginate(
             )
         else:
             ordered = ordered.filter(id__lt=pk)
-    rows = list(ordered[: size + 1])
+    if in_order:
+        rows = list(ordered[: size + 1])
+    else:
+        # The page's ids first, from the subtree index alone (``employer_subtree_list`` holds
+        # every column the list filters and sorts on), then those rows: sorting a township's
+        # thousands of index entries is cheap, reading and sorting its table rows is not.
+        ids = list(ordered.values_list("id", flat=True)[: size + 1])
+        fetch = qs.model._default_manager.filter(pk__in=ids)
+        fetch.query.select_related = qs.query.select_related
+        fetch.query.deferred_loading = qs.query.deferred_loading
+        by_id = {row.pk: row for row in fetch}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
@@ -224,18 +248,16 @@ def paginate(
             sort
         ]
         next_cursor = _encode([sort, key, last.pk])
-    if cursor is None and next_cursor is None:
-        count = len(rows)  # the whole list is on this page: no need to count
-    else:
-        count = qs.order_by()[: COUNT_CAP + 1].count()
-    return Page(items=rows, next_cursor=next_cursor, count=count, sort=sort)
+    whole = cursor is None and next_cursor is None  # the whole list is on this page: no count
+    count = len(rows) if whole else qs.order_by()[: cap + 1].count()
+    return Page(items=rows, next_cursor=next_cursor, count=count, sort=sort, cap=cap)
 
 
 #: A subtree with more employers than this is "large": see :class:`ScopePlan`. Measured at a
 #: million employers (bench/registry.py): on SQLite a township of 34,000 is listed fastest in
 #: name order (60–90 ms) — reading its rows through the path index and sorting them costs
 #: ~600 ms, the rows being large and scattered; on PostgreSQL the name-order walk is the slow one.
-LARGE_SUBTREE = {"sqlite": 5000, "postgresql": 50000}
+LARGE_SUBTREE = {"sqlite": 50000, "postgresql": 50000}
 #: The same for a grid filter combined with other filters (see ``EmployerFilterSet.filter_grid``).
 SELECTIVE_SUBTREE = 50000
 
@@ -259,6 +281,11 @@ class ScopePlan:
     def __init__(self) -> None:
         self._large: dict[tuple[str, int], bool] = {}
         self.grid_path: str | None = None  # the grid filter's subtree, when one applies
+        self.search_scan = False  # the search is a scan (a common query): count less far
+
+    @property
+    def count_cap(self) -> int:
+        return SCAN_COUNT_CAP if self.search_scan else COUNT_CAP
 
     def is_large(self, path: str, limit: int | None = None) -> bool:
         limit = limit or LARGE_SUBTREE.get(connection.vendor, 50000)

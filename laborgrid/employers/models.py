@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from laborgrid.core.indexes import CoveringIndex
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.core.search import SearchTextField, with_search_fields
@@ -213,6 +214,30 @@ class Employer(models.Model):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["grid_path", "id"], name="employer_grid_id"),
+            # A subtree's list (a township, a village) read from the index alone: every column
+            # the list filters or sorts on (``filters.paginate`` reads the page's ids through it
+            # and then fetches those rows). Not partial: on SQLite a partial index on "not
+            # merged" would be chosen for every "current" query, searches included, whose
+            # scans it turns into row-by-row lookups.
+            CoveringIndex(
+                fields=["grid_path"],
+                opclasses=["varchar_pattern_ops"],
+                include=[
+                    "name",
+                    "id",
+                    "employees",
+                    "employer_type",
+                    "industry",
+                    "status",
+                    "last_collected_on",
+                    "flag_no_contracts",
+                    "flag_arrears",
+                    "flag_below_min_wage",
+                    "flag_uninsured",
+                    "merged_into",
+                ],
+                name="employer_subtree_list",
+            ),
             models.Index(fields=["employees", "id"], name="employer_employees_id"),
             models.Index(fields=["last_collected_on"], name="employer_last_collected"),
             models.Index(

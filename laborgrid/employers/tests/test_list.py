@@ -144,6 +144,23 @@ def test_the_count_is_capped(monkeypatch: Any) -> None:
     assert "共 5 家" in body
 
 
+def test_a_common_search_counts_less_far(monkeypatch: Any) -> None:
+    """A search common enough to be answered by a scan stops counting at SCAN_COUNT_CAP."""
+    from laborgrid.core import search
+
+    for i in range(5):
+        make_employer(MAOCHANG, name=_mark(f"常见{i}号店"))
+    monkeypatch.setattr(filters, "SCAN_COUNT_CAP", 2)
+    monkeypatch.setattr(search, "SCAN_THRESHOLD", 0)  # every query is "common"
+    body = client_for("county").get(url(), {"q": MARK}).content.decode()
+    assert "超过 2 家" in body
+    api = client_for("county").get("/api/v1/employers", {"q": MARK}).json()
+    assert (api["count"], api["count_capped"]) == (2, True)
+    monkeypatch.setattr(search, "SCAN_THRESHOLD", 10**9)  # the index: the usual cap
+    body = client_for("county").get(url(), {"q": MARK}).content.decode()
+    assert "共 5 家" in body
+
+
 # --- filters ----------------------------------------------------------------------------------------
 
 
@@ -460,6 +477,35 @@ def test_the_query_count_does_not_grow_with_the_rows(
         response = client.get(url(), params)
     assert len(response.context["rows"]) == 30
     assert _queries(client, params) == few
+
+
+@pytest.mark.parametrize("params", [{}, {"flag": "arrears", "employer_type": "individual"}])
+def test_a_small_subtree_page_is_found_in_the_covering_index(params: dict[str, str]) -> None:
+    """The page's ids of a township's list come from ``employer_subtree_list`` alone (the
+    table is read only for the 50 rows shown): at a million employers that is what keeps a
+    township's list fast (bench/registry.py)."""
+    make_employer(MAOCHANG_VILLAGE, name=_mark("覆盖索引"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_for("maochang").get(url(), params)
+    assert response.status_code == 200
+    ids_sql = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "employers_employer"."id" AS "id" FROM')
+        and "ORDER BY" in q["sql"]
+    ]
+    assert len(ids_sql) == 1, ids_sql
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + ids_sql[0])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "COVERING INDEX employer_subtree_list" in plan, plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("EXPLAIN " + ids_sql[0])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using employer_subtree_list" in plan, plan
 
 
 @pytest.mark.parametrize("value", ["a\x00b", "\ud800x"])

@@ -113,7 +113,7 @@ def _query(params: QueryDict, **changes: str | None) -> str:
 
 def _count_text(page: filters.Page) -> str:
     if page.count_capped:
-        return _("超过 %(n)s 家") % {"n": f"{filters.COUNT_CAP:,}"}
+        return _("超过 %(n)s 家") % {"n": f"{page.cap:,}"}
     return _("共 %(n)s 家") % {"n": f"{page.count:,}"}
 
 
@@ -146,7 +146,11 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     if fs.is_valid():
         try:
             page = filters.paginate(
-                qs.with_list_related(), sort=sort, cursor=cursor, in_order=fs.plan.in_order
+                qs.with_list_related(),
+                sort=sort,
+                cursor=cursor,
+                in_order=fs.plan.in_order,
+                count_cap=fs.plan.count_cap,
             )
         except filters.BadCursor as exc:
             # A cursor that was edited, truncated or made for another sort: say so and start
@@ -154,7 +158,11 @@ def employer_list(request: HttpRequest) -> HttpResponse:
             cursor_error = str(exc)
             cursor = None
             page = filters.paginate(
-                qs.with_list_related(), sort=sort, cursor=None, in_order=fs.plan.in_order
+                qs.with_list_related(),
+                sort=sort,
+                cursor=None,
+                in_order=fs.plan.in_order,
+                count_cap=fs.plan.count_cap,
             )
     next_cursor = page.next_cursor if page else None
     labels = _Labels()
