@@ -96,3 +96,19 @@ def test_create_staff_prints_a_one_time_password(capsys: pytest.CaptureFixture[s
     user = User.objects.get(username="sa-dafang")
     assert user.password_expired()  # must change at first sign-in
     assert GridAssignment.objects.filter(user=user, role="sysadmin").exists()
+
+
+@pytest.mark.django_db
+def test_each_database_gets_its_connection_settings() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 10000
+        else:
+            # JIT compilation costs more than a web request's short queries save.
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
