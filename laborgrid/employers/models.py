@@ -222,7 +222,7 @@ class Employer(models.Model):
             CoveringIndex(
                 fields=["grid_path"],
                 opclasses=["varchar_pattern_ops"],
-                include=[
+                covering=[
                     "name",
                     "id",
                     "employees",

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="employer",
             index=laborgrid.core.indexes.CoveringIndex(
                 fields=["grid_path"],
-                include=(
+                covering=(
                     "name",
                     "id",
                     "employees",
