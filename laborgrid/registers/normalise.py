@@ -153,6 +153,9 @@ def fold(text: str) -> str:
 #: characters, full-width ASCII and the ideographic space. One search answers for all of them.
 _SUSPECT: Final = re.compile("[\ufffd\u200b\u200c\u200d\u2060\ufeff\u00ad\uff01-\uff5e\u3000]")
 
+#: The same without full-width characters, for text that keeps them.
+_UNREADABLE: Final = re.compile("[\ufffd\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
 
 def _repair(text: str, nfkc: bool) -> str:
     if _REPLACEMENT in text:
@@ -160,7 +163,8 @@ def _repair(text: str, nfkc: bool) -> str:
             gettext("含有无法识别的字符（文件中这部分的编码与其他部分不同），请核对原文件"),
             code="encoding",
         )
-    text = _INVISIBLE.sub("", text)
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
     return fold(text) if nfkc else text
 
 
@@ -174,11 +178,17 @@ def clean_text(value: Cell, *, max_length: int | None = None, nfkc: bool = True)
     """
     text = value if type(value) is str else _cell_text(value)
     if not text.isascii():
-        if _SUSPECT.search(text):
+        if (_SUSPECT if nfkc else _UNREADABLE).search(text):
             text = _repair(text, nfkc)
         elif nfkc and not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
-    text = " ".join(text.split())
+    # Collapse whitespace only when there is something to collapse: isprintable() is False for
+    # every whitespace character but the ASCII space, so one C scan settles the common case.
+    if not (
+        text.isprintable()
+        and (" " not in text or ("  " not in text and text[0] != " " and text[-1] != " "))
+    ):
+        text = " ".join(text.split())
     if not text or text in _PLACEHOLDERS:
         return None
     if max_length is not None and len(text) > max_length:
@@ -262,10 +272,6 @@ def _raise(exc: ids.InvalidIdentifier, *, fatal: bool = True) -> NormaliseError:
     return NormaliseError(exc.message, code=exc.code, fatal=fatal)
 
 
-#: GB 32100 weights 3^i mod 31, folded into one table per position: char → value × weight.
-_USCC_POSITIONS: Final = tuple(
-    {c: ids.USCC_ALPHABET.index(c) * pow(3, i, 31) for c in ids.USCC_ALPHABET} for i in range(17)
-)
 #: Every (登记管理部门, 机构类别) pair the standard allows.
 _USCC_PREFIXES: Final = frozenset(
     a + c
@@ -273,12 +279,22 @@ _USCC_PREFIXES: Final = frozenset(
     for c in (authority.categories or ids.USCC_ALPHABET)
 )
 _ORG_CHARS: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#: GB 11714 weights, folded the same way.
-_ORG_POSITIONS: Final = tuple(
-    {c: int(c, 36) * w for c in _ORG_CHARS} for w in (3, 7, 9, 10, 5, 8, 4, 2)
-)
+_ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
+#: GB 11714 weights folded into one table per position: char → value × weight.
+_ORG_POSITIONS: Final = tuple({c: int(c, 36) * w for c in _ORG_CHARS} for w in _ORG_WEIGHTS)
 _ORG_CHECK: Final = tuple(
     "X" if 11 - r == 10 else "0" if r == 0 else str(11 - r) for r in range(11)
+)
+#: Both USCC checks in one pass: per position, char → (GB 32100 value × 3^i mod 31) plus, for
+#: positions 9–16 (the organisation code's body), (GB 11714 value × weight) << 16. The GB 32100
+#: sum stays below 2^16 (17 × 30 × 30), so the low 16 bits and the rest are the two sums.
+_USCC_POSITIONS: Final = tuple(
+    {
+        c: ids.USCC_ALPHABET.index(c) * pow(3, i, 31)
+        + ((int(c, 36) * _ORG_WEIGHTS[i - 8]) << 16 if 8 <= i < 16 else 0)
+        for c in ids.USCC_ALPHABET
+    }
+    for i in range(17)
 )
 
 
@@ -288,10 +304,12 @@ def _uscc_fast(code: str) -> bool:
         return False
     try:
         total = sum(map(getitem, _USCC_POSITIONS, code))
-        org = sum(map(getitem, _ORG_POSITIONS, code[8:16]))
     except KeyError:
         return False
-    return ids.USCC_ALPHABET[-total % 31] == code[17] and _ORG_CHECK[org % 11] == code[16]
+    return (
+        ids.USCC_ALPHABET[-(total & 0xFFFF) % 31] == code[17]
+        and _ORG_CHECK[(total >> 16) % 11] == code[16]
+    )
 
 
 def _org_fast(code: str) -> bool:

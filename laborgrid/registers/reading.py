@@ -40,8 +40,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, cast
 
+from django.core.files import File
 from django.utils.translation import gettext
 
 from laborgrid.core.text import enumeration
@@ -99,7 +100,8 @@ class RegisterFileError(ValueError):
         self.code = code
 
 
-Source = str | os.PathLike[str] | IO[bytes]
+#: A path, a seekable binary file, or a Django upload (``UploadedFile`` proxies its file).
+Source = str | os.PathLike[str] | IO[bytes] | File
 
 
 class _Binary:
@@ -114,7 +116,7 @@ class _Binary:
             if not (hasattr(source, "seekable") and source.seekable()):
                 raise TypeError("open_register needs a path or a seekable binary file")
             self.path = None
-            self.file = source
+            self.file = cast(IO[bytes], source)
             self.owned = False
             self.file.seek(0)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files import File
 
 from laborgrid.registers.reading import (
     ASCII_SCAN_LIMIT,
@@ -33,7 +34,7 @@ from laborgrid.registers.tests.files import (
 
 
 def _read(
-    source: Path | io.BytesIO, sheet: str | None = None
+    source: Path | io.BytesIO | File, sheet: str | None = None
 ) -> tuple[RegisterFile, list[tuple[int, list[Any]]]]:
     with open_register(source, sheet=sheet) as register:
         return register, list(register.rows())
@@ -191,6 +192,16 @@ def test_file_objects_are_read_and_left_open(tmp_path: Path) -> None:
     assert upload.read() == content
 
 
+def test_django_uploads_are_read_directly(tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = csv_text([HEADER, *scjg_rows(2)]).encode("gbk")
+    upload = SimpleUploadedFile("登记表.csv", content)
+    register, data = _read(upload)
+    assert register.encoding == "gb18030" and len(data) == 2
+    assert not upload.closed
+
+
 def test_unclosed_quote_is_reported_not_swallowed(tmp_path: Path) -> None:
     body = csv_text([HEADER, *scjg_rows(3)])
     broken = body.replace("大方县第2商贸有限公司", '"大方县第2商贸有限公司')
@@ -252,6 +263,14 @@ def test_xlsx_with_title_rows_and_typed_cells(tmp_path: Path) -> None:
     # An 18-digit number is beyond Excel's 15 significant digits: kept as a float, so that the
     # code normaliser can say the digits are lost.
     assert isinstance(third[1], float)
+
+
+def test_xlsx_data_starting_in_a_later_column(tmp_path: Path) -> None:
+    """Column A left empty: the columns are the sheet's used ones, row numbers still Excel's."""
+    sheet: list[list[Any]] = [[None, *TITLE], [], [None, *HEADER], [None, *scjg_rows(1)[0]]]
+    register, data = _read(write(tmp_path, "b.xlsx", xlsx_bytes({"Sheet1": sheet})))
+    assert register.headers == HEADER and register.header_row == 3
+    assert data == [(4, scjg_rows(1)[0])]
 
 
 def test_xlsx_sheet_choice(tmp_path: Path) -> None:
