@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache, partial
 from typing import Any, Final, NamedTuple
 
@@ -66,7 +67,7 @@ MAX_LENGTHS: Final = {
 }
 #: A renminbi capital above this (in 万元: 100亿元) is suspicious enough to mention: the file's
 #: capital column is probably in 元 without saying so in its header.
-CAPITAL_SUSPICIOUS: Final = 1_000_000
+CAPITAL_SUSPICIOUS: Final = Decimal(1_000_000)
 
 
 class FieldError(NamedTuple):

@@ -103,7 +103,9 @@ CJK_TEXT = st.text(
     alphabet=st.one_of(
         st.characters(min_codepoint=0x20, max_codepoint=0x7E),
         st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
-        st.sampled_from("大方县猫场镇（）【】、。：；\u3000\u00a0\u200b\ufeff\t\n ①ⅢＡｶﾞ"),
+        st.sampled_from(
+            "大方县猫场镇（）【】、。：；\u3000\u00a0\u200b\ufeff\t\n\x1f\u2028 ①ⅢＡｶﾞ-/无"
+        ),
         st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
     ),
     max_size=40,
@@ -114,6 +116,23 @@ CJK_TEXT = st.text(
 @settings(max_examples=400)
 def test_fold_is_exactly_nfkc(text: str) -> None:
     assert norm.fold(text) == unicodedata.normalize("NFKC", text)
+
+
+def _reference_clean(text: str, nfkc: bool) -> str | None:
+    """clean_text written the slow, obvious way."""
+    for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+        text = text.replace(ch, "")
+    if nfkc:
+        text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.split())
+    return None if norm.is_blank(text) else text
+
+
+@given(CJK_TEXT, st.booleans())
+@settings(max_examples=600)
+def test_clean_text_shortcuts_change_nothing(text: str, nfkc: bool) -> None:
+    assume("\ufffd" not in text)
+    assert norm.clean_text(text, nfkc=nfkc) == _reference_clean(text, nfkc)
 
 
 @given(CJK_TEXT)

@@ -172,6 +172,26 @@ def test_header_scoring_prefers_the_real_header_over_a_title_row(tmp_path: Path)
     assert [n for n, _c in data] == [4]
 
 
+def test_title_rows_padded_with_delimiters(tmp_path: Path) -> None:
+    """Excel saves every CSV row with the same number of fields, title rows included."""
+    width = len(HEADER)
+    rows = [TITLE + [""] * (width - 1), EXPORTED + [""] * (width - 1), [""] * width]
+    path = write(tmp_path, "p.csv", csv_text([*rows, HEADER, *scjg_rows(2)]).encode("gbk"))
+    register, data = _read(path)
+    assert register.header_row == 4 and register.title_rows == [TITLE[0], EXPORTED[0]]
+    assert [n for n, _c in data] == [5, 6]
+
+
+def test_header_detection_with_one_preset(tmp_path: Path) -> None:
+    from laborgrid.registers.presets import PRESETS
+
+    rows = [["民办学校名单"], ["学校名称", "校长", "办学地址"], ["某某幼儿园", "王五", "猫场镇"]]
+    path = write(tmp_path, "jy.csv", csv_text(rows).encode("gbk"))
+    with open_register(path, preset=PRESETS["jy"]) as register:
+        assert register.header_row == 2
+        assert list(register.rows()) == [(3, ["某某幼儿园", "王五", "猫场镇"])]
+
+
 def test_header_fallback_without_known_names(tmp_path: Path) -> None:
     rows = [["报表"], ["甲列", "乙列", "丙列"], ["1", "2", "3"]]
     path = write(tmp_path, "f.csv", csv_text(rows).encode())
