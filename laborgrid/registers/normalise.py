@@ -51,6 +51,7 @@ __all__ = [
     "Capital",
     "Cell",
     "NormaliseError",
+    "check_china",
     "clean_name",
     "clean_names_list",
     "clean_org_code",

@@ -92,7 +92,7 @@ _CONTROL: Final = frozenset(map(chr, (*range(0, 9), 11, 12, *range(14, 32), 127)
 class RegisterFileError(ValueError):
     """The file as a whole cannot be read. ``message`` is translated; ``code`` is for programs:
     ``empty``, ``binary``, ``web_page``, ``encoding``, ``corrupt``, ``not_excel``, ``password``,
-    ``sheet``, ``no_header``, ``csv``, ``unreadable``."""
+    ``sheet``, ``no_header``, ``csv``."""
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
