@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from laborgrid.api.params import MAX_OFFSET
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid
@@ -22,7 +23,7 @@ class GridFilters(Schema):
         "or code starts with",
     )
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class GridOut(Schema):

@@ -617,3 +617,11 @@ def test_grid_list_query_count_with_token(django_assert_max_num_queries: Any) ->
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(GRIDS_URL, {"limit": 1000})
     assert len(response.json()["items"]) > 400
+
+
+@pytest.mark.parametrize("offset", ["9223372036854775808", "-1", "1000000001"])
+def test_an_offset_past_any_list_is_422_not_a_500(offset: str) -> None:
+    """Found by the schema fuzzer: 2**63 overflowed ``offset + limit`` in the database."""
+    response = client_for("county").get("/api/v1/grids", {"offset": offset})
+    assert response.status_code == 422, response.content
+    assert client_for("county").get("/api/v1/grids", {"offset": "1000000000"}).status_code == 200
