@@ -49,6 +49,10 @@ class AuditAction(models.TextChoices):
     EMPLOYER_SPLIT = "employer_split", _("拆分用人单位")
     ROSTER_IMPORTED = "roster_imported", _("导入职工名册")
     MINIMUM_WAGE_CHANGED = "minimum_wage_changed", _("修改最低工资标准")
+    REGISTER_UPLOADED = "register_uploaded", _("上传登记库文件")
+    REGISTER_COMMITTED = "register_committed", _("确认导入登记库")
+    REGISTER_ROLLED_BACK = "register_rolled_back", _("撤销登记库导入")
+    REGISTER_ROW_DECIDED = "register_row_decided", _("确认登记库待定行")
 
 
 class AuditResult(models.TextChoices):

@@ -1,0 +1,633 @@
+"""Running an import batch: read, normalise, validate, match, and (when committing) write.
+
+One code path serves the dry run and the commit, so the preview shows exactly what the commit
+will do. Rows go in chunks of :data:`CHUNK` rows; a commit writes each chunk in one transaction
+together with the batch's counts and ``checkpoint`` (the last row applied), so a killed worker
+or command leaves every chunk either applied whole or not at all, and running the commit again
+resumes after the checkpoint (issue 4 §9).
+
+Matching (issue 4 §5), per chunk with one indexed ``IN`` query per key, never a query per row:
+the USCC, then the organisation code (positions 9–17 of a USCC, or the code itself), then the
+legacy registration number — an exact match, updated per the field policy; then the normalised
+name in the county: with the same normalised address it is exact, otherwise probable and goes
+to the review queue; records with a different code of the same kind never match by name.
+No match: a new employer, status from the register, never visited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from laborgrid.core import pii
+from laborgrid.core.search import normalise
+from laborgrid.employers.choices import RegisterSource
+from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.services import PHONE_CONTEXT
+from laborgrid.grids.choices import LocateMethod
+from laborgrid.grids.locate import locate
+from laborgrid.grids.models import Grid
+from laborgrid.lib import identifiers as ids
+from laborgrid.registers.models import (
+    BatchStatus,
+    FieldPolicy,
+    ImportBatch,
+    ImportRow,
+    MatchMethod,
+    RowOutcome,
+)
+from laborgrid.registers.presets import PRESETS, check_mapping, match_headers
+from laborgrid.registers.reading import RegisterFileError, open_register
+from laborgrid.registers.rows import RowNormaliser, RowResult
+
+CHUNK = 2000
+
+#: The employer fields an import may set, and what happens to an existing value by default.
+#: ``fill`` on ``status`` means: the register's status applies to employers never collected in
+#: the field; a field visit's finding is not overridden by a register (the coverage page shows
+#: the disagreement instead).
+DEFAULT_POLICY: dict[str, str] = {
+    "name": FieldPolicy.OVERWRITE,
+    "uscc": FieldPolicy.FILL,
+    "org_code": FieldPolicy.FILL,
+    "reg_number": FieldPolicy.FILL,
+    "legal_rep": FieldPolicy.OVERWRITE,
+    "employer_type": FieldPolicy.OVERWRITE,
+    "industry": FieldPolicy.FILL,
+    "established_on": FieldPolicy.OVERWRITE,
+    "registered_capital": FieldPolicy.OVERWRITE,
+    "business_scope": FieldPolicy.OVERWRITE,
+    "status": FieldPolicy.FILL,
+    "address": FieldPolicy.FILL,
+    "contact_person": FieldPolicy.FILL,
+    "contact_phone": FieldPolicy.FILL,
+    "lat": FieldPolicy.FILL,
+    "lng": FieldPolicy.FILL,
+}
+#: Fields whose value is stored as is in the employer's column of the same name.
+PLAIN_FIELDS = tuple(f for f in DEFAULT_POLICY if f != "contact_phone")
+
+
+class BatchError(ValueError):
+    """The batch cannot run (unreadable file, unusable mapping, wrong state): a message for people."""
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    review: int = 0
+    duplicates: int = 0
+
+    def add(self, outcome: str) -> None:
+        attr = "duplicates" if outcome == RowOutcome.DUPLICATE else outcome
+        setattr(self, attr, getattr(self, attr) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Planned:
+    """What happens to one row."""
+
+    number: int
+    result: RowResult
+    outcome: str = ""
+    employer: Employer | None = None
+    method: str = ""
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_of: int | None = None
+
+
+def file_digest(path: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def policy_for(batch: ImportBatch) -> dict[str, str]:
+    policy = dict(DEFAULT_POLICY)
+    for name, value in (batch.policy or {}).items():
+        if name in policy and value in FieldPolicy.values:
+            policy[name] = value
+    return policy
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def from_json(name: str, value: Any) -> Any:
+    """An employer field's value back from its JSON form (:func:`_json`) in a batch's records."""
+    if value is None:
+        return None
+    return cast(models.Field, Employer._meta.get_field(name)).to_python(value)
+
+
+def _row_key(clean: Mapping[str, Any]) -> str:
+    """What makes two rows of one file the same employer."""
+    for name in ("uscc", "org_code", "reg_number"):
+        if clean.get(name):
+            return f"{name}:{clean[name]}"
+    return f"name:{normalise(clean.get('name', ''))}|{normalise(clean.get('address', ''))}"
+
+
+class Runner:
+    """Runs one batch (dry run or commit); build it, then call :meth:`run`."""
+
+    def __init__(
+        self,
+        batch: ImportBatch,
+        *,
+        commit: bool,
+        actor: Any,
+        progress: Callable[[int, int], None] | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.batch = batch
+        self.commit = commit
+        self.actor = actor
+        self.progress = progress or (lambda done, total: None)
+        self.today = today or timezone.localdate()
+        self.policy = policy_for(batch)
+        self.county: Grid = batch.grid
+        self.counts = Counts()
+        self.seen: dict[str, int] = {}
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _open(self) -> Any:
+        path = self.batch.file.path
+        preset = PRESETS[self.batch.source]
+        try:
+            register = open_register(path, preset=preset)
+        except RegisterFileError as exc:
+            raise BatchError(exc.message) from exc
+        if not self.batch.mapping:
+            match = match_headers(register.headers, preset)
+            if match.missing:
+                register.close()
+                raise BatchError("；".join(match.missing))
+            self.batch.mapping = match.mapping
+            self.batch.unknown_columns = match.unknown
+            self.hints = match.hints
+        else:
+            problems = check_mapping(register.headers, self.batch.mapping)
+            if problems:
+                register.close()
+                raise BatchError("；".join(problems))
+            self.batch.unknown_columns = [h for h, f in self.batch.mapping.items() if f is None]
+            self.hints = match_headers(register.headers, preset).hints
+        self.batch.headers = list(register.headers)
+        self.batch.file_format = register.format
+        self.batch.encoding = register.encoding or ""
+        self.batch.header_row = register.header_row
+        return register
+
+    def _chunks(self, register: Any) -> Iterator[list[Planned]]:
+        normaliser = RowNormaliser(
+            self.batch.source,
+            register.headers,
+            self.batch.mapping,
+            hints=self.hints,
+            today=self.today,
+        )
+        chunk: list[Planned] = []
+        for number, cells in register.rows():
+            chunk.append(Planned(number, normaliser.normalise_cells(cells)))
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    # --- matching -----------------------------------------------------------------------------
+
+    def _candidates(self, rows: list[Planned]) -> dict[str, dict[str, list[Employer]]]:
+        """Employers that share a code with a row anywhere, or a name with it in the county."""
+        keys: dict[str, set[str]] = {"uscc": set(), "org_code": set(), "reg_number": set()}
+        names: set[str] = set()
+        for p in rows:
+            for k in keys:
+                if p.result.clean.get(k):
+                    keys[k].add(p.result.clean[k])
+            names.add(normalise(p.result.clean.get("name", "")))
+        condition = Q()
+        for k, values in keys.items():
+            if values:
+                condition |= Q(**{f"{k}__in": values})
+        names.discard("")
+        if names:
+            condition |= Q(name_key__in=names, grid_path__under=self.county.path)
+        found: dict[str, dict[str, list[Employer]]] = {
+            "uscc": {},
+            "org_code": {},
+            "reg_number": {},
+            "name": {},
+        }
+        if not condition:
+            return found
+        qs = Employer.objects.filter(condition).select_related("merged_into")
+        if self.commit:  # inside the chunk's transaction: nobody edits them meanwhile
+            qs = qs.select_for_update(of=("self",))
+        for e in qs:
+            target = e.merged_into or e
+            for k in ("uscc", "org_code", "reg_number"):
+                value = getattr(e, k)
+                if value:
+                    found[k].setdefault(value, []).append(target)
+            if e.merged_into_id is None and e.grid_path.startswith(self.county.path):
+                found["name"].setdefault(e.name_key, []).append(e)
+        return found
+
+    def _match(self, p: Planned, found: dict[str, dict[str, list[Employer]]]) -> None:
+        clean = p.result.clean
+        for k, method in (
+            ("uscc", MatchMethod.USCC),
+            ("org_code", MatchMethod.ORG_CODE),
+            ("reg_number", MatchMethod.REG_NUMBER),
+        ):
+            value = clean.get(k)
+            hits = {e.pk: e for e in found[k].get(value, [])} if value else {}
+            if len(hits) == 1:
+                p.employer, p.method = next(iter(hits.values())), method
+                return
+            if len(hits) > 1:
+                p.outcome = RowOutcome.REVIEW
+                p.method = method
+                p.candidates = [{"id": e.pk, "method": method} for e in hits.values()]
+                return
+        name_key = normalise(clean.get("name", ""))
+        address_key = normalise(clean.get("address", ""))
+        by_name = []
+        for e in found["name"].get(name_key, []):
+            # A record with another code of the same kind is another employer.
+            if any(clean.get(k) and getattr(e, k) and getattr(e, k) != clean[k] for k in CODES):
+                continue
+            by_name.append(e)
+        if not by_name:
+            return
+        same_place = [e for e in by_name if address_key and normalise(e.address) == address_key]
+        if len(same_place) == 1:
+            p.employer, p.method = same_place[0], MatchMethod.NAME_ADDRESS
+            return
+        p.outcome = RowOutcome.REVIEW
+        p.method = MatchMethod.NAME
+        p.candidates = [{"id": e.pk, "method": MatchMethod.NAME} for e in by_name[:10]]
+
+    # --- changes ------------------------------------------------------------------------------
+
+    def _changes(self, employer: Employer, clean: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """``{field: [before, after]}`` the row makes to ``employer`` under the policy."""
+        changes: dict[str, list[Any]] = {}
+        for name in PLAIN_FIELDS:
+            if name not in clean:
+                continue
+            rule = self.policy[name]
+            new = clean[name]
+            old = getattr(employer, name)
+            if rule == FieldPolicy.KEEP:
+                continue
+            if name == "status":
+                if rule == FieldPolicy.FILL and employer.last_collected_on is not None:
+                    continue
+            elif rule == FieldPolicy.FILL and old not in (None, ""):
+                continue
+            if isinstance(old, Decimal) and isinstance(new, Decimal) and old == new:
+                continue
+            if old != new:
+                changes[name] = [_json(old), _json(new)]
+        if "lat" in changes or "lng" in changes:
+            # Coordinates go together.
+            for name in ("lat", "lng"):
+                if name not in changes and name in clean and getattr(employer, name) != clean[name]:
+                    changes[name] = [_json(getattr(employer, name)), _json(clean[name])]
+        phone = clean.get("contact_phone")
+        if phone and self.policy["contact_phone"] != FieldPolicy.KEEP:
+            masked = ids.mask_phone(phone)
+            if not employer.contact_phone_enc or (
+                self.policy["contact_phone"] == FieldPolicy.OVERWRITE
+                and employer.contact_phone_masked != masked
+            ):
+                # Only the masked form is kept in the batch's records (personal information).
+                changes["contact_phone"] = [employer.contact_phone_masked, masked]
+        return changes
+
+    def _plan(self, rows: list[Planned]) -> None:
+        valid = []
+        for p in rows:
+            self.counts.rows += 1
+            if not p.result.ok:
+                p.outcome = RowOutcome.REJECTED
+                continue
+            key = _row_key(p.result.clean)
+            if key in self.seen:
+                p.outcome = RowOutcome.DUPLICATE
+                p.duplicate_of = self.seen[key]
+                continue
+            self.seen[key] = p.number
+            valid.append(p)
+        if not valid:
+            return
+        found = self._candidates(valid)
+        for p in valid:
+            self._match(p, found)
+            if p.outcome == RowOutcome.REVIEW:
+                continue
+            if p.employer is None:
+                p.outcome = RowOutcome.CREATED
+                continue
+            p.changes = self._changes(p.employer, p.result.clean)
+            p.outcome = RowOutcome.UPDATED if p.changes else RowOutcome.UNCHANGED
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _new_employer(self, clean: Mapping[str, Any]) -> Employer:
+        e = Employer(
+            **{k: clean[k] for k in PLAIN_FIELDS if k in clean and clean[k] is not None},
+            former_names="\n".join(clean.get("former_names") or []),
+        )
+        e.name_key = normalise(e.name)
+        if clean.get("contact_phone"):
+            e.contact_phone_enc = pii.seal(clean["contact_phone"], context=PHONE_CONTEXT)
+            e.contact_phone_masked = ids.mask_phone(clean["contact_phone"])
+        located = locate(root=self.county, lat=e.lat, lng=e.lng, address=e.address)
+        # Not placed by location or address: the county's "to be assigned" queue.
+        e.grid = self.county if located.method == LocateMethod.UNASSIGNED else located.grid
+        e.grid_method = located.method
+        e.grid_note = (located.detail or "")[:200]
+        e.grid_path = e.grid.path
+        e.created_by = e.updated_by = self.actor
+        return e
+
+    def _apply(self, rows: list[Planned]) -> None:
+        now = timezone.now()
+        reason = _("登记库导入（批次 %(id)s）") % {"id": self.batch.pk}
+        new = [p for p in rows if p.outcome == RowOutcome.CREATED]
+        if new:
+            objs = [self._new_employer(p.result.clean) for p in new]
+            bulk_create_with_history(
+                objs, Employer, default_user=self.actor, default_change_reason=reason
+            )
+            for p, e in zip(new, objs, strict=True):
+                p.employer = e
+        changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
+        if changed:
+            fields: set[str] = {"version", "updated_at", "updated_by", "search_text", "name_key"}
+            objs = []
+            for p in changed:
+                e = cast(Employer, p.employer)
+                for name, (before, _after) in p.changes.items():
+                    if name == "contact_phone":
+                        phone = p.result.clean["contact_phone"]
+                        e.contact_phone_enc = pii.seal(phone, context=PHONE_CONTEXT)
+                        e.contact_phone_masked = ids.mask_phone(phone)
+                        fields |= {"contact_phone_enc", "contact_phone_masked"}
+                        continue
+                    if name == "name" and before and before != p.result.clean["name"]:
+                        former = e.former_name_list
+                        if before not in former:
+                            e.former_names = "\n".join([*former, before])
+                            fields.add("former_names")
+                    setattr(e, name, p.result.clean[name])
+                    fields.add(name)
+                p.changes["_version"] = [e.version, e.version + 1]
+                e.version += 1
+                e.updated_at = now
+                e.updated_by = self.actor
+                e.name_key = normalise(e.name)
+                Employer._meta.get_field("search_text").pre_save(e, False)
+                objs.append(e)
+            bulk_update_with_history(
+                objs,
+                Employer,
+                sorted(fields),
+                default_user=self.actor,
+                default_change_reason=reason,
+            )
+        self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
+
+    def _sources(self, rows: list[Planned]) -> None:
+        """The employer is listed in this register: its code there and registered status."""
+        if not rows:
+            return
+        ids_ = [p.employer.pk for p in rows if p.employer is not None]
+        existing = {
+            s.employer_id: s
+            for s in EmployerSource.objects.filter(employer_id__in=ids_, source=self.batch.source)
+        }
+        create, update = [], []
+        for p in rows:
+            employer = cast(Employer, p.employer)
+            clean = p.result.clean
+            reference = clean.get("uscc") or clean.get("reg_number") or clean.get("org_code") or ""
+            status = clean.get("status", "")
+            s = existing.get(employer.pk)
+            if s is None:
+                s = EmployerSource(
+                    employer=employer,
+                    source=self.batch.source,
+                    reference=reference,
+                    registered_status=status,
+                    first_seen_on=self.today,
+                    last_seen_on=self.today,
+                )
+                existing[employer.pk] = s
+                create.append(s)
+                p.changes["_source"] = [None, None]
+            else:
+                before = [s.reference, s.registered_status, s.last_seen_on.isoformat()]
+                if (s.reference, s.registered_status, s.last_seen_on) != (
+                    reference or s.reference,
+                    status or s.registered_status,
+                    self.today,
+                ):
+                    s.reference = reference or s.reference
+                    s.registered_status = status or s.registered_status
+                    s.last_seen_on = self.today
+                    update.append(s)
+                    p.changes["_source"] = [before, None]
+        EmployerSource.objects.bulk_create(create)
+        if update:
+            EmployerSource.objects.bulk_update(
+                update, ["reference", "registered_status", "last_seen_on"]
+            )
+
+    def _records(self, rows: list[Planned]) -> list[ImportRow]:
+        out = []
+        for p in rows:
+            clean = p.result.clean
+            problems = [
+                {"field": e.field, "header": e.header, "message": str(e.message), "error": True}
+                for e in p.result.errors
+            ] + [
+                {"field": e.field, "header": e.header, "message": str(e.message), "error": False}
+                for e in p.result.warnings
+            ]
+            keep_data = p.outcome == RowOutcome.REVIEW
+            data = {k: _json(v) for k, v in clean.items()} if keep_data else {}
+            if data.get("contact_phone"):  # personal information: kept sealed (DOMAIN A6)
+                data["contact_phone"] = pii.seal(data["contact_phone"], context=PHONE_CONTEXT)
+            out.append(
+                ImportRow(
+                    batch=self.batch,
+                    row_number=p.number,
+                    outcome=p.outcome,
+                    employer=p.employer if p.employer is not None and p.employer.pk else None,
+                    match_method=p.method,
+                    name=str(clean.get("name", ""))[:200],
+                    code=str(
+                        clean.get("uscc") or clean.get("reg_number") or clean.get("org_code") or ""
+                    )[:18],
+                    problems=problems,
+                    changes=p.changes,
+                    data=data,
+                    candidates=p.candidates,
+                    duplicate_of=p.duplicate_of,
+                )
+            )
+        return out
+
+    def apply_decision(self, row: ImportRow, target: Employer | None) -> None:
+        """Apply a review row a person decided: update ``target`` per the policy, or create a
+        new employer (``None``). ``row`` gets the employer and the changes (for a rollback)."""
+        clean: dict[str, Any] = {}
+        for name, value in row.data.items():
+            if name in PLAIN_FIELDS and value is not None:
+                clean[name] = from_json(name, value)
+            elif name == "contact_phone" and value:
+                clean[name] = pii.unseal(value, context=PHONE_CONTEXT)
+            else:
+                clean[name] = value
+        p = Planned(row.row_number, RowResult(clean, [], []))
+        if target is None:
+            p.outcome = RowOutcome.CREATED
+        else:
+            p.employer = target
+            p.changes = self._changes(target, clean)
+            p.outcome = RowOutcome.UPDATED if p.changes else RowOutcome.UNCHANGED
+        self._apply([p])
+        row.employer = p.employer
+        row.changes = p.changes
+        row.data = {}
+
+    # --- the run ------------------------------------------------------------------------------
+
+    def run(self) -> Counts:
+        batch = self.batch
+        register = self._open()
+        try:
+            resume_after = batch.checkpoint if self.commit else 0
+            if resume_after:
+                # A commit that stopped: the counts of the applied chunks are in the batch.
+                for name, value in batch.counts.items():
+                    setattr(self.counts, "rows" if name == "rows" else name, value)
+            else:
+                ImportRow.objects.filter(batch=batch).delete()
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                headers=batch.headers,
+                mapping=batch.mapping,
+                unknown_columns=batch.unknown_columns,
+                file_format=batch.file_format,
+                encoding=batch.encoding,
+                header_row=batch.header_row,
+            )
+            for rows in self._chunks(register):
+                if rows[-1].number <= resume_after:
+                    # Applied before the stop: only remember the rows for in-file duplicates.
+                    for p in rows:
+                        if p.result.ok:
+                            self.seen.setdefault(_row_key(p.result.clean), p.number)
+                    continue
+                with transaction.atomic():
+                    self._plan(rows)
+                    if self.commit:
+                        self._apply(rows)
+                    ImportRow.objects.bulk_create(self._records(rows))
+                    for p in rows:
+                        self.counts.add(p.outcome)
+                    self._save_counts(checkpoint=rows[-1].number if self.commit else 0)
+                self.progress(self.counts.rows, 0)
+        finally:
+            register.close()
+        return self.counts
+
+    def _save_counts(self, checkpoint: int) -> None:
+        c = self.counts
+        ImportBatch.objects.filter(pk=self.batch.pk).update(
+            rows_total=c.rows,
+            created=c.created,
+            updated=c.updated,
+            unchanged=c.unchanged,
+            rejected=c.rejected,
+            review=c.review,
+            duplicates=c.duplicates,
+            checkpoint=checkpoint,
+        )
+
+
+CODES = ("uscc", "org_code", "reg_number")
+APPLIED = (RowOutcome.CREATED, RowOutcome.UPDATED, RowOutcome.UNCHANGED)
+
+
+def run_batch(
+    batch: ImportBatch,
+    *,
+    commit: bool,
+    actor: Any,
+    progress: Callable[[int, int], None] | None = None,
+) -> Counts:
+    """Dry-run or commit ``batch``; the batch's status follows. Raises :class:`BatchError`."""
+    allowed = (
+        {BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED, BatchStatus.PREVIEWING}
+        if not commit
+        else {BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.COMMITTING}
+    )
+    if batch.status not in allowed:
+        raise BatchError(
+            _("该批次当前状态为“%(s)s”，不能执行此操作。") % {"s": batch.get_status_display()}
+        )
+    running = BatchStatus.COMMITTING if commit else BatchStatus.PREVIEWING
+    ImportBatch.objects.filter(pk=batch.pk).update(status=running, message="")
+    batch.status = running
+    try:
+        counts = Runner(batch, commit=commit, actor=actor, progress=progress).run()
+    except BatchError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING, message=str(exc)
+        )
+        raise
+    done = BatchStatus.COMMITTED if commit else BatchStatus.PREVIEWED
+    extra: dict[str, Any] = {"status": done}
+    if commit:
+        extra.update(committed_by=actor, committed_at=timezone.now())
+    ImportBatch.objects.filter(pk=batch.pk).update(**extra)
+    batch.refresh_from_db()
+    return counts
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(k, str(v)) for k, v in RegisterSource.choices if k in PRESETS]

@@ -1,0 +1,344 @@
+"""Register import batches: upload, dry run, commit, roll back, review — every write goes here.
+
+Who: importing a register is county-level work (the registers are the county departments'), so
+every operation needs ``work.write`` on the batch's county grid. The file is kept with the batch
+(``MEDIA_ROOT/imports``) so the commit reads exactly what was previewed; its SHA-256 is recorded,
+and a batch of a file already committed for the same source and county says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record as audit
+from laborgrid.core.jobs import Progress, job_runner, start_job
+from laborgrid.core.models import Job
+from laborgrid.core.scope import check_write, get_scope
+from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
+from laborgrid.employers.services import county_of
+from laborgrid.grids.models import Grid, GridLevel
+from laborgrid.registers.models import (
+    IMPORT_SOURCES,
+    BatchStatus,
+    FieldPolicy,
+    ImportBatch,
+    ImportRow,
+    ReviewDecision,
+    RowOutcome,
+)
+from laborgrid.registers.pipeline import BatchError, Runner, file_digest, from_json, run_batch
+
+#: The largest register file accepted (a million-row CSV is ~300 MB).
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+
+
+def import_root(actor: Any) -> Grid:
+    """The county an actor imports into: the county-level grid of their widest write scope."""
+    paths = sorted(get_scope(actor).paths(Cap.WORK_WRITE), key=len)
+    for path in paths:
+        grid = Grid.objects.filter(path=path).first()
+        if grid is None:
+            continue
+        county = county_of(grid)
+        if county.level == GridLevel.COUNTY and get_scope(actor).allows(
+            Cap.WORK_WRITE, county.path
+        ):
+            return county
+    raise PermissionDenied(_("导入登记库需要县级用人单位管理权限。"))
+
+
+def create_batch(
+    *,
+    actor: Any,
+    source: str,
+    file: IO[bytes] | File,
+    file_name: str,
+    mapping: dict[str, str | None] | None = None,
+    policy: dict[str, str] | None = None,
+) -> ImportBatch:
+    """Record an uploaded register file as a new batch (nothing is read or imported yet)."""
+    if source not in IMPORT_SOURCES:
+        raise ValidationError({"source": _("请选择登记来源。")})
+    county = import_root(actor)
+    check_write(actor, Cap.WORK_WRITE, county.path)
+    bad_policy = [k for k, v in (policy or {}).items() if v not in FieldPolicy.values]
+    if bad_policy:
+        raise ValidationError({"policy": _("字段更新规则无效。")})
+    batch = ImportBatch(
+        source=source,
+        grid=county,
+        grid_path=county.path,
+        file_name=Path(file_name).name[:255] or "register",
+        file_sha256="",
+        file_size=0,
+        mapping=mapping or {},
+        policy=policy or {},
+        created_by=actor,
+    )
+    django_file = file if isinstance(file, File) else File(file)
+    size = django_file.size or 0
+    if size > MAX_FILE_BYTES:
+        raise ValidationError({"file": _("文件超过 1 GB，请分成几个文件导入。")})
+    if size == 0:
+        raise ValidationError({"file": _("文件是空的。")})
+    with transaction.atomic():
+        batch.file.save(batch.file_name, django_file, save=False)
+        batch.file_sha256, batch.file_size = file_digest(batch.file.path)
+        batch.save()
+        audit(
+            AuditAction.REGISTER_UPLOADED,
+            actor=actor,
+            obj=batch,
+            detail={"source": source, "file": batch.file_name, "sha256": batch.file_sha256},
+        )
+    return batch
+
+
+def previous_import(batch: ImportBatch) -> ImportBatch | None:
+    """A committed batch of the same file, source and county (importing it again changes nothing)."""
+    return (
+        ImportBatch.objects.filter(
+            file_sha256=batch.file_sha256,
+            source=batch.source,
+            grid=batch.grid,
+            status=BatchStatus.COMMITTED,
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-committed_at")
+        .first()
+    )
+
+
+def _start(batch: ImportBatch, actor: Any, *, commit: bool) -> Job:
+    check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    title = (_("导入登记库：%(f)s") if commit else _("试运行登记库导入：%(f)s")) % {
+        "f": batch.file_name
+    }
+    with transaction.atomic():
+        job = start_job(
+            kind="registers.run",
+            title=title,
+            actor=actor,
+            params={"batch": batch.pk, "commit": commit},
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+    return job
+
+
+def start_preview(batch: ImportBatch, actor: Any) -> Job:
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED):
+        raise ValidationError(_("该批次已导入或正在处理，不能再试运行。"))
+    return _start(batch, actor, commit=False)
+
+
+def start_commit(batch: ImportBatch, actor: Any) -> Job:
+    """Commit a previewed batch (or resume a commit that stopped)."""
+    if batch.status not in (BatchStatus.PREVIEWED, BatchStatus.COMMITTING):
+        raise ValidationError(_("请先试运行并查看结果，再确认导入。"))
+    job = _start(batch, actor, commit=True)
+    audit(AuditAction.REGISTER_COMMITTED, actor=actor, obj=batch, detail={"job": str(job.pk)})
+    return job
+
+
+@job_runner("registers.run")
+def _run_job(job: Job, progress: Progress) -> None:
+    batch = ImportBatch.objects.select_related("grid").get(pk=job.params["batch"])
+    progress.set_total(0)
+
+    def report(done: int, total: int) -> None:
+        progress.advance(
+            done - progress.job.done, message=_("已处理 %(n)s 行") % {"n": f"{done:,}"}
+        )
+
+    try:
+        counts = run_batch(
+            batch, commit=bool(job.params["commit"]), actor=job.actor, progress=report
+        )
+    except BatchError as exc:
+        progress.log(str(exc))
+        progress.job.message = str(exc)[:500]
+        return
+    progress.job.message = summary(counts.as_dict())
+
+
+def summary(counts: dict[str, int]) -> str:
+    return _(
+        "共 %(rows)s 行：新增 %(created)s，更新 %(updated)s，无变化 %(unchanged)s，"
+        "拒收 %(rejected)s，待人工确认 %(review)s，文件内重复 %(duplicates)s"
+    ) % {k: f"{v:,}" for k, v in counts.items()}
+
+
+# --- rollback ------------------------------------------------------------------------------------
+
+
+def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
+    """Undo a committed batch: employers it created go (unless people have since worked on them),
+    fields it updated get their earlier values back (unless changed again since), and its register
+    listings are removed or restored. Returns what was undone and what was kept."""
+    check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    result = {"removed": 0, "restored": 0, "kept": 0}
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.COMMITTED:
+            raise ValidationError(_("只有已导入的批次可以撤销。"))
+        rows = list(
+            ImportRow.objects.filter(
+                batch=locked, outcome__in=(RowOutcome.CREATED, RowOutcome.UPDATED)
+            )
+            .exclude(employer=None)
+            .order_by("-row_number")
+        )
+        reviewed = ImportRow.objects.filter(batch=locked, outcome=RowOutcome.REVIEW).exclude(
+            employer=None
+        )
+        rows += list(reviewed)
+        employers = {
+            e.pk: e
+            for e in Employer.objects.select_for_update().filter(
+                pk__in=[r.employer_id for r in rows]
+            )
+        }
+        sources = {
+            s.employer_id: s
+            for s in EmployerSource.objects.filter(
+                employer_id__in=list(employers), source=locked.source
+            )
+        }
+        restore: list[Employer] = []
+        fields: set[str] = {"version", "updated_at", "updated_by", "search_text", "name_key"}
+        now = timezone.now()
+        for row in rows:
+            employer = employers.get(row.employer_id or 0)
+            if employer is None:
+                continue
+            created = row.outcome == RowOutcome.CREATED or row.decision == ReviewDecision.DIFFERENT
+            if created:
+                if _untouched(employer, locked):
+                    source = sources.pop(employer.pk, None)
+                    if source is not None:
+                        source.delete()
+                    row.employer = None
+                    employer.delete()
+                    result["removed"] += 1
+                else:
+                    result["kept"] += 1
+                continue
+            version = row.changes.get("_version")
+            if version and employer.version != version[1]:
+                result["kept"] += 1  # changed again since: a person's later edit wins
+                continue
+            for name, pair in row.changes.items():
+                if name.startswith("_") or name == "contact_phone":
+                    continue
+                setattr(employer, name, from_json(name, pair[0]))
+                fields.add(name)
+            if version:
+                employer.version += 1
+                employer.updated_at = now
+                employer.updated_by = actor
+                restore.append(employer)
+            source_change = row.changes.get("_source")
+            source = sources.get(employer.pk)
+            if source_change and source is not None:
+                if source_change[0] is None:
+                    source.delete()
+                else:
+                    source.reference, source.registered_status, seen = source_change[0]
+                    source.last_seen_on = seen
+                    source.save(update_fields=["reference", "registered_status", "last_seen_on"])
+            result["restored"] += 1
+        from laborgrid.core.search import normalise
+
+        for e in restore:
+            e.name_key = normalise(e.name)
+            Employer._meta.get_field("search_text").pre_save(e, False)
+        if restore:
+            bulk_update_with_history(
+                restore,
+                Employer,
+                sorted(fields),
+                default_user=actor,
+                default_change_reason=_("撤销登记库导入（批次 %(id)s）") % {"id": locked.pk},
+            )
+        ImportBatch.objects.filter(pk=locked.pk).update(
+            status=BatchStatus.ROLLED_BACK, rolled_back_by=actor, rolled_back_at=now
+        )
+        audit(AuditAction.REGISTER_ROLLED_BACK, actor=actor, obj=locked, detail=result)
+    batch.refresh_from_db()
+    return result
+
+
+def _untouched(employer: Employer, batch: ImportBatch) -> bool:
+    """Nobody has worked on an employer the batch created: no edit, snapshot, worker, other source."""
+    if employer.version != 1 or employer.merged_into_id is not None:
+        return False
+    if LabourSnapshot.objects.filter(employer=employer).exists():
+        return False
+    if Worker.objects.filter(employer=employer).exists():
+        return False
+    if Employer.objects.filter(merged_into=employer).exists():
+        return False
+    return (
+        not EmployerSource.objects.filter(employer=employer)
+        .filter(~Q(source=batch.source))
+        .exists()
+    )
+
+
+# --- review queue ----------------------------------------------------------------------------------
+
+
+def decide_row(
+    row: ImportRow, actor: Any, *, decision: str, employer_id: int | None = None
+) -> ImportRow:
+    """A person's decision on a probable match: the same employer (update it per the batch's
+    policy) or a different one (register it as new)."""
+    batch = row.batch
+    check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    if decision not in (ReviewDecision.SAME, ReviewDecision.DIFFERENT):
+        raise ValidationError({"decision": _("请选择“是同一单位”或“不是同一单位”。")})
+    with transaction.atomic():
+        row = ImportRow.objects.select_for_update().select_related("batch__grid").get(pk=row.pk)
+        batch = row.batch
+        if batch.status != BatchStatus.COMMITTED:
+            raise ValidationError(_("批次导入后才能确认待定的行。"))
+        if row.outcome != RowOutcome.REVIEW or row.decision:
+            raise ValidationError(_("这一行已经确认过了。"))
+        runner = Runner(batch, commit=True, actor=actor)
+        if decision == ReviewDecision.SAME:
+            allowed = {c["id"] for c in row.candidates}
+            if employer_id is None or employer_id not in allowed:
+                raise ValidationError({"employer": _("请从候选单位中选择一个。")})
+            target = Employer.objects.select_for_update().get(pk=employer_id)
+            runner.apply_decision(row, target)
+        else:
+            runner.apply_decision(row, None)
+        row.decision = decision
+        row.decided_by = actor
+        row.decided_at = timezone.now()
+        row.save(
+            update_fields=["decision", "decided_by", "decided_at", "employer", "changes", "data"]
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            review=ImportRow.objects.filter(
+                batch=batch, outcome=RowOutcome.REVIEW, decision=""
+            ).count()
+        )
+        audit(
+            AuditAction.REGISTER_ROW_DECIDED,
+            actor=actor,
+            obj=batch,
+            detail={"row": row.row_number, "decision": decision, "employer": row.employer_id},
+        )
+    return row

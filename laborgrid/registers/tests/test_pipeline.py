@@ -1,0 +1,214 @@
+"""Importing register files: dry run, commit, matching, re-import, rollback, review, resume."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from laborgrid.accounts.models import User
+from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.grids.choices import LocateMethod
+from laborgrid.registers import pipeline
+from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
+from laborgrid.registers.services import (
+    create_batch,
+    decide_row,
+    rollback_batch,
+)
+from laborgrid.registers.tests.files import HEADER, csv_text, with_titles, write
+from laborgrid.testing.employers import make_employer, make_uscc
+from laborgrid.testing.personas import MAOCHANG, MAOCHANG_VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def row(n: int, *, name: str | None = None, status: str = "存续", address: str = "") -> list[str]:
+    return [
+        make_uscc(n),
+        name or f"大方县鲲鹏{n}号商贸有限公司",
+        "张三",
+        "有限责任公司（自然人投资或控股）",
+        "2015-03-07",
+        "500万元人民币",
+        status,
+        address or "贵州省毕节市大方县猫场镇箐口村",
+    ]
+
+
+def gbk_file(tmp_path: Path, rows: list[list[str]], name: str = "scjg.csv") -> Path:
+    return write(tmp_path, name, csv_text(with_titles([HEADER, *rows])).encode("gbk"))
+
+
+def run(path: Path, *args: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command(
+        "import_registry",
+        str(path),
+        "--source",
+        "scjg",
+        "--user",
+        "county",
+        "--json",
+        *args,
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
+    known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(880001), name="大方县旧名称有限公司")
+    bad = row(880003)
+    bad[0] = "91520521XXXXXXXXX1"
+    rows = [row(880001), row(880002), bad, row(880002)]
+    path = gbk_file(tmp_path, rows)
+
+    preview = run(path, "--dry-run")
+    assert preview["dry_run"] is True
+    assert {k: preview[k] for k in ("rows", "created", "updated", "rejected", "duplicates")} == {
+        "rows": 4,
+        "created": 1,
+        "updated": 1,
+        "rejected": 1,
+        "duplicates": 1,
+    }
+    assert not Employer.objects.filter(uscc=make_uscc(880002)).exists()  # nothing written
+    batch = ImportBatch.objects.get(pk=preview["batch"])
+    rejected = ImportRow.objects.get(batch=batch, outcome=RowOutcome.REJECTED)
+    assert rejected.row_number == 7  # title, time, blank, header, then data from row 5
+    assert rejected.problems[0]["header"] == "统一社会信用代码"
+    dup = ImportRow.objects.get(batch=batch, outcome=RowOutcome.DUPLICATE)
+    assert dup.duplicate_of == 6
+
+    done = run(path)
+    assert (done["created"], done["updated"], done["rejected"]) == (1, 1, 1)
+    known.refresh_from_db()
+    assert known.name == "大方县鲲鹏880001号商贸有限公司"
+    assert "大方县旧名称有限公司" in known.former_name_list  # the old name is kept
+    assert known.version == 2
+    assert known.history.first().history_change_reason.startswith("登记库导入")
+    new = Employer.objects.get(uscc=make_uscc(880002))
+    assert new.last_collected_on is None  # registered, not yet visited
+    assert new.grid.code.startswith(MAOCHANG) and new.grid_method != LocateMethod.UNASSIGNED
+    source = EmployerSource.objects.get(employer=new, source="scjg")
+    assert source.registered_status == "operating"
+    assert Employer.objects.filter(search_text__phrase="鲲鹏880002").exists()
+
+
+def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
+    path = gbk_file(tmp_path, [row(881001), row(881002)])
+    run(path)
+    before = {e.pk: (e.version, e.name) for e in Employer.objects.filter(name__contains="鲲鹏881")}
+    again = run(path)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    after = {e.pk: (e.version, e.name) for e in Employer.objects.filter(name__contains="鲲鹏881")}
+    assert after == before
+
+
+def test_a_committed_batch_is_rolled_back(tmp_path: Path) -> None:
+    known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(882001), name="大方县回滚前有限公司")
+    done = run(gbk_file(tmp_path, [row(882001), row(882002)]))
+    batch = ImportBatch.objects.get(pk=done["batch"])
+    result = rollback_batch(batch, User.objects.get(username="county"))
+    assert result == {"removed": 1, "restored": 1, "kept": 0}
+    known.refresh_from_db()
+    assert known.name == "大方县回滚前有限公司"
+    assert not Employer.objects.filter(uscc=make_uscc(882002)).exists()
+    assert batch.status == BatchStatus.ROLLED_BACK
+    assert not EmployerSource.objects.filter(employer=known, source="scjg").exists()
+
+
+def test_a_probable_match_waits_for_a_person(tmp_path: Path) -> None:
+    found = make_employer(MAOCHANG_VILLAGE, name="大方县鲲鹏待定饭店", address="猫场镇老街1号")
+    done = run(
+        gbk_file(tmp_path, [row(883001, name="大方县鲲鹏待定饭店", address="猫场镇新街9号")])
+    )
+    assert done["review"] == 1 and done["created"] == 0
+    item = ImportRow.objects.get(batch_id=done["batch"], outcome=RowOutcome.REVIEW)
+    assert item.candidates == [{"id": found.pk, "method": "name"}]
+    decide_row(item, User.objects.get(username="county"), decision="same", employer_id=found.pk)
+    found.refresh_from_db()
+    assert found.uscc == make_uscc(883001)  # filled from the register
+    assert found.address == "猫场镇老街1号"  # kept: addresses are only filled when blank
+    assert ImportBatch.objects.get(pk=done["batch"]).review == 0
+
+
+def test_an_unplaceable_employer_waits_in_the_county_queue(tmp_path: Path) -> None:
+    done = run(gbk_file(tmp_path, [row(884001, address="某地某路1号")]))
+    e = Employer.objects.get(uscc=make_uscc(884001))
+    assert e.grid_method == LocateMethod.UNASSIGNED and e.grid.level == "county"
+    assert done["created"] == 1
+
+
+def test_a_stopped_commit_resumes_where_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    path = gbk_file(tmp_path, [row(885000 + i) for i in range(5)])
+    calls = {"n": 0}
+    original = pipeline.Runner._apply
+
+    def crash_on_second_chunk(self: Any, rows: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the worker is killed while writing the second chunk
+        original(self, rows)
+
+    monkeypatch.setattr(pipeline.Runner, "_apply", crash_on_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        run(path)
+    batch = ImportBatch.objects.latest("pk")
+    assert batch.status == BatchStatus.COMMITTING and batch.checkpoint == 6  # rows 5–6 applied
+    assert Employer.objects.filter(name__contains="鲲鹏88500").count() == 2  # never half a chunk
+    monkeypatch.setattr(pipeline.Runner, "_apply", original)
+    out = io.StringIO()
+    call_command(
+        "import_registry",
+        "--resume",
+        str(batch.pk),
+        "--user",
+        "county",
+        "--json",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert (result["rows"], result["created"]) == (5, 5)
+    assert Employer.objects.filter(name__contains="鲲鹏88500").count() == 5
+
+
+def test_bad_files_and_arguments_are_refused_clearly(tmp_path: Path) -> None:
+    empty = write(tmp_path, "empty.csv", b"")
+    with pytest.raises(CommandError, match="空"):
+        run(empty)
+    garbage = write(tmp_path, "x.csv", "名称说明\n这不是登记表\n".encode())
+    with pytest.raises(CommandError):
+        run(garbage)
+    with pytest.raises(CommandError, match="--user"):
+        call_command("import_registry", str(garbage), "--source", "scjg", "--user", "")
+    assert not Employer.objects.filter(name__contains="这不是").exists()
+
+
+def test_a_township_user_cannot_import() -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        create_batch(
+            actor=User.objects.get(username="maochang"),
+            source="scjg",
+            file=io.BytesIO(b"x"),
+            file_name="a.csv",
+        )
+
+
+def test_matching_never_crosses_codes_of_the_same_kind(tmp_path: Path) -> None:
+    other = make_employer(MAOCHANG, uscc=make_uscc(886001), name="大方县鲲鹏同名有限公司")
+    done = run(gbk_file(tmp_path, [row(886002, name="大方县鲲鹏同名有限公司")]))
+    assert done["created"] == 1 and done["review"] == 0
+    other.refresh_from_db()
+    assert other.uscc == make_uscc(886001)
