@@ -33,6 +33,7 @@ from laborgrid.registers.models import (
     BatchStatus,
     FieldPolicy,
     ImportBatch,
+    ImportPreset,
     ImportRow,
     ReviewDecision,
     RowOutcome,
@@ -342,3 +343,46 @@ def decide_row(
             detail={"row": row.row_number, "decision": decision, "employer": row.employer_id},
         )
     return row
+
+
+# --- the plan a person sets before the dry run -----------------------------------------------------
+
+
+def set_plan(
+    batch: ImportBatch,
+    actor: Any,
+    *,
+    mapping: dict[str, str | None],
+    policy: dict[str, str],
+) -> ImportBatch:
+    """The column mapping and field policy a person chose on the mapping page (before a dry run:
+    a previewed batch that is mapped again must be previewed again)."""
+    check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED):
+        raise ValidationError(_("该批次已导入或正在处理，不能再修改列对应。"))
+    if any(v not in FieldPolicy.values for v in policy.values()):
+        raise ValidationError({"policy": _("字段更新规则无效。")})
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        mapping=mapping,
+        policy=policy,
+        unknown_columns=[h for h, f in mapping.items() if f is None],
+        status=BatchStatus.UPLOADED,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def save_preset(
+    *, actor: Any, source: str, name: str, mapping: dict[str, str | None]
+) -> ImportPreset:
+    """Save a person's column mapping as a named preset of a source (the same name replaces it)."""
+    import_root(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"preset_name": _("请填写模板名称。")})
+    if source not in IMPORT_SOURCES:
+        raise ValidationError({"source": _("请选择登记来源。")})
+    preset, _created = ImportPreset.objects.update_or_create(
+        source=source, name=name[:100], defaults={"mapping": mapping, "created_by": actor}
+    )
+    return preset
