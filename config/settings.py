@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "laborgrid.accounts",
     "laborgrid.grids",
     "laborgrid.employers",
+    "laborgrid.coverage",
     "laborgrid.registers",
 ]
 
