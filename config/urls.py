@@ -9,6 +9,7 @@ urlpatterns = [
     path("grids/", include("laborgrid.grids.urls")),
     path("employers/", include("laborgrid.employers.urls")),
     path("registers/", include("laborgrid.registers.urls")),
+    path("coverage/", include("laborgrid.coverage.urls")),
     path("audit/", include("laborgrid.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -6,3 +6,6 @@ class CoverageConfig(AppConfig):
     name = "laborgrid.coverage"
     label = "coverage"
     verbose_name = _("底数覆盖")
+
+    def ready(self) -> None:
+        from laborgrid.coverage import exports  # noqa: F401  (registers the coverage export job)

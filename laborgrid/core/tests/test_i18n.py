@@ -137,6 +137,14 @@ PAGES = [
     _page("maochang", _maochang_english, "/employers/workers/lookup/"),
     _page("maochang", _maochang_english, "/employers/minimum-wages/"),
     _page("county", lambda: _english(client_for("county")), "/employers/minimum-wages/"),
+    # Coverage (底数清): the township's table and map, the county's villages by never visited,
+    # a list behind a count.
+    _page("maochang", _maochang_english, "/coverage/"),
+    _page(
+        "county", lambda: _english(client_for("county")), "/coverage/520521/?measure=never&depth=2"
+    ),
+    _page("maochang", _maochang_english, f"/coverage/{MAOCHANG}/employers/stale/"),
+    _page("maochang", _maochang_english, f"/coverage/{MAOCHANG}/employers/scjg/"),
     *(
         _page(
             "maochang", _maochang_english, _demo_employer_url(suffix), f"/employers/<id>/{suffix}"

@@ -18,6 +18,7 @@ from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.services import issue_token
 from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
+from laborgrid.coverage.tests import matrix_coverage
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
 from laborgrid.employers.tests import (
     matrix_admin,
@@ -158,6 +159,7 @@ for _m in (
     matrix_edit,
     matrix_roster,
     matrix_api,
+    matrix_coverage,
     matrix_registers,
 ):
     SPECS.update(_m.SPECS)
@@ -177,6 +179,7 @@ for _m in (
     matrix_edit,
     matrix_roster,
     matrix_api,
+    matrix_coverage,
     matrix_registers,
 ):
     API_SPECS.update(_m.API_SPECS)
