@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from laborgrid.accounts.api import router as auth_router
 from laborgrid.api.auth import api_auth
+from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
 
@@ -72,3 +73,4 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/auth/", auth_router)
 api.add_router("/grids", grids_router)
 api.add_router("/employers", employers_router)
+api.add_router("/coverage", coverage_router)
