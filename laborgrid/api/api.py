@@ -19,6 +19,7 @@ from laborgrid.api.auth import api_auth
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
+from laborgrid.registers.api import router as registers_router
 
 logger = logging.getLogger(__name__)
 
@@ -73,4 +74,5 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/auth/", auth_router)
 api.add_router("/grids", grids_router)
 api.add_router("/employers", employers_router)
+api.add_router("/imports", registers_router)
 api.add_router("/coverage", coverage_router)

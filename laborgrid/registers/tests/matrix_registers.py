@@ -86,4 +86,13 @@ SPECS: dict[str, Spec] = {
     ),
     "registers:unassigned_list": Spec(),
 }
-API_SPECS: dict[tuple[str, str], Spec] = {}
+API_SPECS: dict[tuple[str, str], Spec] = {
+    ("post", "/api/v1/imports"): Spec(methods=("post",), writes=True),
+    ("get", "/api/v1/imports/{batch_id}"): Spec(other={"batch_id": _batch()}),
+    ("post", "/api/v1/imports/{batch_id}/commit"): Spec(
+        other={"batch_id": _batch("previewed")},
+        own={"batch_id": _batch("previewed")},
+        methods=("post",),
+        writes=True,
+    ),
+}
