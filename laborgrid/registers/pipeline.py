@@ -226,44 +226,36 @@ class Runner:
 
     # --- matching -----------------------------------------------------------------------------
 
-    def _candidates(self, rows: list[Planned]) -> dict[str, dict[str, list[Employer]]]:
-        """Employers that share a code with a row anywhere, or a name with it in the county."""
-        keys: dict[str, set[str]] = {"uscc": set(), "org_code": set(), "reg_number": set()}
-        names: set[str] = set()
-        for p in rows:
-            for k in keys:
-                if p.result.clean.get(k):
-                    keys[k].add(p.result.clean[k])
-            names.add(normalise(p.result.clean.get("name", "")))
-        condition = Q()
-        for k, values in keys.items():
-            if values:
-                condition |= Q(**{f"{k}__in": values})
-        names.discard("")
-        if names:
-            condition |= Q(name_key__in=names, grid_path__under=self.county.path)
-        found: dict[str, dict[str, list[Employer]]] = {
-            "uscc": {},
-            "org_code": {},
-            "reg_number": {},
-            "name": {},
-        }
-        if not condition:
-            return found
+    def _employers(self, condition: Q) -> list[Employer]:
         qs = Employer.objects.filter(condition).select_related("merged_into")
         if self.commit:  # inside the chunk's transaction: nobody edits them meanwhile
             qs = qs.select_for_update(of=("self",))
-        for e in qs:
-            target = e.merged_into or e
-            for k in ("uscc", "org_code", "reg_number"):
-                value = getattr(e, k)
-                if value:
-                    found[k].setdefault(value, []).append(target)
-            if e.merged_into_id is None and e.grid_path.startswith(self.county.path):
-                found["name"].setdefault(e.name_key, []).append(e)
+        return list(qs)
+
+    def _by_codes(self, rows: list[Planned]) -> dict[str, dict[str, list[Employer]]]:
+        """Employers sharing a code with a row, anywhere (merged records count as their target):
+        one indexed ``IN`` query per kind of code."""
+        found: dict[str, dict[str, list[Employer]]] = {k: {} for k in CODES}
+        for k in CODES:
+            values = {p.result.clean[k] for p in rows if p.result.clean.get(k)}
+            if not values:
+                continue
+            for e in self._employers(Q(**{f"{k}__in": values})):
+                found[k].setdefault(getattr(e, k), []).append(e.merged_into or e)
         return found
 
-    def _match(self, p: Planned, found: dict[str, dict[str, list[Employer]]]) -> None:
+    def _by_names(self, rows: list[Planned]) -> dict[str, list[Employer]]:
+        """Current employers of the county with a row's normalised name."""
+        names = {normalise(p.result.clean.get("name", "")) for p in rows} - {""}
+        found: dict[str, list[Employer]] = {}
+        if names:
+            in_county = Q(name_key__in=names, grid_path__under=self.county.path)
+            for e in self._employers(in_county & Q(merged_into__isnull=True)):
+                found.setdefault(e.name_key, []).append(e)
+        return found
+
+    def _match_code(self, p: Planned, found: dict[str, dict[str, list[Employer]]]) -> bool:
+        """Match ``p`` by its codes; False when no code decides it (try the name)."""
         clean = p.result.clean
         for k, method in (
             ("uscc", MatchMethod.USCC),
@@ -274,16 +266,20 @@ class Runner:
             hits = {e.pk: e for e in found[k].get(value, [])} if value else {}
             if len(hits) == 1:
                 p.employer, p.method = next(iter(hits.values())), method
-                return
+                return True
             if len(hits) > 1:
                 p.outcome = RowOutcome.REVIEW
                 p.method = method
                 p.candidates = [{"id": e.pk, "method": method} for e in hits.values()]
-                return
+                return True
+        return False
+
+    def _match_name(self, p: Planned, found: dict[str, list[Employer]]) -> None:
+        clean = p.result.clean
         name_key = normalise(clean.get("name", ""))
         address_key = normalise(clean.get("address", ""))
         by_name = []
-        for e in found["name"].get(name_key, []):
+        for e in found.get(name_key, []):
             # A record with another code of the same kind is another employer.
             if any(clean.get(k) and getattr(e, k) and getattr(e, k) != clean[k] for k in CODES):
                 continue
@@ -352,9 +348,12 @@ class Runner:
             valid.append(p)
         if not valid:
             return
-        found = self._candidates(valid)
+        by_code = self._by_codes(valid)
+        unmatched = [p for p in valid if not self._match_code(p, by_code)]
+        by_name = self._by_names(unmatched)
+        for p in unmatched:
+            self._match_name(p, by_name)
         for p in valid:
-            self._match(p, found)
             if p.outcome == RowOutcome.REVIEW:
                 continue
             if p.employer is None:

@@ -1,0 +1,200 @@
+#!/usr/bin/env python
+"""Benchmark: importing a 市场监管 (工商) register into a database of employers (issue 4).
+
+For each database: the 大方县 demo plus synthetic employers up to ``--employers`` (default
+1,000,000; ``laborgrid.employers.generate``), then a GBK CSV of ``--rows`` rows in the layout the
+county's market regulator exports (title row, header, ten columns; every third row an employer
+already in the database under its USCC, the others new, a realistic mix of statuses), imported
+end to end by ``import_registry`` (read, normalise, validate, match, write, history) in a child
+process whose peak memory is read from ``getrusage``. In the same run the same rows are loaded raw
+into a bare ten-column table (sqlite3 ``executemany`` / psycopg ``COPY``) and the ratio printed:
+the issue's goal is ≥ 50,000 rows/s, ≤ 1 GB, within 2× of the raw load. ``--xlsx`` adds the same
+import from an XLSX file of ``--xlsx-rows`` rows.
+
+    .venv/bin/python bench/imports.py [--employers N] [--rows N] [--db sqlite|postgres|both]
+                                      [--sqlite-file PATH] [--pg-db NAME] [--xlsx]
+
+``--sqlite-file`` / ``--pg-db`` reuse a database built by ``bench/registry.py`` (each import
+adds employers to it: use a copy when a run must start from the same state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import BACKENDS, _run, kept_pg_database, run_on_backends
+
+CHILD = r"""
+import csv, json, os, random, resource, subprocess, sys, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import connection
+from laborgrid.core.demo import seed_demo
+from laborgrid.employers.generate import generate_employers
+from laborgrid.employers.models import Employer
+from laborgrid.lib.identifiers import org_code_check_digit, uscc_check_digit
+
+size, rows, xlsx_rows, workdir = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+out = {"vendor": connection.vendor}
+seed_demo(log=lambda m: None)
+missing = max(0, size - Employer.objects.count())
+if missing:
+    generate_employers(missing, seed=2026)
+out["employers"] = Employer.objects.count()
+existing = list(
+    Employer.objects.filter(uscc__isnull=False).order_by("id").values_list("uscc", "name", "address")[: rows // 3 + 1]
+)
+rng = random.Random(7)
+towns = ["猫场镇", "马场镇", "羊场镇", "黄泥塘镇", "六龙镇", "达溪镇", "瓢井镇", "长石镇", "对江镇", "东关乡"]
+HEADER = ["统一社会信用代码", "企业名称", "法定代表人", "企业类型", "成立日期", "注册资本", "登记状态", "住所", "经营范围", "登记机关"]
+start = 10_000_000 + rng.randrange(80_000_000)
+
+
+def uscc(i):
+    body8 = f"{(start + i) % 100000000:08d}"
+    body = "92520521" + body8 + org_code_check_digit(body8)
+    return body + uscc_check_digit(body)
+
+
+def data(n, first=0):
+    for i in range(first, first + n):
+        if existing and i % 3 == 0:
+            code, name, address = existing[(i // 3) % len(existing)]
+        else:
+            town = rng.choice(towns)
+            code = uscc(i)
+            name = f"大方县{town}{rng.choice('鑫兴顺隆丰')}{i}商行"
+            address = f"贵州省毕节市大方县{town}{rng.randint(1, 300)}号"
+        yield [code, name, rng.choice(["张三", "李四", "王五"]), rng.choice(["个体工商户", "有限责任公司(自然人独资)"]),
+               f"20{rng.randint(10, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+               f"{rng.randint(1, 500)}万元人民币", rng.choice(["存续", "在业", "注销", "吊销，未注销"]), address,
+               "零售；餐饮服务", "大方县市场监督管理局"]
+
+
+def import_file(path):
+    cmd = [sys.executable, "-c",
+           "import resource, sys, os, django;"
+           "os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');django.setup();"
+           "from django.core.management import call_command;"
+           f"call_command('import_registry', {str(path)!r}, '--source', 'scjg', '--user', 'county', '--json');"
+           "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - t
+    lines = proc.stdout.strip().splitlines()
+    summary = json.loads(next(l for l in reversed(lines) if l.startswith("{")))
+    rss = int(next(l for l in lines if l.startswith("RSS")).split()[1]) // 1024
+    return {**summary, "wall": seconds, "rss_mb": rss}
+
+
+csv_path = os.path.join(workdir, "scjg.csv")
+rows_list = list(data(rows))
+with open(csv_path, "w", encoding="gbk", newline="") as fh:
+    w = csv.writer(fh)
+    w.writerow(["大方县市场主体登记信息"])
+    w.writerow(HEADER)
+    w.writerows(rows_list)
+out["csv_mb"] = os.path.getsize(csv_path) / 1e6
+
+# The raw load: the same rows into a bare table, no parsing, checks or indexes.
+with connection.cursor() as c:
+    c.execute("DROP TABLE IF EXISTS bench_raw_register")
+    c.execute("CREATE TABLE bench_raw_register (" + ", ".join(f"c{i} text" for i in range(10)) + ")")
+t = time.perf_counter()
+if connection.vendor == "sqlite":
+    import sqlite3
+    raw = sqlite3.connect(connection.settings_dict["NAME"])
+    raw.executemany("INSERT INTO bench_raw_register VALUES (" + ",".join("?" * 10) + ")", rows_list)
+    raw.commit()
+    raw.close()
+else:
+    with connection.cursor() as c:
+        with c.cursor.copy("COPY bench_raw_register FROM STDIN") as copy:
+            for r in rows_list:
+                copy.write_row(r)
+out["raw_s"] = time.perf_counter() - t
+with connection.cursor() as c:
+    c.execute("DROP TABLE bench_raw_register")
+del rows_list
+
+out["csv"] = import_file(csv_path)
+if xlsx_rows:
+    import xlsxwriter
+    xlsx_path = os.path.join(workdir, "scjg.xlsx")
+    book = xlsxwriter.Workbook(xlsx_path, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["大方县市场主体登记信息"])
+    sheet.write_row(1, 0, HEADER)
+    for i, r in enumerate(data(xlsx_rows, first=rows)):
+        sheet.write_row(i + 2, 0, r)
+    book.close()
+    out["xlsx"] = import_file(xlsx_path)
+    out["xlsx_rows"] = xlsx_rows
+print("RESULT " + json.dumps(out))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--employers", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=BACKENDS, default="both")
+    parser.add_argument("--sqlite-file", type=Path)
+    parser.add_argument("--pg-db")
+    parser.add_argument("--xlsx", action="store_true", help="also import an XLSX file")
+    parser.add_argument("--xlsx-rows", type=int, default=200_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        child_args = [
+            str(args.employers),
+            str(args.rows),
+            str(args.xlsx_rows if args.xlsx else 0),
+            workdir,
+        ]
+        try:
+            results = []
+            if args.sqlite_file:
+                url = f"sqlite:///{args.sqlite_file.resolve()}"
+                results.append(_run("SQLite", url, CHILD, child_args))
+            if args.pg_db:
+                url = kept_pg_database(args.pg_db)
+                results.append(_run("PostgreSQL", url, CHILD, child_args))
+            if not results:
+                results = run_on_backends(CHILD, child_args, args.db)
+        except subprocess.CalledProcessError as exc:
+            print(f"benchmark failed (exit {exc.returncode}):")
+            print((exc.stderr or "")[-4000:])
+            return 1
+    print(f"\nRegister import (issue 4); machine: {os.cpu_count()} cores")
+    print(
+        f"{'database':<11} {'file':<6} {'rows':>10} {'employers':>10} {'seconds':>8} "
+        f"{'rows/s':>8} {'peak MB':>8} {'raw s':>7} {'× raw':>6}  outcome"
+    )
+    for r in results:
+        for kind in ("csv", "xlsx"):
+            if kind not in r:
+                continue
+            s = r[kind]
+            raw = r["raw_s"] * (s["rows"] / max(1, args.rows))
+            print(
+                f"{r['backend']:<11} {kind:<6} {s['rows']:>10,} {r['employers']:>10,} "
+                f"{s['wall']:>8.1f} {s['rows'] / s['wall']:>8,.0f} {s['rss_mb']:>8,} "
+                f"{raw:>7.1f} {s['wall'] / raw:>6.0f}  created {s['created']:,}, updated "
+                f"{s['updated']:,}, unchanged {s['unchanged']:,}, rejected {s['rejected']:,}, "
+                f"review {s['review']:,}, duplicates {s['duplicates']:,}"
+            )
+    print("\nGoal: ≥ 50,000 rows/s end to end, peak ≤ 1,024 MB, within 2× of the raw load.")
+    print(json.dumps(results, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
