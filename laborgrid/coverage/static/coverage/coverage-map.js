@@ -12,6 +12,7 @@
   var encode = echarts.format.encodeHTML;
   var chart = echarts.init(el, null, { renderer: "canvas" });
   var byCode = {};
+  var shown = null;  // the boundaries drawn (for tests and the PNG name)
   data.items.forEach(function (i) { byCode[i.code] = i; });
 
   function render(geo) {
@@ -21,6 +22,7 @@
       note.textContent = t.empty;
       return;
     }
+    shown = { grid: geo.grid, features: features };
     var mapName = "coverage-" + geo.grid.code;
     echarts.registerMap(mapName, { type: "FeatureCollection", features: features });
     var values = data.items
@@ -63,5 +65,5 @@
     .then(function (geo) { chart.hideLoading(); render(geo); })
     .catch(function () { chart.hideLoading(); note.textContent = t.failed; });
   window.addEventListener("resize", function () { chart.resize(); });
-  window.laborgridCoverageMap = { chart: chart };
+  window.laborgridCoverageMap = { chart: chart, data: data, current: function () { return shown; } };
 })();
