@@ -85,6 +85,58 @@ def _demo_employer_url(suffix: str = "") -> Callable[[], str]:
     return url
 
 
+def _register_batch_url(suffix: str = "") -> Callable[[], str]:
+    """A county import batch after its dry run, with a rejected row (issue 4's pages)."""
+
+    def url() -> str:
+        import io
+
+        from laborgrid.registers import services
+        from laborgrid.registers.pipeline import run_batch
+        from laborgrid.registers.tests.files import HEADER, csv_text, scjg_rows, with_titles
+
+        county = User.objects.get(username="county")
+        rows = scjg_rows(2)
+        rows[1][0] = "91520521XXXXXXXXX1"
+        content = csv_text(with_titles([HEADER, *rows])).encode("gbk")
+        batch = services.create_batch(
+            actor=county, source="scjg", file=io.BytesIO(content), file_name="scjg.csv"
+        )
+        run_batch(batch, commit=False, actor=county)
+        return f"/registers/{batch.pk}/{suffix}"
+
+    return url
+
+
+def _register_review_url() -> str:
+    """A row of a committed batch waiting for a person, with a demo employer as its candidate."""
+    from laborgrid.employers.models import Employer
+    from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
+
+    county = Grid.objects.get(level="county")
+    employer = Employer.objects.filter(grid_path__under=county.path).order_by("id").first()
+    assert employer is not None
+    batch = ImportBatch.objects.create(
+        source="scjg",
+        grid=county,
+        grid_path=county.path,
+        file_name="scjg.csv",
+        file_sha256="0" * 64,
+        file_size=1,
+        status=BatchStatus.COMMITTED,
+        created_by=User.objects.get(username="county"),
+    )
+    row = ImportRow.objects.create(
+        batch=batch,
+        row_number=5,
+        outcome=RowOutcome.REVIEW,
+        name=employer.name,
+        data={"name": employer.name, "address": employer.address},
+        candidates=[{"id": employer.pk, "method": "name"}],
+    )
+    return f"/registers/review/{row.pk}/"
+
+
 def _page(
     who: str,
     make_client: Callable[[], Client],
@@ -137,6 +189,27 @@ PAGES = [
     _page("maochang", _maochang_english, "/employers/workers/lookup/"),
     _page("maochang", _maochang_english, "/employers/minimum-wages/"),
     _page("county", lambda: _english(client_for("county")), "/employers/minimum-wages/"),
+    # Register imports (issue 4): the batches, upload, a batch after its dry run, the queues.
+    _page("maochang", _maochang_english, "/registers/"),
+    _page("county", lambda: _english(client_for("county")), "/registers/"),
+    _page("county", lambda: _english(client_for("county")), "/registers/new/"),
+    _page("county", lambda: _english(client_for("county")), "/registers/review/"),
+    _page("county", lambda: _english(client_for("county")), "/registers/unassigned/"),
+    _page(
+        "county",
+        lambda: _english(client_for("county")),
+        _register_review_url,
+        "/registers/review/<id>/",
+    ),
+    *(
+        _page(
+            "county",
+            lambda: _english(client_for("county")),
+            _register_batch_url(suffix),
+            f"/registers/<id>/{suffix}",
+        )
+        for suffix in ("", "?outcome=created", "mapping/", "rollback/")
+    ),
     # Coverage (底数清): the township's table and map, the county's villages by never visited,
     # a list behind a count.
     _page("maochang", _maochang_english, "/coverage/"),
@@ -172,6 +245,7 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.update(User.objects.values_list("full_name", flat=True))
     data.update(GridAssignment.objects.values_list("duty", flat=True))
     data.update(_employer_data())
+    data.update(_register_data())
     titles = set(User.objects.values_list("title", flat=True))
     if not shows_titles:
         titles -= {e.msgid for e in polib.pofile(str(EN_PO))}
@@ -217,6 +291,25 @@ def _employer_data() -> set[str]:
 
     data.update(c.header for c in COLUMNS)
     data.discard(None)  # type: ignore[arg-type]
+    return data
+
+
+def _register_data() -> set[str]:
+    """An import's file is data: its name, title rows and headers, and what its rows said
+    (problems are stored in the language the dry run ran in)."""
+    from laborgrid.registers.models import ImportBatch, ImportRow
+    from laborgrid.registers.tests.files import EXPORTED, HEADER, TITLE
+
+    data: set[str] = {*TITLE, *EXPORTED, *HEADER}
+    for name, headers, message in ImportBatch.objects.values_list(
+        "file_name", "headers", "message"
+    ):
+        data.update([name, message, *headers])
+    for name, problems, values in ImportRow.objects.values_list("name", "problems", "data"):
+        data.add(name)
+        for p in problems:
+            data.update([p.get("header") or "", p.get("message") or ""])
+        data.update(str(v) for v in values.values())
     return data
 
 
