@@ -422,7 +422,8 @@ def clean_phones(value: Cell) -> list[str] | None:
         except ids.InvalidIdentifier as exc:
             first_error = first_error or exc
     if not found:
-        assert first_error is not None  # noqa: S101 -- a non-blank cell has at least one part
+        if first_error is None:  # only separators ("|", "/")
+            raise NormaliseError(gettext("电话号码格式不正确"), code="format", fatal=False)
         raise _raise(first_error, fatal=False)
     return list(dict.fromkeys(found))
 

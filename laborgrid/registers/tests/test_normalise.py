@@ -269,6 +269,9 @@ def test_clean_phones() -> None:
         norm.clean_phones("7654321")
     assert info.value.code == "area_code" and "7654321" not in info.value.message
     assert not info.value.fatal
+    with pytest.raises(NormaliseError) as info:
+        norm.clean_phones("|")  # separators only (found by test_rows' fuzzing on PostgreSQL)
+    assert not info.value.fatal
 
 
 @given(st.from_regex(r"1[0-9]\d{9}", fullmatch=True))
