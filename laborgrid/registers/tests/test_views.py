@@ -261,3 +261,53 @@ def test_scope_townships_see_no_batch_and_the_leader_cannot_write() -> None:
         assert leader.post(url, {"confirm": "yes"}).status_code == 403, name
         assert client_for("maochang").post(url).status_code == 404, name
     assert client_for("county").get(reverse("registers:unassigned_list")).status_code == 200
+
+
+def _batch_with_rows(n: int) -> ImportBatch:
+    from laborgrid.accounts.models import User
+    from laborgrid.grids.models import Grid
+
+    county = Grid.objects.get(level="county")
+    batch = ImportBatch.objects.create(
+        source="scjg",
+        grid=county,
+        grid_path=county.path,
+        file_name="count.csv",
+        file_sha256="1" * 64,
+        file_size=1,
+        status=BatchStatus.PREVIEWED,
+        created_by=User.objects.get(username="county"),
+        rows_total=n,
+        updated=n,
+    )
+    employers = [make_employer(MAOCHANG_VILLAGE) for _ in range(n)]
+    ImportRow.objects.bulk_create(
+        ImportRow(
+            batch=batch,
+            row_number=5 + i,
+            outcome=RowOutcome.UPDATED,
+            employer=e,
+            name=e.name,
+            problems=[{"field": "x", "header": "X", "message": "m", "error": False}],
+            changes={"name": ["a", "b"], "_version": [1, 2]},
+        )
+        for i, e in enumerate(employers)
+    )
+    return batch
+
+
+def test_page_query_counts_do_not_grow_with_rows() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    county = client_for("county")
+    counts = []
+    for n in (2, 12):
+        batch = _batch_with_rows(n)
+        county.get(reverse("registers:batch_list"))  # warm the session
+        with CaptureQueriesContext(connection) as detail:
+            assert county.get(reverse("registers:batch_detail", args=[batch.pk])).status_code == 200
+        with CaptureQueriesContext(connection) as listing:
+            assert county.get(reverse("registers:batch_list")).status_code == 200
+        counts.append((len(detail), len(listing)))
+    assert counts[0] == counts[1], counts
