@@ -166,7 +166,9 @@ class Runner:
         actor: Any,
         progress: Callable[[int, int], None] | None = None,
         today: date | None = None,
+        chunk: int | None = None,
     ) -> None:
+        self.chunk = chunk or CHUNK
         self.batch = batch
         self.commit = commit
         self.actor = actor
@@ -218,7 +220,7 @@ class Runner:
         chunk: list[Planned] = []
         for number, cells in register.rows():
             chunk.append(Planned(number, normaliser.normalise_cells(cells)))
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= self.chunk:
                 yield chunk
                 chunk = []
         if chunk:
@@ -598,8 +600,10 @@ def run_batch(
     commit: bool,
     actor: Any,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int | None = None,
 ) -> Counts:
-    """Dry-run or commit ``batch``; the batch's status follows. Raises :class:`BatchError`."""
+    """Dry-run or commit ``batch`` (``chunk`` rows per transaction, default :data:`CHUNK`); the
+    batch's status follows. Raises :class:`BatchError`."""
     allowed = (
         {BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED, BatchStatus.PREVIEWING}
         if not commit
@@ -613,7 +617,7 @@ def run_batch(
     ImportBatch.objects.filter(pk=batch.pk).update(status=running, message="")
     batch.status = running
     try:
-        counts = Runner(batch, commit=commit, actor=actor, progress=progress).run()
+        counts = Runner(batch, commit=commit, actor=actor, progress=progress, chunk=chunk).run()
     except BatchError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING, message=str(exc)

@@ -38,6 +38,9 @@ class Command(BaseCommand):
             help="the account the import is made as (default: $LABORGRID_IMPORT_USER)",
         )
         parser.add_argument("--resume", type=int, help="resume the stopped commit of this batch")
+        parser.add_argument(
+            "--chunk", type=int, default=None, help="rows per transaction (default 2,000)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if not opts["user"]:
@@ -78,7 +81,9 @@ class Command(BaseCommand):
                 sys.stderr.flush()
 
         try:
-            counts = run_batch(batch, commit=commit, actor=actor, progress=progress)
+            counts = run_batch(
+                batch, commit=commit, actor=actor, progress=progress, chunk=opts["chunk"]
+            )
         except BatchError as exc:
             raise CommandError(str(exc)) from exc
         sys.stderr.write("\n")
