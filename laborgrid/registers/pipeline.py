@@ -618,9 +618,17 @@ def run_batch(
     batch.status = running
     try:
         counts = Runner(batch, commit=commit, actor=actor, progress=progress, chunk=chunk).run()
-    except BatchError as exc:
+    except BaseException as exc:
+        # A dry run that failed can be run again; a commit stays "committing" with its
+        # checkpoint, to be resumed (every applied chunk is whole).
+        message = (
+            str(exc)
+            if isinstance(exc, BatchError)
+            else _("处理中断（%(error)s），可以重新开始，已完成的部分不会重复。")
+            % {"error": type(exc).__name__}
+        )
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING, message=str(exc)
+            status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING, message=message
         )
         raise
     done = BatchStatus.COMMITTED if commit else BatchStatus.PREVIEWED

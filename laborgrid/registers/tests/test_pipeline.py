@@ -212,3 +212,25 @@ def test_matching_never_crosses_codes_of_the_same_kind(tmp_path: Path) -> None:
     assert done["created"] == 1 and done["review"] == 0
     other.refresh_from_db()
     assert other.uscc == make_uscc(886001)
+
+
+def test_an_unexpected_error_leaves_the_batch_able_to_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = gbk_file(tmp_path, [row(887001)])
+    with path.open("rb") as fh:
+        batch = create_batch(
+            actor=User.objects.get(username="county"), source="scjg", file=fh, file_name="a.csv"
+        )
+
+    def broken(self: Any, rows: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline.Runner, "_plan", broken)
+    with pytest.raises(RuntimeError):
+        pipeline.run_batch(batch, commit=False, actor=User.objects.get(username="county"))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED and "RuntimeError" in batch.message
+    monkeypatch.undo()
+    counts = pipeline.run_batch(batch, commit=False, actor=User.objects.get(username="county"))
+    assert counts.created == 1 and batch.status == BatchStatus.PREVIEWED
