@@ -41,9 +41,10 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, Max
@@ -428,7 +429,17 @@ def locate(*, root: Grid, lat: float | None, lng: float | None, address: str | N
     copy of the cached instance, so callers may change it freely. One query when the index is
     cached (the key check), one more when it is rebuilt.
     """
-    index = _index(root)
+    return _locate_in(_index(root), root, lat=lat, lng=lng, address=address)
+
+
+def locator(root: Grid) -> Callable[..., Located]:
+    """:func:`locate` for many records in a row (an import): the index is checked once, here."""
+    return partial(_locate_in, _index(root), root)
+
+
+def _locate_in(
+    index: _Index, root: Grid, *, lat: float | None, lng: float | None, address: str | None
+) -> Located:
     point = _valid_point(lat, lng)
     if point is not None:
         grid = _by_location(index, point)
