@@ -637,7 +637,10 @@ def run_batch(
     done = BatchStatus.COMMITTED if commit else BatchStatus.PREVIEWED
     extra: dict[str, Any] = {"status": done}
     if commit:
-        extra.update(committed_by=actor, committed_at=timezone.now())
+        extra.update(committed_by=actor, committed_at=timezone.now(), file="")
+        # The file's content is in the database now; the upload (names, phone numbers) is not
+        # kept twice (DOMAIN A6). Its name, size and SHA-256 stay with the batch.
+        batch.file.delete(save=False)
     ImportBatch.objects.filter(pk=batch.pk).update(**extra)
     batch.refresh_from_db()
     return counts

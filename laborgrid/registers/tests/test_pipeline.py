@@ -85,8 +85,12 @@ def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
     dup = ImportRow.objects.get(batch=batch, outcome=RowOutcome.DUPLICATE)
     assert dup.duplicate_of == 6
 
+    stored = Path(ImportBatch.objects.get(pk=preview["batch"]).file.path)
+    assert stored.is_file()  # kept for the commit
     done = run(path)
     assert (done["created"], done["updated"], done["rejected"]) == (1, 1, 1)
+    committed = ImportBatch.objects.get(pk=done["batch"])
+    assert not committed.file and committed.file_sha256  # the upload is not kept once committed
     known.refresh_from_db()
     assert known.name == "大方县鲲鹏880001号商贸有限公司"
     assert "大方县旧名称有限公司" in known.former_name_list  # the old name is kept
