@@ -89,6 +89,31 @@ def start_job(*, kind: str, title: str, actor: Any, params: dict[str, Any]) -> J
     return job
 
 
+def start_export(
+    request: Any, *, kind: str, title: str, params: dict[str, Any], detail: dict[str, Any]
+) -> Job:
+    """Start an export job for the requesting user, and record that they started it (audit)."""
+    from laborgrid.audit.models import AuditAction
+    from laborgrid.audit.services import record
+
+    job = start_job(kind=kind, title=title, actor=request.user, params=params)
+    record(
+        AuditAction.EXPORT_STARTED,
+        actor=request.user,
+        request=request,
+        obj=job,
+        detail={"kind": job.kind, **detail},
+    )
+    return job
+
+
+def exported_by(actor: Any) -> str:
+    """ "姓名（用户名）" for an export's title line."""
+    if actor is None:
+        return "—"
+    return _("%(name)s（%(username)s）") % {"name": actor.display_name, "username": actor.username}
+
+
 def execute_job(job_id: str) -> None:
     """Run one queued job (called by the worker). A job runs at most once."""
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.core.jobs import Progress, job_runner
+from laborgrid.core.jobs import Progress, exported_by, job_runner
 from laborgrid.core.models import Job
 from laborgrid.core.scope import get_scope
 from laborgrid.coverage import services
@@ -56,11 +56,7 @@ def export_coverage(job: Job, progress: Progress) -> None:
     progress.set_total(len(nodes))
 
     now = timezone.localtime(timezone.now(), BEIJING)
-    who = (
-        _("%(name)s（%(username)s）") % {"name": actor.display_name, "username": actor.username}
-        if actor is not None
-        else "—"
-    )
+    who = exported_by(actor)
     title = _(
         "%(grid)s 底数覆盖情况（含全部下级网格，逐级汇总）　统计日期：%(day)s　"
         "导出时间：%(time)s（北京时间）　导出人：%(user)s"

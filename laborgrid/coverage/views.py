@@ -22,9 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
-from laborgrid.audit.services import record
-from laborgrid.core.jobs import start_job
+from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope
 from laborgrid.core.text import enumeration, labelled
 from laborgrid.coverage import exports, services
@@ -442,17 +440,11 @@ def gap_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def coverage_export(request: HttpRequest, code: str) -> HttpResponse:
     """Start the XLSX export of a grid's coverage, every grid of its subtree (a background job)."""
     grid = access_coverage_grid(request.user, code)
-    job = start_job(
+    job = start_export(
+        request,
         kind=exports.KIND,
         title=_("%(name)s 底数覆盖情况") % {"name": grid.name},
-        actor=request.user,
         params={"grid": grid.code},
-    )
-    record(
-        AuditAction.EXPORT_STARTED,
-        actor=request.user,
-        request=request,
-        obj=job,
-        detail={"kind": job.kind, "grid": grid.code},
+        detail={"grid": grid.code},
     )
     return redirect(job)

@@ -27,7 +27,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborgrid.core.jobs import Progress, job_runner
+from laborgrid.core.jobs import Progress, exported_by, job_runner
 from laborgrid.core.models import Job
 from laborgrid.core.text import clauses, enumeration
 from laborgrid.employers import filters
@@ -208,11 +208,7 @@ def export_employers(job: Job, progress: Progress) -> None:
     progress.set_total(rows_qs.order_by().count())
 
     now = timezone.localtime(timezone.now(), BEIJING)
-    who = (
-        _("%(name)s（%(username)s）") % {"name": actor.display_name, "username": actor.username}
-        if actor is not None
-        else "—"
-    )
+    who = exported_by(actor)
     title = _(
         "用人单位名录　筛选条件：%(filters)s　导出时间：%(time)s（北京时间）　导出人：%(user)s"
     ) % {

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
-from laborgrid.audit.models import AuditAction
-from laborgrid.audit.services import record
-from laborgrid.core.jobs import start_job
+from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.selectors import user_grids
 from laborgrid.grids import services
@@ -246,18 +244,12 @@ def grid_merge(request: HttpRequest, code: str) -> HttpResponse:
 def grid_export(request: HttpRequest, code: str) -> HttpResponse:
     """Start the 网格及责任人名册 export of a grid's subtree (a background job)."""
     grid = access_grid(request.user, code)
-    job = start_job(
+    job = start_export(
+        request,
         kind="grids.export",
         title=_("%(name)s 网格及责任人名册") % {"name": grid.name},
-        actor=request.user,
         params={"grid": grid.code},
-    )
-    record(
-        AuditAction.EXPORT_STARTED,
-        actor=request.user,
-        request=request,
-        obj=job,
-        detail={"kind": job.kind, "grid": grid.code},
+        detail={"grid": grid.code},
     )
     return redirect(job)
 

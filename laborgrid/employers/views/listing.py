@@ -23,9 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
-from laborgrid.audit.services import record
-from laborgrid.core.jobs import start_job
+from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.text import labelled
 from laborgrid.employers import exports, filters
@@ -212,19 +210,13 @@ def employer_export(request: HttpRequest) -> HttpResponse:
     if not fs.is_valid():
         messages.error(request, _("筛选条件无效，未能导出。"))
         return redirect(reverse("employers:employer_list") + "?" + data.urlencode())
-    job = start_job(
+    job = start_export(
+        request,
         kind=exports.KIND,
         title=_("用人单位名录导出：%(filters)s")
         % {"filters": exports.describe_filters(request.user, params)},
-        actor=request.user,
         params=params,
-    )
-    record(
-        AuditAction.EXPORT_STARTED,
-        actor=request.user,
-        request=request,
-        obj=job,
-        detail={"kind": job.kind, "filters": params},
+        detail={"filters": params},
     )
     return redirect(job)
 
