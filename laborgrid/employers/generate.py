@@ -288,12 +288,6 @@ TYPE_MIX: dict[str, tuple[float, tuple[float, float, int], dict[str, float]]] = 
     "state_organ": (1.5, (3.0, 0.5, 8), {"S": 100}),
 }
 STATUS_MIX = (("operating", 86), ("suspended", 6), ("deregistered", 6), ("revoked", 2))
-REGISTERED_STATUS = {
-    "operating": "存续",
-    "suspended": "停业",
-    "deregistered": "注销",
-    "revoked": "吊销",
-}
 METHODS = (
     ("field_visit", "网格员实地采集", 60),
     ("written_review", "书面审查材料", 15),
@@ -1064,9 +1058,7 @@ class Generator:
                             "employer_id": e["id"],
                             "source": source,
                             "reference": "" if field_found else e["uscc"],
-                            "registered_status": ""
-                            if field_found
-                            else REGISTERED_STATUS.get(e["status"], ""),
+                            "registered_status": "" if field_found else e["status"],
                             "first_seen_on": e["created_at"][:10],
                             "last_seen_on": self.iso(today - ri(0, 90)),
                         }

@@ -313,7 +313,10 @@ class EmployerSource(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="sources")
     source = models.CharField(_("来源"), max_length=16, choices=RegisterSource.choices)
     reference = models.CharField(_("登记编号"), max_length=64, blank=True)
-    registered_status = models.CharField(_("登记状态"), max_length=32, blank=True)
+    #: The register's status word, as a lifecycle value (coverage compares it with the field's).
+    registered_status = models.CharField(
+        _("登记状态"), max_length=32, blank=True, choices=EmployerStatus.choices
+    )
     first_seen_on = models.DateField(_("首次出现"))
     last_seen_on = models.DateField(_("最近出现"))
 
