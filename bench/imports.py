@@ -55,7 +55,8 @@ existing = list(
 rng = random.Random(7)
 towns = ["猫场镇", "马场镇", "羊场镇", "黄泥塘镇", "六龙镇", "达溪镇", "瓢井镇", "长石镇", "对江镇", "东关乡"]
 HEADER = ["统一社会信用代码", "企业名称", "法定代表人", "企业类型", "成立日期", "注册资本", "登记状态", "住所", "经营范围", "登记机关"]
-start = 10_000_000 + rng.randrange(80_000_000)
+# New codes on every run (a kept database already holds the last run's rows).
+start = 10_000_000 + (Employer.objects.order_by("-id").values_list("id", flat=True).first() or 0) * 3 % 80_000_000
 
 
 def uscc(i):
