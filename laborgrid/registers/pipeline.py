@@ -179,6 +179,7 @@ class Runner:
         self.counts = Counts()
         self.seen: dict[str, int] = {}
         self.locate = locator(self.county)
+        self.total = 0  # the file's estimated data rows (a progress bar's 100 %)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -543,6 +544,7 @@ class Runner:
     def run(self) -> Counts:
         batch = self.batch
         register = self._open()
+        self.total = register.estimated_rows()
         try:
             resume_after = batch.checkpoint if self.commit else 0
             if resume_after:
@@ -574,7 +576,8 @@ class Runner:
                     for p in rows:
                         self.counts.add(p.outcome)
                     self._save_counts(checkpoint=rows[-1].number if self.commit else 0)
-                self.progress(self.counts.rows, 0)
+                self.total = max(self.total, self.counts.rows)
+                self.progress(self.counts.rows, self.total)
         finally:
             register.close()
         return self.counts

@@ -429,6 +429,25 @@ class RegisterFile:
                 del cells[width:]
             yield number, cells
 
+    def estimated_rows(self) -> int:
+        """About how many data rows the file has (for a progress bar): the sheet's height, or
+        the CSV's line count, less the rows down to the header. Blank rows and quoted line
+        breaks make it a little high; never read as a row count."""
+        if self.format != "csv":
+            height = self._sheet.height if self._sheet is not None else 0
+            return max(0, int(height) - self.header_row)
+        file = self._binary.file
+        position = file.tell()
+        file.seek(0)
+        lines = 0
+        newline = "\n".encode(self.encoding or "utf-8")
+        if self.encoding and self.encoding.lower().startswith("utf-16"):
+            newline = "\n".encode("utf-16-le" if "be" not in self.encoding.lower() else "utf-16-be")
+        for block in iter(lambda: file.read(1 << 20), b""):
+            lines += block.count(newline)
+        file.seek(position)
+        return max(0, lines - self.header_row)
+
     def close(self) -> None:
         """Release the file (and the workbook)."""
         self._sheet = None

@@ -158,6 +158,8 @@ def _run_job(job: Job, progress: Progress) -> None:
     progress.set_total(0)
 
     def report(done: int, total: int) -> None:
+        if total and total != progress.job.total:
+            progress.set_total(total)
         progress.advance(
             done - progress.job.done, message=_("已处理 %(n)s 行") % {"n": f"{done:,}"}
         )

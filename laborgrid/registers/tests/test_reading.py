@@ -412,3 +412,15 @@ def test_binary_garbage(tmp_path: Path) -> None:
 def test_web_pages_named_xls(tmp_path: Path, content: str) -> None:
     error = _refused(tmp_path, content.encode("gbk"), "导出.xls")
     assert error.code == "web_page" and "xlsx" in error.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_the_row_estimate_for_a_progress_bar(tmp_path: Path, encoding: str) -> None:
+    rows = scjg_rows(40)
+    path = write(tmp_path, "a.csv", csv_text(with_titles([HEADER, *rows])).encode(encoding))
+    with open_register(path) as register:
+        assert register.estimated_rows() == 40
+        assert len(list(register.rows())) == 40  # the estimate does not disturb reading
+    xlsx = write(tmp_path, "a.xlsx", xlsx_bytes({"Sheet1": with_titles([HEADER, *rows])}))
+    with open_register(xlsx) as register:
+        assert register.estimated_rows() == 40
