@@ -23,11 +23,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from laborgrid.core import pii
 from laborgrid.core.search import normalise
@@ -394,9 +394,7 @@ class Runner:
         new = [p for p in rows if p.outcome == RowOutcome.CREATED]
         if new:
             objs = [self._new_employer(p.result.clean) for p in new]
-            bulk_create_with_history(
-                objs, Employer, default_user=self.actor, default_change_reason=reason
-            )
+            self._insert_new(objs, now, reason)
             for p, e in zip(new, objs, strict=True):
                 p.employer = e
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
@@ -434,6 +432,47 @@ class Runner:
                 default_change_reason=reason,
             )
         self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
+
+    def _insert_new(self, objs: list[Employer], now: Any, reason: str) -> None:
+        """Insert new employers and their "created" history rows set-based (``executemany`` /
+        ``COPY`` with ids reserved in the chunk's transaction, as ``generate_employers`` writes):
+        the ORM's bulk insert prepared and compiled every value of both rows (~0.5 ms a row).
+        The search index follows through its triggers (SQLite) or generated column."""
+        from laborgrid.employers.generate import _Table, _Writer
+
+        writer = _Writer()
+        history_model = Employer.history.model
+        tables = _Table(Employer), _Table(history_model, skip=("history_id",))
+        writer.lock(Employer._meta.db_table, history_model._meta.db_table)
+        first = writer.reserve(Employer, len(objs))
+        search_field = Employer._meta.get_field("search_text")
+        employer_rows, history_rows = [], []
+        prepare = [
+            (f.attname, f) for f in Employer._meta.concrete_fields if f.attname != "search_text"
+        ]
+        actor_id = getattr(self.actor, "pk", None)
+        for i, e in enumerate(objs):
+            e.pk = e.id = first + i
+            e.created_at = e.updated_at = now
+            e.version = 1
+            values = {a: f.get_db_prep_save(getattr(e, a), connection) for a, f in prepare}
+            values["search_text"] = search_field.pre_save(e, True)
+            employer_rows.append(tables[0].row(values))
+            history_rows.append(
+                tables[1].row(
+                    {
+                        **values,
+                        "history_date": values["created_at"],
+                        "history_type": "+",
+                        "history_change_reason": reason,
+                        "history_user_id": actor_id,
+                    }
+                )
+            )
+            e._state.adding = False
+            e._state.db = "default"
+        writer.insert(tables[0], employer_rows)
+        writer.insert(tables[1], history_rows)
 
     def _sources(self, rows: list[Planned]) -> None:
         """The employer is listed in this register: its code there and registered status."""

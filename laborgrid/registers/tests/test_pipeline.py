@@ -98,6 +98,12 @@ def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
     assert known.history.first().history_change_reason.startswith("登记库导入")
     new = Employer.objects.get(uscc=make_uscc(880002))
     assert new.last_collected_on is None  # registered, not yet visited
+    created = new.history.get()
+    county = User.objects.get(username="county")
+    assert (created.history_type, created.history_user_id) == ("+", county.pk)
+    assert created.history_change_reason.startswith("登记库导入")
+    assert (new.version, new.created_by_id) == (1, county.pk)
+    assert new.contact_phone_enc == ""
     assert new.grid.code.startswith(MAOCHANG) and new.grid_method != LocateMethod.UNASSIGNED
     source = EmployerSource.objects.get(employer=new, source="scjg")
     assert source.registered_status == "operating"
