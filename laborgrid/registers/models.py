@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,9 @@ from laborgrid.core.scope import ScopedQuerySet
 
 #: The register sources an import may name (field and manual are the registry's own).
 IMPORT_SOURCES = ("scjg", "mz", "jy", "zj")
+#: A run writes its heartbeat with every chunk (seconds apart); silent this long, it has died
+#: (a killed worker or command) and the batch may be run again or resumed.
+STALL_AFTER = timedelta(minutes=5)
 
 
 class BatchStatus(models.TextChoices):
@@ -120,6 +124,8 @@ class ImportBatch(models.Model):
     duplicates = models.PositiveIntegerField(_("文件内重复"), default=0)
     #: Rows applied so far by a commit: a stopped commit resumes after this row.
     checkpoint = models.PositiveIntegerField(default=0)
+    #: When the run in progress last reported (``None``: no run in progress).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     job = models.ForeignKey(
         "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -161,6 +167,19 @@ class ImportBatch(models.Model):
         from laborgrid.employers.choices import RegisterSource
 
         return str(dict(RegisterSource.choices).get(self.source, self.source))
+
+    @property
+    def is_active(self) -> bool:
+        """A run of this batch is in progress (its heartbeat is fresh)."""
+        from django.utils import timezone
+
+        return self.heartbeat_at is not None and timezone.now() - self.heartbeat_at < STALL_AFTER
+
+    @property
+    def stalled(self) -> bool:
+        """A run started and went silent: its worker or command was killed."""
+        running = (BatchStatus.PREVIEWING, BatchStatus.COMMITTING, BatchStatus.ROLLING_BACK)
+        return self.status in running and not self.is_active
 
     @property
     def counts(self) -> dict[str, int]:

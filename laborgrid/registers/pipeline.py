@@ -39,6 +39,7 @@ from laborgrid.grids.locate import locator
 from laborgrid.grids.models import Grid
 from laborgrid.lib import identifiers as ids
 from laborgrid.registers.models import (
+    STALL_AFTER,
     BatchStatus,
     FieldPolicy,
     ImportBatch,
@@ -632,6 +633,7 @@ class Runner:
             review=c.review,
             duplicates=c.duplicates,
             checkpoint=checkpoint,
+            heartbeat_at=timezone.now(),
         )
 
 
@@ -659,7 +661,16 @@ def run_batch(
             _("该批次当前状态为“%(s)s”，不能执行此操作。") % {"s": batch.get_status_display()}
         )
     running = BatchStatus.COMMITTING if commit else BatchStatus.PREVIEWING
-    ImportBatch.objects.filter(pk=batch.pk).update(status=running, message="")
+    now = timezone.now()
+    # Claim the batch: one run at a time (a double click, the page and the command together);
+    # a run whose heartbeat stopped (killed) no longer holds it.
+    claimed = (
+        ImportBatch.objects.filter(pk=batch.pk, status__in=allowed)
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALL_AFTER))
+        .update(status=running, message="", heartbeat_at=now)
+    )
+    if not claimed:
+        raise BatchError(_("该批次正在另一个进程中处理，请等它结束。"))
     batch.status = running
     try:
         counts = Runner(batch, commit=commit, actor=actor, progress=progress, chunk=chunk).run()
@@ -673,11 +684,13 @@ def run_batch(
             % {"error": type(exc).__name__}
         )
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING, message=message
+            status=BatchStatus.FAILED if not commit else BatchStatus.COMMITTING,
+            message=message,
+            heartbeat_at=None,
         )
         raise
     done = BatchStatus.COMMITTED if commit else BatchStatus.PREVIEWED
-    extra: dict[str, Any] = {"status": done}
+    extra: dict[str, Any] = {"status": done, "heartbeat_at": None}
     if commit:
         extra.update(committed_by=actor, committed_at=timezone.now(), file="")
         # The file's content is in the database now; the upload (names, phone numbers) is not

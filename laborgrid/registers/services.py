@@ -23,7 +23,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record as audit
 from laborgrid.core.jobs import Progress, job_runner, start_job
-from laborgrid.core.models import Job
+from laborgrid.core.models import Job, JobStatus
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
 from laborgrid.employers.services import county_of
@@ -123,6 +123,15 @@ def previous_import(batch: ImportBatch) -> ImportBatch | None:
 
 def _start(batch: ImportBatch, actor: Any, *, commit: bool) -> Job:
     check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    if batch.is_active or (batch.job is not None and batch.job.status == JobStatus.QUEUED):
+        raise ValidationError(_("该批次正在处理，请等它结束。"))
+    if batch.job is not None and batch.job.status == JobStatus.RUNNING:
+        # Its batch went silent: the worker running it was killed.
+        Job.objects.filter(pk=batch.job.pk).update(
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("后台进程已停止响应，已重新开始。"),
+        )
     title = (_("导入登记库：%(f)s") if commit else _("试运行登记库导入：%(f)s")) % {
         "f": batch.file_name
     }
@@ -138,7 +147,12 @@ def _start(batch: ImportBatch, actor: Any, *, commit: bool) -> Job:
 
 
 def start_preview(batch: ImportBatch, actor: Any) -> Job:
-    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED):
+    restartable = batch.status == BatchStatus.PREVIEWING and batch.stalled
+    if not restartable and batch.status not in (
+        BatchStatus.UPLOADED,
+        BatchStatus.PREVIEWED,
+        BatchStatus.FAILED,
+    ):
         raise ValidationError(_("该批次已导入或正在处理，不能再试运行。"))
     return _start(batch, actor, commit=False)
 

@@ -100,6 +100,13 @@ def test_a_killed_import_leaves_whole_chunks_and_resumes(tmp_path: Path) -> None
     assert employers == created == records[0]
     assert records[1] == checkpoint and employers % 200 == 0 and employers < ROWS
 
+    # At once, the batch still looks busy (its heartbeat is fresh): a second run is refused.
+    early = _command(db, "--resume", str(batch))
+    _out, err = early.communicate(timeout=300)
+    assert early.returncode != 0 and "正在另一个进程中处理" in err
+    # Five minutes of silence later the dead run no longer holds it.
+    watch.execute("UPDATE registers_importbatch SET heartbeat_at = datetime('now', '-10 minutes')")
+    watch.commit()
     resumed = _command(db, "--resume", str(batch))
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err

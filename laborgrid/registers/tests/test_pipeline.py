@@ -244,3 +244,66 @@ def test_an_unexpected_error_leaves_the_batch_able_to_run_again(
     monkeypatch.undo()
     counts = pipeline.run_batch(batch, commit=False, actor=User.objects.get(username="county"))
     assert counts.created == 1 and batch.status == BatchStatus.PREVIEWED
+
+
+def _county() -> User:
+    return User.objects.get(username="county")
+
+
+def test_one_run_at_a_time(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from laborgrid.registers.services import start_commit
+
+    path = gbk_file(tmp_path, [row(888001)])
+    with path.open("rb") as fh:
+        batch = create_batch(actor=_county(), source="scjg", file=fh, file_name="a.csv")
+    pipeline.run_batch(batch, commit=False, actor=_county())
+    # Another run is in progress (fresh heartbeat): neither the page nor the command may start.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.COMMITTING, heartbeat_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    with pytest.raises(ValidationError):
+        start_commit(batch, _county())
+    with pytest.raises(pipeline.BatchError, match="另一个进程"):
+        pipeline.run_batch(batch, commit=True, actor=_county())
+    # Silent for longer than STALL_AFTER: the run died; the commit resumes.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=10)
+    )
+    batch.refresh_from_db()
+    assert batch.stalled
+    counts = pipeline.run_batch(batch, commit=True, actor=_county())
+    assert counts.created == 1 and batch.status == BatchStatus.COMMITTED
+    assert batch.heartbeat_at is None
+
+
+def test_a_dry_run_whose_worker_died_can_be_started_again(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from laborgrid.core.models import JobStatus
+    from laborgrid.registers.services import start_preview
+    from laborgrid.testing.personas import client_for
+
+    path = gbk_file(tmp_path, [row(889001)])
+    with path.open("rb") as fh:
+        batch = create_batch(actor=_county(), source="scjg", file=fh, file_name="a.csv")
+    dead = start_preview(batch, _county())
+    from laborgrid.core.models import Job
+
+    Job.objects.filter(pk=dead.pk).update(status=JobStatus.RUNNING)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.PREVIEWING, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    page = client_for("county").get(batch.get_absolute_url()).content.decode()
+    assert "后台处理已中断" in page and "重新试运行" in page
+    batch.refresh_from_db()
+    again = start_preview(batch, _county())
+    assert again.pk != dead.pk
+    assert Job.objects.get(pk=dead.pk).status == JobStatus.FAILED

@@ -66,9 +66,15 @@ def _import_root_or_404(user: Any) -> Any:
 
 
 def job_running(batch: ImportBatch) -> bool:
-    """A job of the batch is queued or running (the page polls until it is not)."""
+    """A job of the batch is queued, or its run is alive (the page polls until it is not);
+    a run that went silent (killed worker) is not running: the page offers to go on."""
     job = batch.job
-    return job is not None and job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    queued = job is not None and job.status == JobStatus.QUEUED
+    return (
+        queued
+        or batch.is_active
+        or (job is not None and job.status == JobStatus.RUNNING and not batch.stalled)
+    )
 
 
 # --- list -------------------------------------------------------------------------------------
