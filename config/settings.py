@@ -224,6 +224,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # each failure doubles the wait before the next tr
 LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # The demo accounts exist only when seed_demo is run; their password comes from here.
 LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026")
+# Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
+LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)
+LABORGRID_COVERAGE_CACHE_SECONDS = env_int("LABORGRID_COVERAGE_CACHE_SECONDS", 300)
 
 # --- Background tasks ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -200,7 +200,7 @@ class PhraseScan(Lookup):
     ``zz`` boundary and ``场`` does not match inside a two-character token). No index serves it,
     and none is needed when the query is common: a scan in the list's order stops as soon as the
     page is full, while the inverted index would first collect every match in the table. See
-    :func:`adaptive_search_q`.
+    :func:`plan_search`.
     """
 
     lookup_name = "phrase_scan"
@@ -291,11 +291,6 @@ def plan_search(
     if freq is not None and freq > SCAN_THRESHOLD:
         return SearchPlan(Q(**{f"{field}__phrase_scan": text}), scan=True)
     return SearchPlan(Q(**{f"{field}__phrase": text}), scan=False)
-
-
-def adaptive_search_q(model: type[models.Model], q: str | None, *, field: str = "search_text") -> Q:
-    """The condition of :func:`plan_search`."""
-    return plan_search(model, q, field=field).q
 
 
 def search_q(q: str | None, *, field: str = "search_text") -> Q:
@@ -522,12 +517,12 @@ __all__ = [
     "BOUNDARY",
     "SCAN_THRESHOLD",
     "SearchTextField",
-    "adaptive_search_q",
     "bulk_insert",
     "fts_table",
     "index_text",
     "migration_operation",
     "normalise",
+    "plan_search",
     "prefix_q",
     "query_text",
     "search_filter",

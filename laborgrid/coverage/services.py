@@ -90,17 +90,13 @@ REGISTER_MASK = 15
 ENDED_BIT = 16
 ENDED_STATUSES = (EmployerStatus.DEREGISTERED, EmployerStatus.REVOKED)
 
-#: Subtrees larger than this many employers are cached (see the module docstring).
-DEFAULT_CACHE_THRESHOLD = 20000
-DEFAULT_CACHE_SECONDS = 300
-
-
 def cache_threshold() -> int:
-    return int(getattr(settings, "LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", DEFAULT_CACHE_THRESHOLD))
+    """Subtrees larger than this many employers are cached (see the module docstring)."""
+    return int(settings.LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS)
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "LABORGRID_COVERAGE_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+    return int(settings.LABORGRID_COVERAGE_CACHE_SECONDS)
 
 
 def stale_cutoff(today: date) -> date:

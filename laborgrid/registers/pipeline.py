@@ -31,6 +31,7 @@ from simple_history.utils import bulk_update_with_history
 
 from laborgrid.core import pii
 from laborgrid.core.search import normalise
+from laborgrid.core.text import clauses
 from laborgrid.employers.choices import RegisterSource
 from laborgrid.employers.models import Employer, EmployerSource
 from laborgrid.employers.services import PHONE_CONTEXT
@@ -195,7 +196,7 @@ class Runner:
             match = match_headers(register.headers, preset)
             if match.missing:
                 register.close()
-                raise BatchError("；".join(match.missing))
+                raise BatchError(clauses(match.missing))
             self.batch.mapping = match.mapping
             self.batch.unknown_columns = match.unknown
             self.hints = match.hints
@@ -203,7 +204,7 @@ class Runner:
             problems = check_mapping(register.headers, self.batch.mapping)
             if problems:
                 register.close()
-                raise BatchError("；".join(problems))
+                raise BatchError(clauses(problems))
             self.batch.unknown_columns = [h for h, f in self.batch.mapping.items() if f is None]
             self.hints = match_headers(register.headers, preset).hints
         self.batch.headers = list(register.headers)

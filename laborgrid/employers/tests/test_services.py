@@ -12,7 +12,7 @@ from django.utils import timezone
 from laborgrid.accounts.models import User
 from laborgrid.audit.models import AuditEvent
 from laborgrid.core import pii
-from laborgrid.core.search import PhraseScan, adaptive_search_q
+from laborgrid.core.search import PhraseScan, plan_search
 from laborgrid.employers import services
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, MinimumWage, Worker
 from laborgrid.grids.models import Grid
@@ -422,12 +422,14 @@ def test_adaptive_search_uses_the_scan_for_common_characters(
 
     make_employer(MAOCHANG_VILLAGE, name="大方县常见字测试有限公司")
     monkeypatch.setattr(search, "SCAN_THRESHOLD", 0)
-    q = adaptive_search_q(Employer, "常见")
-    assert "phrase_scan" in str(q)
+    plan = plan_search(Employer, "常见")
+    q = plan.q
+    assert plan.scan and "phrase_scan" in str(q)
     assert Employer.objects.filter(q).exists()
     monkeypatch.setattr(search, "SCAN_THRESHOLD", 10**9)
-    q = adaptive_search_q(Employer, "常见")
-    assert "phrase_scan" not in str(q) and "phrase" in str(q)
+    plan = plan_search(Employer, "常见")
+    q = plan.q
+    assert not plan.scan and "phrase_scan" not in str(q) and "phrase" in str(q)
     assert Employer.objects.filter(q).exists()
 
 

@@ -311,3 +311,37 @@ def test_page_query_counts_do_not_grow_with_rows() -> None:
             assert county.get(reverse("registers:batch_list")).status_code == 200
         counts.append((len(detail), len(listing)))
     assert counts[0] == counts[1], counts
+
+
+def test_queue_query_counts_do_not_grow_with_rows() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from laborgrid.employers.models import Employer
+    from laborgrid.grids.choices import LocateMethod
+    from laborgrid.grids.models import Grid
+
+    county_grid = Grid.objects.get(level="county")
+    county = client_for("county")
+    counts = []
+    for n in (1, 8):
+        batch = _batch_with_rows(n)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.COMMITTED)
+        rows = ImportRow.objects.filter(batch=batch)
+        ImportRow.objects.filter(pk__in=rows).update(
+            outcome=RowOutcome.REVIEW, candidates=[{"id": 1, "method": "name"}]
+        )
+        Employer.objects.filter(pk__in=rows.values("employer")).update(
+            grid=county_grid, grid_path=county_grid.path, grid_method=LocateMethod.UNASSIGNED
+        )
+        county.get(reverse("registers:review_list"))  # warm the session
+        with CaptureQueriesContext(connection) as review:
+            response = county.get(reverse("registers:review_list"))
+            assert response.status_code == 200
+        assert len(response.context["page"].object_list) >= n
+        with CaptureQueriesContext(connection) as unassigned:
+            response = county.get(reverse("registers:unassigned_list"))
+            assert response.status_code == 200
+        assert len(response.context["page"].object_list) >= n
+        counts.append((len(review), len(unassigned)))
+    assert counts[0] == counts[1], counts

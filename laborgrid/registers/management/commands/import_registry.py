@@ -11,8 +11,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from laborgrid.accounts.models import User
+from laborgrid.core.text import enumeration, labelled
 from laborgrid.registers.models import IMPORT_SOURCES, BatchStatus, ImportBatch
 from laborgrid.registers.pipeline import BatchError, run_batch
 from laborgrid.registers.services import create_batch, summary
@@ -97,7 +99,9 @@ class Command(BaseCommand):
         }
         self.stdout.write(summary(counts.as_dict()))
         if batch.unknown_columns:
-            self.stdout.write("未识别的列（未导入）：" + "、".join(batch.unknown_columns))
+            self.stdout.write(
+                labelled(_("未识别的列（未导入）"), enumeration(batch.unknown_columns))
+            )
         if opts["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
 
