@@ -90,6 +90,7 @@ REGISTER_MASK = 15
 ENDED_BIT = 16
 ENDED_STATUSES = (EmployerStatus.DEREGISTERED, EmployerStatus.REVOKED)
 
+
 def cache_threshold() -> int:
     """Subtrees larger than this many employers are cached (see the module docstring)."""
     return int(settings.LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS)
