@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CollectionConfig(AppConfig):
+    name = "laborgrid.collection"
+    label = "collection"
+    verbose_name = _("信息采集")
+
+    def ready(self) -> None:
+        # Registers the background jobs: task generation and the progress export.
+        from laborgrid.collection import exports, generate  # noqa: F401
