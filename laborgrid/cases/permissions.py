@@ -1,0 +1,44 @@
+"""The single-object gate for cases: 404 for missing and out-of-scope alike (rule 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from laborgrid.accounts.roles import Cap
+from laborgrid.cases.models import Case, CaseDocument, CaseRecord
+from laborgrid.core.scope import check_write
+
+
+def access_case(user: Any, pk: int | str, capability: str = Cap.WORK_READ) -> Case:
+    """The case ``pk`` if ``user`` may see it; 403 when they may see but not change it."""
+    text = str(pk)
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Http404
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("grid", "employer", "merged_into")
+        .defer("grid__boundary", "grid__search_text")
+        .filter(pk=int(text))
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if capability != Cap.WORK_READ:
+        check_write(user, capability, case.grid_path)
+    return case
+
+
+def access_record(case: Case, pk: int) -> CaseRecord:
+    record = case.records.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def access_document(case: Case, pk: int) -> CaseDocument:
+    doc = case.documents.filter(pk=pk).first()
+    if doc is None:
+        raise Http404
+    return doc

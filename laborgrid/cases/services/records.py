@@ -1,0 +1,236 @@
+"""Investigation records, outcomes and documents on a case (issue §4, §6, §7)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from laborgrid.accounts.roles import Cap
+from laborgrid.audit.services import record as audit
+from laborgrid.cases import clock
+from laborgrid.cases.choices import (
+    OPEN_STATES,
+    TWO_INSPECTOR_RECORDS,
+    CaseState,
+    PlatformConclusion,
+    RecordKind,
+)
+from laborgrid.cases.models import Case, CaseDocument, CaseRecord
+from laborgrid.cases.services.common import AUDIT_CASE_ACTION, check_handler, is_certified, locked
+from laborgrid.cases.services.intake import check_file
+from laborgrid.core.scope import check_write
+
+#: States where investigation acts are recorded (after filing, before the decision).
+RECORD_STATES = frozenset(
+    {CaseState.ACCEPTED, CaseState.INVESTIGATING, CaseState.SUSPENDED, CaseState.DECISION_PENDING}
+)
+
+
+@transaction.atomic
+def add_record(
+    *,
+    actor: Any,
+    case: Case,
+    data: Mapping[str, Any],
+    upload: UploadedFile | None = None,
+    request: Any = None,
+) -> CaseRecord:
+    """Add a task, notice, record or evidence file. Interview, on-site and written-inquiry records
+    name two distinct certified inspectors (条例 Art. 16; 协管员 do not count)."""
+    case = locked(case)
+    check_write(actor, Cap.WORK_WRITE, case.grid_path)
+    kind = str(data.get("kind") or "")
+    if kind not in RecordKind.values:
+        raise ValidationError({"kind": _("请选择记录类型。")})
+    if case.state not in OPEN_STATES:
+        raise ValidationError(_("案件已办结，不能再添加调查记录。"))
+    if kind != RecordKind.NOTE and case.state not in RECORD_STATES:
+        raise ValidationError(_("立案调查期间才能添加调查记录。"))
+    rec = CaseRecord(
+        case=case,
+        kind=kind,
+        title=str(data.get("title") or "").strip()[:200],
+        content=str(data.get("content") or "").strip()[:20000],
+        created_by=actor,
+    )
+    if not rec.title:
+        raise ValidationError({"title": _("请填写标题。")})
+    for key in ("occurred_on", "due_on", "done_on"):
+        value = data.get(key)
+        if value:
+            setattr(rec, key, value if isinstance(value, date) else date.fromisoformat(str(value)))
+    if kind in TWO_INSPECTOR_RECORDS:
+        one, two = data.get("inspector_1"), data.get("inspector_2")
+        if one is None or two is None or one.pk == two.pk:
+            raise ValidationError({"inspector_2": _("须由两名不同的监察员共同进行。")})
+        for field, person in (("inspector_1", one), ("inspector_2", two)):
+            if not is_certified(person, rec.occurred_on):
+                raise ValidationError({field: _("%(name)s 没有有效的执法证。") % {"name": person}})
+        rec.inspector_1, rec.inspector_2 = one, two
+    if upload is not None:
+        ctype, ext = check_file(upload)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        rec.file_name = (upload.name or f"file{ext}")[:200]
+        rec.file_type = ctype
+        rec.file_sha256 = digest.hexdigest()
+        rec.file.save(f"r{ext}", upload, save=False)
+    rec.save()
+    audit(
+        AUDIT_CASE_ACTION,
+        actor=actor,
+        request=request,
+        obj=case,
+        detail={"action": "record", "kind": kind},
+    )
+    return rec
+
+
+@transaction.atomic
+def record_outcome(*, actor: Any, case: Case, data: Mapping[str, Any], request: Any = None) -> Case:
+    """Amounts recovered, workers helped, penalty, rectification follow-up, the result the
+    complainant sees, the conclusion returned to a referral platform (issue §7)."""
+    case = locked(case)
+    check_handler(actor, case)
+    if case.state in (CaseState.RECEIVED, CaseState.NEEDS_CORRECTION, CaseState.MERGED):
+        raise ValidationError(_("受理前不能登记办理结果。"))
+    errors: dict[str, list[str]] = {}
+    for key in ("amount_recovered", "penalty_amount"):
+        if key in data and data[key] not in (None, ""):
+            try:
+                value = Decimal(str(data[key]))
+                if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+                    raise ValueError
+            except (ValueError, ArithmeticError):
+                errors.setdefault(key, []).append(_("请输入有效金额。"))
+            else:
+                setattr(case, key, value.quantize(Decimal("0.01")))
+    if "workers_helped" in data and data["workers_helped"] not in (None, ""):
+        try:
+            case.workers_helped = max(0, min(int(str(data["workers_helped"])), 1000000))
+        except ValueError:
+            errors.setdefault("workers_helped", []).append(_("请输入整数。"))
+    for key in ("rectification_due", "rectification_checked_on"):
+        if key in data:
+            value = data[key]
+            setattr(
+                case,
+                key,
+                value
+                if isinstance(value, date) or value is None
+                else (date.fromisoformat(str(value)) if value else None),
+            )
+    if "rectification_note" in data:
+        case.rectification_note = str(data["rectification_note"] or "")[:5000]
+    if "public_result" in data:
+        case.public_result = str(data["public_result"] or "")[:2000]
+    if data.get("platform_conclusion"):
+        if data["platform_conclusion"] not in PlatformConclusion.values:
+            errors.setdefault("platform_conclusion", []).append(_("请从列表中选择核处结论。"))
+        else:
+            case.platform_conclusion = data["platform_conclusion"]
+    if errors:
+        raise ValidationError(errors)
+    case.version += 1
+    case.save()
+    audit(AUDIT_CASE_ACTION, actor=actor, request=request, obj=case, detail={"action": "outcome"})
+    return case
+
+
+#: Documents a certified inspector must sign (decisions and notices in the bureau's name).
+def _signed(doc_type: str) -> bool:
+    return any(
+        word in doc_type
+        for word in ("decision", "order", "penalty", "notice", "决定", "指令", "告知")
+    )
+
+
+@transaction.atomic
+def issue_document(
+    *,
+    actor: Any,
+    case: Case,
+    doc_type: str,
+    context: Mapping[str, Any] | None = None,
+    request: Any = None,
+) -> CaseDocument:
+    """Number and render a document (文书) through ``laborgrid.documents`` and keep it on the
+    case. Decisions and notices are signed by a certified inspector (A1)."""
+    from laborgrid.documents import services as documents
+
+    case = locked(case)
+    check_write(actor, Cap.WORK_WRITE, case.grid_path)
+    valid = {value: label for value, label in documents.DocumentType.choices}
+    if doc_type not in valid:
+        raise ValidationError({"doc_type": _("未知的文书类型。")})
+    if _signed(doc_type):
+        check_handler(actor, case)
+        if not is_certified(actor):
+            raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以签发文书。"))
+    today = clock.today()
+    number = documents.allocate_number(doc_type=doc_type, year=today.year)
+    ctx = document_context(case, actor=actor, number=number, today=today)
+    ctx.update(context or {})
+    pdf = documents.render_document(doc_type, ctx)
+    doc = CaseDocument(
+        case=case,
+        doc_type=doc_type,
+        title=str(valid[doc_type])[:100],
+        number=number,
+        issued_by=actor,
+    )
+    doc.file.save("doc.pdf", ContentFile(pdf), save=False)
+    doc.save()
+    audit(
+        AUDIT_CASE_ACTION,
+        actor=actor,
+        request=request,
+        obj=case,
+        detail={"action": "document", "type": doc_type, "number": number},
+    )
+    return doc
+
+
+def document_context(case: Case, *, actor: Any, number: str, today: date) -> dict[str, Any]:
+    """The facts a document prints (B1.11 content of a decision): the party, facts, basis,
+    conclusion, deadline, remedies, authority, date. Complainants' numbers are never printed."""
+    return {
+        "number": number,
+        "date": today,
+        "case_reference": case.reference,
+        "employer_name": case.employer_name,
+        "employer_code": case.employer_code
+        or (case.employer.uscc if case.employer and case.employer.uscc else ""),
+        "employer_address": case.employer_address
+        or (case.employer.address if case.employer else ""),
+        "employer_contact": case.employer_contact,
+        "facts": case.facts,
+        "category": case.get_category_display(),
+        "decision": case.decision_summary,
+        "rectification_due": case.rectification_due,
+        "penalty_amount": case.penalty_amount,
+        "amount_owed": case.amount_owed,
+        "inspector": getattr(actor, "display_name", str(actor)),
+        "filed_on": case.filed_on,
+    }
+
+
+def mark_document_served(*, actor: Any, document: CaseDocument, served_on: date) -> CaseDocument:
+    with transaction.atomic():
+        check_write(actor, Cap.WORK_WRITE, document.case.grid_path)
+        if served_on > clock.today():
+            raise ValidationError({"served_on": _("送达日期不能晚于今天。")})
+        CaseDocument.objects.filter(pk=document.pk).update(served_on=served_on)
+        document.served_on = served_on
+        return document

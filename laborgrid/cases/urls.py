@@ -1,0 +1,11 @@
+from django.urls import URLPattern
+
+from laborgrid.cases.views import detail, intake, queue
+
+app_name = "cases"
+
+urlpatterns: list[URLPattern] = [
+    *queue.urlpatterns,
+    *intake.urlpatterns,
+    *detail.urlpatterns,
+]
