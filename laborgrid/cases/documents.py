@@ -6,11 +6,9 @@ from typing import Any
 
 
 def available() -> bool:
-    try:
-        from laborgrid.documents import services  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from django.apps import apps
+
+    return apps.is_installed("laborgrid.documents")
 
 
 def document_choices() -> list[tuple[str, Any]]:

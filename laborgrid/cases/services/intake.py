@@ -586,9 +586,9 @@ def public_status(case: Case) -> dict[str, Any]:
     if not result and state == CaseState.REJECTED:
         result = _("经审查，您的投诉不符合受理条件，书面通知已寄送。")
     return {
-        "kind": CaseKind(case.kind).label,
+        "kind": str(CaseKind(case.kind).label),
         "received_on": case.received_on,
-        "status": state.label,
+        "status": str(state.label),
         "state": state.value,
         "steps": steps,
         "result": result,

@@ -1,0 +1,213 @@
+"""API payloads of the cases endpoints (public intake and staff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Field, Schema
+
+from laborgrid.api.params import MAX_OFFSET
+
+# Text fields are capped well above the service's limits so that an oversized value reaches the
+# service and gets its message ("最多 N 个字符"), while a megabyte string is still refused early.
+_CAP = 20000
+
+
+class Message(Schema):
+    detail: Any
+
+
+class ErrorsOut(Schema):
+    detail: Any
+    errors: dict[str, list[str]] = {}
+
+
+class PersonIn(Schema):
+    name: str = Field("", max_length=_CAP)
+    id_number: str = Field("", max_length=100)
+    phone: str = Field("", max_length=100)
+    gender: str = Field("", max_length=10)
+    address: str = Field("", max_length=_CAP)
+    workers_represented: int = Field(1, ge=1, le=100000)
+
+
+class PublicComplaintIn(Schema):
+    submission_key: uuid.UUID = Field(
+        description="a UUID the client makes once per complaint and repeats on retry: the same "
+        "key returns the same case (nothing is filed twice)"
+    )
+    kind: str = Field("complaint", description="complaint (投诉, real name) or report (举报)")
+    is_dispute: bool = Field(
+        False, description="a labour dispute: recorded and referred to arbitration"
+    )
+    complainants: list[PersonIn] = Field(default_factory=list, max_length=20)
+    employer_name: str = Field("", max_length=_CAP)
+    employer_code: str = Field("", max_length=_CAP)
+    employer_address: str = Field("", max_length=_CAP)
+    employer_contact: str = Field("", max_length=_CAP)
+    work_address: str = Field("", max_length=_CAP)
+    work_lat: float | None = None
+    work_lng: float | None = None
+    category: str = Field("", description="条例 Art. 11 subject: wages, contract, hours, ...")
+    facts: str = Field("", max_length=_CAP)
+    request: str = Field("", max_length=_CAP)
+    amount_owed: str | None = Field(None, max_length=30)
+    months_owed: int | None = Field(None, ge=0, le=600)
+    workers_affected: int | None = Field(None, ge=1, le=100000)
+    violation_start: dt.date | None = None
+    violation_end: dt.date | None = None
+    is_continuing: bool = False
+
+
+class SubmittedOut(Schema):
+    tracking_code: str
+    created: bool
+    status: str
+
+
+class StepOut(Schema):
+    at: dt.datetime
+    label: str
+
+
+class PublicStatusOut(Schema):
+    kind: str
+    received_on: dt.date
+    status: str
+    state: str
+    steps: list[StepOut]
+    result: str
+
+
+class CaseFilters(Schema):
+    grid: str | None = Field(None, description="grid code: cases in its subtree")
+    state: str | None = Field(None, description="a case state, or `open` for every open state")
+    category: str | None = None
+    overdue: bool | None = Field(None, description="only cases with a deadline past due")
+    escalated: bool | None = Field(None, description="only cases under supervision (挂牌督办)")
+    q: str | None = Field(None, max_length=100)
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class GridRef(Schema):
+    code: str
+    name: str
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    channel: str
+    state: str
+    category: str
+    employer_name: str
+    employer_id: int | None
+    grid: GridRef
+    received_on: dt.date
+    escalated: bool
+    overdue: bool
+    url: str
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class DeadlineOut(Schema):
+    kind: str
+    label: str
+    start: dt.date
+    days: int
+    day_type: str
+    due: dt.date | None
+    calendar_version: str
+    missing_years: list[int]
+    met_on: dt.date | None
+    status: str
+    days_left: int | None
+
+
+class TransitionOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    approver: str | None
+    at: dt.datetime
+    reason: str
+
+
+class ComplainantOut(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="masked")
+    phone: str = Field(description="masked")
+    is_representative: bool
+    workers_represented: int
+
+
+class RecordOut(Schema):
+    id: int
+    kind: str
+    title: str
+    occurred_on: dt.date
+    inspectors: list[str]
+    has_file: bool
+
+
+class DocumentOut(Schema):
+    id: int
+    doc_type: str
+    title: str
+    number: str
+    issued_at: dt.datetime
+    served_on: dt.date | None
+
+
+class CaseDetailOut(CaseOut):
+    platform_ref: str
+    platform_conclusion: str
+    facts: str
+    request: str
+    employer_code: str
+    employer_address: str
+    work_address: str
+    amount_owed: str | None
+    months_owed: int | None
+    workers_affected: int
+    filed_on: dt.date | None
+    decision_kind: str
+    closure_kind: str
+    amount_recovered: str
+    workers_helped: int
+    penalty_amount: str
+    public_result: str
+    calendar_warning: str
+    merged_into: int | None
+    complainants: list[ComplainantOut]
+    deadlines: list[DeadlineOut]
+    transitions: list[TransitionOut]
+    records: list[RecordOut]
+    documents: list[DocumentOut]
+    allowed_actions: list[str]
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=5000)
+    approver: str | None = Field(None, description="user id or username (extend, suspend)")
+    ground: str | None = Field(None, description="refuse: refusal ground")
+    redirect_kind: str | None = None
+    decision_kind: str | None = Field(
+        None, description="decide: correction_order, handling_decision, penalty"
+    )
+    summary: str | None = Field(None, max_length=5000)
+    penalty_amount: str | None = Field(None, max_length=30)
+    rectification_due: dt.date | None = None
+    served_on: dt.date | None = None
+    closure_kind: str | None = None
+    public_result: str | None = Field(None, max_length=5000)
