@@ -55,7 +55,7 @@ def compute(start: dt.date, days: int, day_type: str) -> Computed:
     return Computed(result.date, result.calendar_version, tuple(result.missing_years))
 
 
-def _warning(case: Case) -> None:
+def refresh_warning(case: Case) -> None:
     years = sorted({y for d in case.deadlines.pending() for y in (d.missing_years or [])})
     text = (
         _("日历缺少 %(years)s 年的官方数据，期限无法计算，请管理员补充节假日安排。")
@@ -85,14 +85,14 @@ def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = N
         missing_years=list(c.missing_years),
         basis=basis,
     )
-    _warning(case)
+    refresh_warning(case)
     return deadline
 
 
 def meet(case: Case, kind: str, on: dt.date) -> None:
     """The step the deadline was for has been taken on ``on``."""
     case.deadlines.pending().filter(kind=kind).update(met_on=on)
-    _warning(case)
+    refresh_warning(case)
 
 
 def void(case: Case, *kinds: str) -> None:
@@ -100,7 +100,7 @@ def void(case: Case, *kinds: str) -> None:
     if kinds:
         qs = qs.filter(kind__in=kinds)
     qs.update(voided=True)
-    _warning(case)
+    refresh_warning(case)
 
 
 def extend_investigation(case: Case) -> Deadline | None:
@@ -123,7 +123,7 @@ def extend_investigation(case: Case) -> Deadline | None:
         missing_years=sorted(set(current.missing_years or []) | set(c.missing_years)),
         basis=_("劳动保障监察条例第十七条（经批准延长 30 个工作日）"),
     )
-    _warning(case)
+    refresh_warning(case)
     return deadline
 
 
@@ -140,7 +140,7 @@ def resume_investigation(case: Case, suspended_since: dt.date, resumed_on: dt.da
         current.missing_years = sorted(set(current.missing_years or []) | {resumed_on.year})
         current.due = None
         current.save(update_fields=["missing_years", "due"])
-        _warning(case)
+        refresh_warning(case)
         return
     if paused <= 0:
         return
@@ -158,7 +158,7 @@ def resume_investigation(case: Case, suspended_since: dt.date, resumed_on: dt.da
         missing_years=list(c.missing_years),
         basis=current.basis,
     )
-    _warning(case)
+    refresh_warning(case)
 
 
 def recompute_pending(*, since_version: str | None = None) -> int:
@@ -180,7 +180,7 @@ def recompute_pending(*, since_version: str | None = None) -> int:
             Deadline.objects.filter(pk=d.pk).update(
                 due=c.due, calendar_version=c.calendar_version, missing_years=list(c.missing_years)
             )
-            _warning(d.case)
+            refresh_warning(d.case)
     return moved
 
 
