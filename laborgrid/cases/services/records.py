@@ -24,6 +24,7 @@ from laborgrid.cases.choices import (
     PlatformConclusion,
     RecordKind,
 )
+from laborgrid.cases.documents import context_for
 from laborgrid.cases.models import Case, CaseDocument, CaseRecord
 from laborgrid.cases.services.common import AUDIT_CASE_ACTION, check_handler, is_certified, locked
 from laborgrid.cases.services.intake import check_file
@@ -148,12 +149,14 @@ def record_outcome(*, actor: Any, case: Case, data: Mapping[str, Any], request: 
     return case
 
 
-#: Documents a certified inspector must sign (decisions and notices in the bureau's name).
+#: Documents a certified inspector signs: decisions and notices in the bureau's name (A1, B1.6).
+SIGNED_DOCUMENTS = frozenset(
+    {"correction_order", "handling_decision", "penalty_prior_notice", "penalty_decision"}
+)
+
+
 def _signed(doc_type: str) -> bool:
-    return any(
-        word in doc_type
-        for word in ("decision", "order", "penalty", "notice", "决定", "指令", "告知")
-    )
+    return doc_type in SIGNED_DOCUMENTS
 
 
 @transaction.atomic
@@ -180,9 +183,12 @@ def issue_document(
             raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以签发文书。"))
     today = clock.today()
     number = documents.allocate_number(doc_type=doc_type, year=today.year)
-    ctx = document_context(case, actor=actor, number=number, today=today)
+    ctx = context_for(case, doc_type, actor=actor, number=number, today=today)
     ctx.update(context or {})
-    pdf = documents.render_document(doc_type, ctx)
+    try:
+        pdf = documents.render_document(doc_type, ctx)
+    except ValueError as exc:
+        raise ValidationError({"doc_type": str(exc)}) from exc
     doc = CaseDocument(
         case=case,
         doc_type=doc_type,
@@ -200,30 +206,6 @@ def issue_document(
         detail={"action": "document", "type": doc_type, "number": number},
     )
     return doc
-
-
-def document_context(case: Case, *, actor: Any, number: str, today: date) -> dict[str, Any]:
-    """The facts a document prints (B1.11 content of a decision): the party, facts, basis,
-    conclusion, deadline, remedies, authority, date. Complainants' numbers are never printed."""
-    return {
-        "number": number,
-        "date": today,
-        "case_reference": case.reference,
-        "employer_name": case.employer_name,
-        "employer_code": case.employer_code
-        or (case.employer.uscc if case.employer and case.employer.uscc else ""),
-        "employer_address": case.employer_address
-        or (case.employer.address if case.employer else ""),
-        "employer_contact": case.employer_contact,
-        "facts": case.facts,
-        "category": case.get_category_display(),
-        "decision": case.decision_summary,
-        "rectification_due": case.rectification_due,
-        "penalty_amount": case.penalty_amount,
-        "amount_owed": case.amount_owed,
-        "inspector": getattr(actor, "display_name", str(actor)),
-        "filed_on": case.filed_on,
-    }
 
 
 def mark_document_served(*, actor: Any, document: CaseDocument, served_on: date) -> CaseDocument:
