@@ -520,6 +520,12 @@ class _Writer:
                 "另一个进程在生成期间新增了用人单位，批量生成已停止（已写入的批次保留）。"
             )
 
+    def date(self, value: date | None) -> Any:
+        """A date as the driver takes it (SQLite keeps ISO text; psycopg adapts ``date``)."""
+        if value is None or self.vendor == "postgresql":
+            return value
+        return value.isoformat()
+
     def insert(self, table: _Table, rows: Sequence[tuple[Any, ...]]) -> None:
         if not rows:
             return

@@ -163,6 +163,9 @@ class _Index:
     tree_areas: list[float]
     names: dict[str, tuple[Grid, ...]]  # normalised name form → grids bearing it
     lengths: tuple[int, ...] = field(default=())  # distinct lengths of ``names``, longest first
+    #: Each name's first ``lengths[-1]`` characters: where no name starts, no slice is looked up
+    #: (an address is read at every position; most positions start no name).
+    heads: frozenset[str] = field(default=frozenset())
 
 
 _cache: dict[str, _Index] = {}
@@ -208,6 +211,7 @@ def _build(root: Grid, key: tuple[Any, ...]) -> _Index:
             tree_grids.append(grid)
         for variant in name_variants(grid.name, grid.level):
             names.setdefault(variant, []).append(grid)
+    shortest = min((len(k) for k in names), default=0)
     return _Index(
         key=key,
         by_code=by_code,
@@ -216,6 +220,7 @@ def _build(root: Grid, key: tuple[Any, ...]) -> _Index:
         tree_areas=[float(g.area) for g in geoms],
         names={k: tuple(v) for k, v in names.items()},
         lengths=tuple(sorted({len(k) for k in names}, reverse=True)),
+        heads=frozenset(k[:shortest] for k in names),
     )
 
 
@@ -286,7 +291,10 @@ class _Hit:
 def _find_names(index: _Index, text: str) -> list[_Hit]:
     """Every occurrence of a name form in ``text``, minus those inside a longer occurrence."""
     hits: list[_Hit] = []
+    shortest = index.lengths[-1] if index.lengths else 0
     for start in range(len(text)):
+        if text[start : start + shortest] not in index.heads:
+            continue
         for length in index.lengths:
             end = start + length
             if end > len(text):
@@ -432,26 +440,38 @@ def locate(*, root: Grid, lat: float | None, lng: float | None, address: str | N
     return _locate_in(_index(root), root, lat=lat, lng=lng, address=address)
 
 
-def locator(root: Grid) -> Callable[..., Located]:
-    """:func:`locate` for many records in a row (an import): the index is checked once, here."""
-    return partial(_locate_in, _index(root), root)
+def _same(grid: Grid) -> Grid:
+    return grid
+
+
+def locator(root: Grid, *, copy_grid: bool = True) -> Callable[..., Located]:
+    """:func:`locate` for many records in a row (an import): the index is checked once, here.
+    ``copy_grid=False`` answers the cached grid itself, for a caller that only reads it."""
+    return partial(_locate_in, _index(root), root, copy_grid=copy_grid)
 
 
 def _locate_in(
-    index: _Index, root: Grid, *, lat: float | None, lng: float | None, address: str | None
+    index: _Index,
+    root: Grid,
+    *,
+    lat: float | None,
+    lng: float | None,
+    address: str | None,
+    copy_grid: bool = True,
 ) -> Located:
+    own = copy.copy if copy_grid else _same
     point = _valid_point(lat, lng)
     if point is not None:
         grid = _by_location(index, point)
         if grid is not None:
             return Located(
-                copy.copy(grid),
+                own(grid),
                 LocateMethod.LOCATION,
                 _("坐标位于 %(name)s 边界内") % {"name": grid.short_name},
             )
     if address:
         found = _by_address(index, root, address)
         if found is not None:
-            grid = found.grid if found.grid.pk == root.pk else copy.copy(found.grid)
+            grid = found.grid if found.grid.pk == root.pk else own(found.grid)
             return Located(grid, found.method, found.detail[:DETAIL_MAX])
     return Located(root, LocateMethod.UNASSIGNED, _("未能从坐标或地址确定网格"))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from laborgrid.accounts.models import User
 from laborgrid.core.text import enumeration, labelled
 from laborgrid.registers.models import IMPORT_SOURCES, BatchStatus, ImportBatch
-from laborgrid.registers.pipeline import BatchError, run_batch
+from laborgrid.registers.pipeline import CHUNK, BatchError, run_batch
 from laborgrid.registers.services import create_batch, summary
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--resume", type=int, help="resume the stopped commit of this batch")
         parser.add_argument(
-            "--chunk", type=int, default=None, help="rows per transaction (default 2,000)"
+            "--chunk", type=int, default=None, help=f"rows per transaction (default {CHUNK:,})"
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
