@@ -15,6 +15,7 @@ from laborgrid.collection.choices import Outcome, RoundKind
 from laborgrid.collection.permissions import COLLECTOR_ROLES, MANAGE_ROLES, role_paths
 from laborgrid.collection.services import A3_FIELDS
 from laborgrid.core.forms import StyledFormMixin
+from laborgrid.core.jobs import exported_by
 from laborgrid.employers.choices import EmployerType, Industry
 from laborgrid.employers.forms import DATE_WIDGET, SnapshotForm
 from laborgrid.employers.models import Employer
@@ -130,9 +131,7 @@ class ReassignForm(StyledFormMixin, forms.Form):
         self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             pk__in=users
         ).order_by("username")
-        self.fields["assignee"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u.display_name}（{u.username}）"
-        )
+        self.fields["assignee"].label_from_instance = exported_by  # type: ignore[attr-defined]
 
 
 class ReviewForm(StyledFormMixin, forms.Form):

@@ -125,6 +125,7 @@ class TaskQuerySet(ScopedQuerySet["CollectionTask"]):
         return self.select_related("employer", "grid", "assignee", "round").only(
             "id",
             "status",
+            "outcome",
             "priority",
             "due_on",
             "last_collected_on",

@@ -18,9 +18,6 @@ from laborgrid.grids.models import Grid
 FACTS = {
     "employees": 20,
     "contracts_signed": 20,
-    "insured_pension": 20,
-    "insured_medical": 20,
-    "insured_injury": 20,
     "lowest_monthly_wage": "2200",
 }
 

@@ -355,7 +355,7 @@ def test_photo_checks_content_and_size() -> None:
             content=jpeg,
             content_type="image/jpeg",
         )
-    photo, created = services.add_photo(
+    _photo, created = services.add_photo(
         actor=user("maochang-a1"),
         submission=sub,
         kind="licence",
