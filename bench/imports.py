@@ -88,7 +88,8 @@ def import_file(path):
            f"call_command('import_registry', {str(path)!r}, '--source', 'scjg', '--user', 'county', '--json');"
            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    # As deployed: DEBUG off (with it Django keeps and formats every query's parameters).
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "DEBUG": "false"})
     seconds = time.perf_counter() - t
     lines = proc.stdout.strip().splitlines()
     summary = json.loads(next(l for l in reversed(lines) if l.startswith("{")))
