@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from laborgrid.cases import services
-from laborgrid.cases.choices import Action
+from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
 from laborgrid.cases.models import Case
 
 #: action → the parameters it reads besides ``reason`` (for the forms and the API docs).
@@ -84,10 +84,24 @@ def _s(params: Mapping[str, Any], key: str) -> str:
     return "" if value is None else str(value)[:5000]
 
 
+def check_state(case: Case, action: str) -> None:
+    """Refuse an action the state does not allow before looking at its parameters (the
+    service checks again under the row lock)."""
+    sources, _target = TRANSITIONS[action]
+    if case.state not in sources:
+        raise services.TransitionRefused(
+            _("当前状态“%(state)s”下不能执行“%(action)s”。")
+            % {"state": CaseState(case.state).label, "action": Action(action).label}
+        )
+
+
 def run(
     action: str, *, actor: Any, case: Case, params: Mapping[str, Any], request: Any = None
 ) -> Case:
     """Take ``action`` on ``case``; unknown actions are a ``ValidationError``."""
+    if action not in PARAMS:
+        raise ValidationError({"action": _("未知的操作。")})
+    check_state(case, action)
     reason = _s(params, "reason")
     kw: dict[str, Any] = {"actor": actor, "case": case, "request": request}
     simple: dict[str, Callable[..., Case]] = {

@@ -11,12 +11,15 @@ dispatch table as the case page (409 for a transition the state does not allow).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
+from pydantic import ValidationError as PydanticValidationError
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import client_ip
@@ -41,6 +44,7 @@ from laborgrid.cases.services.common import is_handler
 from laborgrid.cases.services.intake import normalise_tracking_code, throttle_ip
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
+from laborgrid.employers.schemas import request_body
 
 public_router = Router(tags=["public"])
 router = Router(tags=["cases"])
@@ -96,7 +100,7 @@ def complaint_status(request: HttpRequest, tracking_code: str) -> Status:
         else None
     )
     if case is None:
-        return Status(404, {"detail": "未找到"})
+        return Status(404, {"detail": _("未找到")})
     return Status(200, services.public_status(case))
 
 
@@ -235,13 +239,28 @@ def get_case(request: AuthedRequest, case_id: int) -> dict[str, Any]:
 
 @router.post(
     "/{case_id}/actions/{action}",
-    response={200: CaseDetailOut, 403: Message, 404: Message, 409: Message, 422: ErrorsOut},
+    response={
+        200: CaseDetailOut,
+        400: Message,
+        403: Message,
+        404: Message,
+        409: Message,
+        422: ErrorsOut,
+    },
     summary="Take a procedure action (accept, refuse, file, extend, decide, close, ...)",
+    openapi_extra=request_body(ActionIn),
 )
-def case_action(request: AuthedRequest, case_id: int, action: str, payload: ActionIn) -> Status:
+def case_action(request: AuthedRequest, case_id: int, action: str) -> Status:
+    """The body (``ActionIn``, may be empty) is read after the scope and capability checks: a
+    case outside the caller's grids answers 404 and a leader 403 whatever the body says."""
     case = access_case(request.user, case_id, Cap.WORK_WRITE)
     if action not in case_actions.PARAMS:
-        raise HttpError(404, "未找到")
+        raise HttpError(404, _("未找到"))
+    try:
+        raw = json.loads(request.body or b"{}")
+        payload = ActionIn.model_validate(raw if isinstance(raw, dict) else {})
+    except (ValueError, PydanticValidationError):
+        return Status(400, {"detail": _("请求体应为 JSON 对象")})
     try:
         case_actions.run(
             action, actor=request.user, case=case, params=payload.dict(), request=request
@@ -251,7 +270,7 @@ def case_action(request: AuthedRequest, case_id: int, action: str, payload: Acti
     except ValidationError as exc:
         return Status(422, _errors(exc))
     except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc) or "无权执行此操作"})
+        return Status(403, {"detail": str(exc) or _("无权执行此操作")})
     return Status(200, _detail(request, access_case(request.user, case_id)))
 
 

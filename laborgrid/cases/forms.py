@@ -194,6 +194,7 @@ class TrackForm(StyledFormMixin, forms.Form):
 
 class QueueFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+    grid = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     state = forms.ChoiceField(
         label=_("状态"),
         required=False,
