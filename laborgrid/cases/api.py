@@ -26,7 +26,7 @@ from laborgrid.audit.services import client_ip
 from laborgrid.cases import actions as case_actions
 from laborgrid.cases import clock, services
 from laborgrid.cases.choices import Action
-from laborgrid.cases.models import Case
+from laborgrid.cases.models import Case, CaseQuerySet
 from laborgrid.cases.permissions import access_case
 from laborgrid.cases.querysets import filter_cases, overdue_q
 from laborgrid.cases.schemas import (
@@ -125,7 +125,7 @@ def _row(c: Case) -> dict[str, Any]:
 @router.get("", response={200: CasePage, 422: ErrorsOut}, summary="Cases in the caller's grids")
 def list_cases(request: AuthedRequest, query: Query[CaseFilters]) -> dict[str, Any]:
     require_capability(request.user, Cap.WORK_READ)
-    qs = filter_cases(Case.objects.visible_to(request.user), query.dict())
+    qs: CaseQuerySet = filter_cases(Case.objects.visible_to(request.user), query.dict())  # type: ignore[assignment]  # filter_cases keeps the queryset class
     total = qs.count()
     rows = (
         qs.with_list_related()

@@ -200,10 +200,10 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         )
         plan = _Plan(case)
         day = received
-        for action in tail:
-            lo, hi = _GAP[action]
+        for tail_action in tail:
+            lo, hi = _GAP[tail_action]
             day = min(day + timedelta(days=rng.randrange(lo, hi + 1)), today)
-            plan.steps.append((action, day))
+            plan.steps.append((tail_action, day))
         plans.append(plan)
     Case.objects.bulk_create([p.case for p in plans], batch_size=500)
 
@@ -252,9 +252,10 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         open_dl: dict[str, Deadline] = {}
         if case.kind == CaseKind.COMPLAINT:
             open_dl[DeadlineKind.ACCEPTANCE] = due(DeadlineKind.ACCEPTANCE, case.received_on)
-        state = CaseState.RECEIVED
-        for action, day in plan.steps:
-            target = TRANSITIONS[action][1] or state
+        current: str = CaseState.RECEIVED
+        for step_action, day in plan.steps:
+            action: str = step_action
+            target = TRANSITIONS[action][1] or current
             certified_step = action in (
                 Action.COMPLETE_INVESTIGATION,
                 Action.NOTIFY_PENALTY,
@@ -281,7 +282,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 CaseTransition(
                     case=case,
                     action=action,
-                    from_state=state,
+                    from_state=current,
                     to_state=target,
                     actor_id=actor,
                     approver_id=county.pk if action == Action.SUSPEND else None,
@@ -289,9 +290,12 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                     reason=reason,
                 )
             )
-            for kind in (DeadlineKind.ACCEPTANCE,):
-                if kind in open_dl and action in (Action.ACCEPT, Action.REFUSE, Action.REDIRECT):
-                    open_dl[kind].met_on = day
+            if DeadlineKind.ACCEPTANCE in open_dl and action in (
+                Action.ACCEPT,
+                Action.REFUSE,
+                Action.REDIRECT,
+            ):
+                open_dl[DeadlineKind.ACCEPTANCE].met_on = day
             if action == Action.REQUEST_CORRECTION and DeadlineKind.ACCEPTANCE in open_dl:
                 open_dl[DeadlineKind.ACCEPTANCE].voided = True
                 open_dl[DeadlineKind.CORRECTION] = due(DeadlineKind.CORRECTION, day)
@@ -320,7 +324,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
             if action == Action.NOTIFY_PENALTY:
                 open_dl[DeadlineKind.HEARING_REQUEST] = due(DeadlineKind.HEARING_REQUEST, day)
             if action == Action.DECIDE:
-                penalty = state == CaseState.PENALTY_NOTICE
+                penalty = current == CaseState.PENALTY_NOTICE
                 case.decision_kind = (
                     DecisionKind.PENALTY if penalty else DecisionKind.CORRECTION_ORDER
                 )
@@ -349,12 +353,12 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                         d.voided = True
             if action == Action.ARCHIVE:
                 case.archived_on = day
-            state = target
-        if state in (CaseState.REJECTED, CaseState.REDIRECTED):
+            current = target
+        if current in (CaseState.REJECTED, CaseState.REDIRECTED):
             for d in open_dl.values():
                 if d.met_on is None:
                     d.voided = True
-        case.state = state
+        case.state = current
         for d in open_dl.values():
             d.case = case
             deadlines.append(d)

@@ -257,9 +257,9 @@ class ActionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, approvers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approver"].choices = [("", _("请选择"))] + [
-            (u.pk, u.display_name) for u in approvers or []
-        ]  # type: ignore[attr-defined]
+        field = self.fields["approver"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("请选择")), *((u.pk, u.display_name) for u in approvers or [])]
 
 
 class RecordForm(StyledFormMixin, forms.Form):

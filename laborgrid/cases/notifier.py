@@ -37,7 +37,8 @@ class LoggingNotifier:
 
 @cache
 def _notifier(path: str) -> Notifier:
-    return import_string(path)()  # type: ignore[no-any-return]
+    notifier: Notifier = import_string(path)()
+    return notifier
 
 
 def get_notifier() -> Notifier:

@@ -182,11 +182,12 @@ def issue_document(
         if not is_certified(actor):
             raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以签发文书。"))
     today = clock.today()
-    number = documents.allocate_number(doc_type=doc_type, year=today.year)
+    kind = documents.DocumentType(doc_type)
+    number = documents.allocate_number(doc_type=kind, year=today.year)
     ctx = context_for(case, doc_type, actor=actor, number=number, today=today)
     ctx.update(context or {})
     try:
-        pdf = documents.render_document(doc_type, ctx)
+        pdf = documents.render_document(kind, ctx)
     except ValueError as exc:
         raise ValidationError({"doc_type": str(exc)}) from exc
     doc = CaseDocument(

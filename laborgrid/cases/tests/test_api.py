@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -21,65 +22,67 @@ pytestmark = pytest.mark.django_db
 
 def api(username: str) -> tuple[Client, dict[str, str]]:
     raw, _t = issue_token(user=User.objects.get(username=username))
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}"), {}
 
 
 def test_list_is_scoped_filtered_and_flat_in_queries() -> None:
-    client, auth = api("maochang")
-    body = client.get("/api/v1/cases", {"limit": 200}, **auth).json()
+    client, _auth = api("maochang")
+    body = client.get("/api/v1/cases", {"limit": "200"}).json()
     assert body["count"] and all(
         item["grid"]["code"].startswith(MAOCHANG) for item in body["items"]
     )
-    county, cauth = api("county")
-    county.get("/api/v1/cases", {"limit": 1}, **cauth)  # warm up (token lookup)
+    county, _c = api("county")
+    county.get("/api/v1/cases", {"limit": "1"})  # warm up (token lookup)
     with CaptureQueriesContext(connection) as q:
-        big = county.get("/api/v1/cases", {"limit": 200}, **cauth).json()
+        big = county.get("/api/v1/cases", {"limit": "200"}).json()
     assert len(big["items"]) == 200 and len(q) <= 8
-    overdue = county.get("/api/v1/cases", {"overdue": "true", "limit": 200}, **cauth).json()
+    overdue = county.get("/api/v1/cases", {"overdue": "true", "limit": "200"}).json()
     assert overdue["count"] and all(i["overdue"] for i in overdue["items"])
-    machang = county.get("/api/v1/cases", {"grid": MACHANG}, **cauth).json()
+    machang = county.get("/api/v1/cases", {"grid": MACHANG}).json()
     assert machang["count"] and all(i["grid"]["code"].startswith(MACHANG) for i in machang["items"])
-    assert client.get("/api/v1/cases", {"grid": MACHANG}, **auth).json()["count"] == 0
+    assert client.get("/api/v1/cases", {"grid": MACHANG}).json()["count"] == 0
 
 
 def test_detail_has_deadlines_and_actions_work() -> None:
     case = services.submit_public(
         data=complaint_data(), submission_key=uuid.uuid4(), ip="10.2.2.2"
     ).case
-    client, auth = api("maochang")
-    detail = client.get(f"/api/v1/cases/{case.pk}", **auth).json()
+    client, _auth = api("maochang")
+    detail = client.get(f"/api/v1/cases/{case.pk}").json()
     assert (
         detail["deadlines"][0]["kind"] == "acceptance"
         and detail["deadlines"][0]["calendar_version"]
     )
     assert detail["complainants"][0]["phone"] == "139****0001"
     assert detail["allowed_actions"] == ["accept", "refuse", "request_correction", "redirect"]
-    post = lambda action, body=None: client.post(  # noqa: E731
-        f"/api/v1/cases/{case.pk}/actions/{action}",
-        json.dumps(body or {}),
-        content_type="application/json",
-        **auth,
-    )
+
+    def post(action: str, body: dict[str, str] | None = None) -> Any:
+        return client.post(
+            f"/api/v1/cases/{case.pk}/actions/{action}",
+            json.dumps(body or {}),
+            content_type="application/json",
+        )
+
     assert post("file").status_code == 409
     assert post("refuse", {"ground": "nonsense", "reason": "x理由"}).status_code == 422
     assert post("bogus").status_code == 404
     ok = post("accept")
     assert ok.status_code == 200 and ok.json()["state"] == "accepted"
-    leader, lauth = api("leader")
+    leader, _l = api("leader")
     assert (
         leader.post(
-            f"/api/v1/cases/{case.pk}/actions/file", "{}", content_type="application/json", **lauth
+            f"/api/v1/cases/{case.pk}/actions/file", "{}", content_type="application/json"
         ).status_code
         == 403
     )
-    assistant, aauth = api("maochang-a1")
+    assistant, _a = api("maochang-a1")
     r = assistant.post(
-        f"/api/v1/cases/{case.pk}/actions/file", "{}", content_type="application/json", **aauth
+        f"/api/v1/cases/{case.pk}/actions/file", "{}", content_type="application/json"
     )
     assert r.status_code == 403
     assert (
         client.post(
-            f"/api/v1/cases/{case.pk}/actions/file", "[1,", content_type="application/json", **auth
+            f"/api/v1/cases/{case.pk}/actions/file", "[1,", content_type="application/json"
         ).status_code
         == 400
     )

@@ -79,7 +79,7 @@ def test_done_when(on_day: Any, client: Client) -> None:
         },
     )
     case.refresh_from_db()
-    assert case.state == "decided", [m.message for m in []]
+    assert case.state == "decided"
 
     # 5. ...and issues the correction order (PDF, numbered, stored on the case).
     r = county.post(

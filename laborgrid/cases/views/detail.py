@@ -172,7 +172,7 @@ def record_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def record_file(request: AuthedRequest, pk: int, record_id: int) -> HttpResponse:
+def record_file(request: AuthedRequest, pk: int, record_id: int) -> FileResponse:
     case = access_case(request.user, pk)
     rec = access_record(case, record_id)
     if not rec.file:
@@ -180,7 +180,7 @@ def record_file(request: AuthedRequest, pk: int, record_id: int) -> HttpResponse
     return _file(rec.file, rec.file_name, rec.file_type)
 
 
-def _file(field: Any, name: str, ctype: str) -> HttpResponse:
+def _file(field: Any, name: str, ctype: str) -> FileResponse:
     response = FileResponse(
         field.open("rb"),
         as_attachment=True,
@@ -342,7 +342,7 @@ def document_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_file(request: AuthedRequest, pk: int, doc_id: int) -> HttpResponse:
+def document_file(request: AuthedRequest, pk: int, doc_id: int) -> FileResponse:
     case = access_case(request.user, pk)
     doc = access_document(case, doc_id)
     return _file(doc.file, f"{doc.number}.pdf", "application/pdf")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -56,7 +57,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _can_write(user: object) -> bool:
+def _can_write(user: Any) -> bool:
     from laborgrid.core.scope import get_scope
 
     return get_scope(user).has(Cap.WORK_WRITE)
