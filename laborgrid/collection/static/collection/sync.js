@@ -39,7 +39,8 @@
         var cls = i.status === "synced" ? "bg-green-lt" : i.status === "conflict" || i.status === "invalid" ? "bg-red-lt" : "bg-yellow-lt";
         top.appendChild(text("span", "badge " + cls, Store.label(i.status)));
         var n = Object.keys(i.photos || {}).length;
-        var meta = L.saved + " " + (i.saved_at || "").replace("T", " ").slice(0, 16) + (n ? " · " + n + " " + L.photos : "");
+        var when = i.saved_at ? new Date(i.saved_at).toLocaleString() : "";
+        var meta = L.saved + " " + when + (n ? " · " + n + " " + L.photos : "");
         top.appendChild(text("span", "small text-secondary ms-auto", meta));
         row.appendChild(top);
         if (i.error && i.status !== "synced") row.appendChild(text("div", "small text-danger mt-1", i.error));
@@ -87,6 +88,7 @@
         var input = document.createElement("input");
         input.type = "radio"; input.className = "form-check-input";
         input.name = "pick-" + f.field; input.value = side;
+        input.addEventListener("change", function () { document.getElementById("lg-conflict-error").classList.add("d-none"); });
         lab.appendChild(input);
         lab.appendChild(text("span", "form-check-label", show(f[side])));
         td.appendChild(lab);
