@@ -8,6 +8,7 @@ machine without any Chinese font. Text is always plain text (``markdown`` off); 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,18 +78,59 @@ def _heading(pdf: DocumentPDF, authority: str, title: str, number: str) -> None:
     pdf.ln(3)
 
 
+# 禁则 (line-breaking rules of Chinese typesetting): no line starts with closing punctuation, no
+# line ends with opening punctuation.
+NO_START = set("，。、；：？！）》」』”’〕】〉…—·%,.;:?!)]}")
+NO_END = set("（《「『“‘〔【〈([{")
+_ASCII_RUN = re.compile(r"[!-~]+|\s|.", re.DOTALL)  # a run of printable ASCII is one unit
+
+
+def break_lines(text: str, width: float, measure: Any) -> list[str]:
+    """Break one paragraph into lines no wider than ``width`` (``measure(s)`` gives a width).
+
+    Chinese breaks between any two characters, an ASCII run (a number, a code, a word) only when it
+    is longer than a line; a break that would start a line with closing punctuation or end one with
+    opening punctuation moves a unit to the next line instead (never past the margin).
+    """
+    units = _ASCII_RUN.findall(text)
+    expanded: list[str] = []
+    for unit in units:
+        if len(unit) > 1 and measure(unit) > width:
+            expanded.extend(unit)  # longer than a line: breaks anywhere
+        else:
+            expanded.append(unit)
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    for unit in expanded:
+        w = measure(unit)
+        line = lines[-1]
+        if line and used + w > width:
+            carry: list[str] = []
+            if unit[0] in NO_START:  # take the unit before along (and its own closing marks)
+                while len(line) > 1:
+                    carry.insert(0, line.pop())
+                    if carry[0][0] not in NO_START:
+                        break
+            while len(line) > 1 and line[-1][-1] in NO_END:
+                carry.insert(0, line.pop())
+            if line and line[-1].isspace():
+                line.pop()
+            lines.append(carry)
+            line = lines[-1]
+            used = sum(measure(u) for u in line)
+            if not line and unit.isspace():
+                continue
+        line.append(unit)
+        used += w
+    return ["".join(line) for line in lines]
+
+
 def _para(pdf: DocumentPDF, text: str, indent: bool = True, size: int = BODY_SIZE) -> None:
     pdf.set_font(FONT, size=size)
-    for line in clean(text).split("\n"):
-        pdf.multi_cell(
-            0,
-            LINE,
-            (INDENT if indent else "") + line,
-            align="L",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-            wrapmode=WrapMode.CHAR,  # Chinese breaks between any two characters
-        )
+    for paragraph in clean(text).split("\n"):
+        lines = break_lines((INDENT if indent else "") + paragraph, pdf.epw, pdf.get_string_width)
+        for line in lines:
+            pdf.cell(0, LINE, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _items(pdf: DocumentPDF, items: Sequence[str]) -> None:
@@ -150,8 +192,6 @@ def _notice(pdf: DocumentPDF, doc_type: DocumentType, c: Mapping[str, Any]) -> N
     T = DocumentType
     if c.get("addressee"):
         _para(pdf, f"{clean(c['addressee'])}：", indent=False)
-    elif c.get("party"):
-        pass
     if c.get("party"):
         _party(pdf, c["party"])
     received = (
@@ -264,10 +304,18 @@ def _table_rows(pdf: DocumentPDF, rows: Sequence[tuple[str, str]], label_width: 
         padding=2,
         wrapmode=WrapMode.CHAR,
     ) as table:
+        # The value column, less the padding on both sides, less a hair for rounding.
+        value_width = pdf.epw * (100 - label_width) / 100 - 4 - 0.5
         for label, value in rows:
             row = table.row()
             row.cell(label)
-            row.cell(value)
+            row.cell(
+                "\n".join(
+                    line
+                    for paragraph in value.split("\n")
+                    for line in break_lines(paragraph, value_width, pdf.get_string_width)
+                )
+            )
 
 
 def _approval(pdf: DocumentPDF, doc_type: DocumentType, c: Mapping[str, Any]) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 from fontTools import subset
 from fpdf import FPDF
+from hypothesis import given
+from hypothesis import strategies as st
 
 from laborgrid.documents.choices import DocumentType
 from laborgrid.documents.layouts import SPECS, clean, cn_date, cn_ordinal, validate
@@ -167,3 +170,29 @@ def test_aware_times_are_printed_in_local_time() -> None:
 
     utc = datetime.datetime(2026, 10, 16, 1, 30, tzinfo=datetime.UTC)
     assert cn_datetime(utc) == "2026年10月16日9时30分"
+
+
+def test_line_breaking_follows_the_chinese_rules() -> None:
+    from laborgrid.documents.render import break_lines
+
+    # Width counted in characters: 10 per line.
+    lines = break_lines("一二三四五六七八九十，十一。", 10, len)
+    assert lines == ["一二三四五六七八九", "十，十一。"]  # no line starts with "，"
+    lines = break_lines("一二三四五六七八九十《条例》", 10, len)
+    assert lines == ["一二三四五六七八九十", "《条例》"]
+    lines = break_lines("一二三四五六七八九《条例》", 10, len)
+    assert lines == ["一二三四五六七八九", "《条例》"]  # "《" never ends a line
+    lines = break_lines("共计人民币186,000.00元整", 10, len)
+    assert lines == ["共计人民币", "186,000.00", "元整"]  # a number is not cut
+
+
+@given(st.text(alphabet="一二三四五，。、（）《》ab1. ", max_size=80), st.integers(4, 20))
+def test_line_breaking_keeps_every_character(text: str, width: int) -> None:
+    from laborgrid.documents.render import NO_START, break_lines
+
+    lines = break_lines(text, width, len)
+    assert all(len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for before, line in itertools.pairwise(lines):
+        if line and line[0] in NO_START:
+            assert len(before) <= 1 or before[-1] in NO_START  # only when nothing could move
