@@ -25,14 +25,13 @@ def _task(code: str) -> int:
 
 
 def _submission(code: str) -> uuid.UUID:
-    from laborgrid.accounts.models import User
     from laborgrid.collection import services
     from laborgrid.collection.tests.helpers import FACTS
 
     task = CollectionTask.objects.select_related("employer", "round").get(pk=_task(code))
     assert task.assignee is not None
     sub, _created = services.submit(
-        actor=User.objects.get(pk=task.assignee_id),
+        actor=task.assignee,
         task=task,
         client_uuid=uuid.uuid4(),
         outcome="collected",

@@ -25,7 +25,7 @@ TASKS = "/api/v1/collection/tasks"
 SUBMISSIONS = "/api/v1/collection/submissions"
 
 
-def api(username: str) -> tuple[Client, dict[str, str]]:
+def api(username: str) -> tuple[Client, dict[str, Any]]:
     raw, _token = issue_token(user=User.objects.get(username=username))
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
@@ -44,7 +44,7 @@ def body(task: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def post(client: Client, headers: dict[str, str], data: dict[str, Any]) -> Any:
+def post(client: Client, headers: dict[str, Any], data: dict[str, Any]) -> Any:
     return client.post(SUBMISSIONS, json.dumps(data), content_type="application/json", **headers)
 
 

@@ -16,7 +16,7 @@ from laborgrid.testing.browser import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: Any = {"width": 390, "height": 844}
 #: The API answers a conflict with 409 by design; Chrome logs every non-2xx fetch as an error.
 EXPECTED = ("status of 409",)
 

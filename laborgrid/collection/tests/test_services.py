@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,7 +76,12 @@ def test_only_county_or_township_leaders_open_rounds() -> None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    kwargs = {"name": "x", "kind": RoundKind.CENSUS, "starts_on": today, "ends_on": today}
+    kwargs: dict[str, Any] = {
+        "name": "x",
+        "kind": RoundKind.CENSUS,
+        "starts_on": today,
+        "ends_on": today,
+    }
     with pytest.raises(PermissionDenied):  # an assistant collects, does not open rounds
         services.open_round(
             actor=user("maochang-a1"), grid=Grid.objects.get(code=MAOCHANG), **kwargs
@@ -266,10 +272,8 @@ def test_a_changed_record_is_a_conflict_field_by_field() -> None:
 def test_gps_distance_from_the_registered_location() -> None:
     task = task_for("maochang-a1")
     e = task.employer
-    if e.lat is None:
-        Employer.objects.filter(pk=e.pk).update(lat=27.1, lng=105.6)
-        e.refresh_from_db()
-    sub = submit(task, gps_lat=e.lat + 0.01, gps_lng=e.lng, gps_accuracy=12.0)
+    Employer.objects.filter(pk=e.pk).update(lat=27.1, lng=105.6)
+    sub = submit(task, gps_lat=27.11, gps_lng=105.6, gps_accuracy=12.0)
     assert sub.gps_distance is not None and 1000 < sub.gps_distance < 1200
 
 
@@ -287,7 +291,8 @@ def test_approval_records_the_snapshot_through_the_registry() -> None:
     sub.refresh_from_db()
     task.refresh_from_db()
     employer = Employer.objects.get(pk=task.employer_id)
-    snap = LabourSnapshot.objects.get(pk=sub.snapshot_id)
+    snap = sub.snapshot
+    assert snap is not None
     assert employer.current_snapshot_id == snap.pk and employer.employees == 21
     assert snap.method == CollectionMethod.FIELD_VISIT
     assert snap.collector_id == user("maochang-a1").pk and snap.gps_lat == 27.1
