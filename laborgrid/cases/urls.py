@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from laborgrid.cases.views import detail, intake, queue
+from laborgrid.cases.views import certificates, detail, intake, queue
 
 app_name = "cases"
 
@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern] = [
     *queue.urlpatterns,
     *intake.urlpatterns,
     *detail.urlpatterns,
+    *certificates.urlpatterns,
 ]

@@ -96,6 +96,8 @@ SPECS: dict[str, Spec] = {
         other=_kw(MACHANG, doc_id=lambda: _document(MACHANG)),
         own=_kw(MAOCHANG, doc_id=lambda: _document(MAOCHANG)),
     ),
+    "cases:certificate_list": Spec(methods=("get", "post")),
+    "cases:certificate_revoke": Spec(other={"pk": 999999}, methods=("post",)),
     "public:complaint_form": Spec(public=True),
     "public:complaint_done": Spec(public=True),
     "public:track": Spec(public=True),

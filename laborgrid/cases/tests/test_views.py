@@ -194,3 +194,28 @@ def test_notifications_page_lists_own_only() -> None:
         client_for("maochang").get(reverse("notifications:notification_list")).context["unread"]
         == 0
     )
+
+
+def test_certificates_are_kept_by_the_system_administrator() -> None:
+    from laborgrid.cases.models import InspectorCertificate
+    from laborgrid.cases.services import is_certified
+
+    url = reverse("cases:certificate_list")
+    assert client_for("county").get(url).status_code == 404
+    sysadmin = client_for("sysadmin")
+    assert sysadmin.get(url).status_code == 200
+    sysadmin.post(
+        url,
+        {
+            "username": "maochang",
+            "number": "贵劳监证T001",
+            "issued_on": "2026-01-01",
+            "valid_to": "2029-12-31",
+        },
+    )
+    maochang = User.objects.get(username="maochang")
+    assert is_certified(maochang)
+    cert = InspectorCertificate.objects.get(number="贵劳监证T001")
+    sysadmin.post(reverse("cases:certificate_revoke", args=[cert.pk]))
+    assert not is_certified(maochang)
+    assert AuditEvent.objects.filter(detail__action="certificate_revoked").exists()
