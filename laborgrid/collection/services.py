@@ -10,6 +10,7 @@ so it is the employer's new snapshot, on its archive timeline, with its risk fla
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import uuid
@@ -50,6 +51,7 @@ from laborgrid.collection.permissions import (
     can_review,
     holds,
 )
+from laborgrid.core import pii
 from laborgrid.core.jobs import start_job
 from laborgrid.core.scope import check_write
 from laborgrid.employers import services as employers
@@ -64,6 +66,7 @@ A3_FIELDS: tuple[str, ...] = tuple(
 #: Warn the reviewer (and the phone) when the visit was this far from the registered location.
 FAR_METRES = 500.0
 GENERATE_JOB = "collection.generate"
+PHOTO_CONTEXT = "collection.photo"
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -458,6 +461,13 @@ def submit(
     return sub, True
 
 
+def photo_bytes(photo: SubmissionPhoto) -> bytes:
+    """The image of a stored photo (decrypted)."""
+    with photo.file.open("rb") as fh:
+        token = fh.read().decode("ascii")
+    return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
+
+
 def _sniff(content: bytes) -> str | None:
     """The image type the bytes really are (the client's Content-Type is not trusted)."""
     if content[:3] == b"\xff\xd8\xff":
@@ -509,7 +519,10 @@ def add_photo(
         photo.content_type = sniffed
         photo.size = len(content)
         photo.sha256 = digest
-        photo.file.save("photo", ContentFile(content), save=False)
+        # Encrypted at rest like personal numbers (a roster page shows names and ID numbers:
+        # SECURITY.md 数据保密性): the file holds the key ring's token, never the image.
+        token = pii.seal(base64.b64encode(content).decode("ascii"), context=PHOTO_CONTEXT)
+        photo.file.save("photo", ContentFile(token.encode("ascii")), save=False)
         photo.save()
     return photo, True
 

@@ -237,6 +237,9 @@ def test_photo_only_through_the_checked_view() -> None:
     url = reverse("collection:photo", args=[photo.pk])
     response = client_for("maochang").get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content == b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    with photo.file.open("rb") as fh:  # encrypted at rest: the file is not the image
+        assert b"PNG" not in fh.read()
     assert "no-store" in response["Cache-Control"]
     assert client_for("machang").get(url).status_code == 404
     page = client_for("maochang").get(sub.get_absolute_url()).content.decode()

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -180,12 +180,12 @@ def submission_return(request: AuthedRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: AuthedRequest, pk: int) -> FileResponse:
-    """A visit photo, for those who may see its submission; never cached by shared caches."""
+def photo(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A visit photo (decrypted), for those who may see its submission; never cached."""
     p = access_photo(request.user, pk)
     if not p.file:
         raise PermissionDenied
-    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response = HttpResponse(services.photo_bytes(p), content_type=p.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
