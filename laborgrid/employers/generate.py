@@ -59,6 +59,7 @@ from laborgrid.employers.models import (
     MinimumWage,
     Worker,
 )
+from laborgrid.employers.names import name_core
 from laborgrid.grids.choices import GridLevel, LocateMethod
 from laborgrid.grids.models import Grid
 from laborgrid.lib.identifiers import (
@@ -999,6 +1000,7 @@ class Generator:
             "id": eid,
             "name": name,
             "name_key": normalise(name),
+            "name_core": name_core(normalise(name)),
             "former_names": former,
             "employer_type": etype,
             "industry": industry,

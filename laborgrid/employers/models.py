@@ -42,6 +42,7 @@ from laborgrid.employers.choices import (
     PayMethod,
     RegisterSource,
 )
+from laborgrid.employers.names import name_core
 from laborgrid.grids.choices import LocateMethod
 
 #: Base data are refreshed at least every 6 months (DOMAIN A3, 2009 pilot notice).
@@ -100,6 +101,10 @@ class Employer(models.Model):
     #: The name reduced for duplicate detection (normalised: full-width folded, case, spaces and
     #: punctuation removed); "same normalised name in the same county" is a duplicate.
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    #: The name key without the county prefix and the legal or trade suffix
+    #: (:func:`laborgrid.employers.names.name_core`): the same core in the same county is a
+    #: probable duplicate (register imports send such rows to a person).
+    name_core = models.CharField(max_length=200, db_index=True, editable=False, default="")
     former_names = models.TextField(_("曾用名"), blank=True, help_text=_("每行一个"))
     employer_type = models.CharField(_("单位类型"), max_length=32, choices=EmployerType.choices)
     industry = models.CharField(
@@ -202,7 +207,7 @@ class Employer(models.Model):
     search_text = SearchTextField(sources=("name", "former_names", "address", "legal_rep"))
 
     history = HistoricalRecords(
-        excluded_fields=["search_text", "name_key", "updated_at", "current_snapshot"],
+        excluded_fields=["search_text", "name_key", "name_core", "updated_at", "current_snapshot"],
         cascade_delete_history=False,
     )
 
@@ -266,10 +271,11 @@ class Employer(models.Model):
         from laborgrid.core.search import normalise
 
         self.name_key = normalise(self.name)
+        self.name_core = name_core(self.name_key)
         if kwargs.get("update_fields") is not None:
             fields = with_search_fields(Employer, kwargs["update_fields"]) or []
-            if "name" in fields and "name_key" not in fields:
-                fields.append("name_key")
+            if "name" in fields:
+                fields.extend(f for f in ("name_key", "name_core") if f not in fields)
             kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 

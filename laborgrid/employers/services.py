@@ -45,6 +45,7 @@ from laborgrid.employers.models import (
     MinimumWage,
     Worker,
 )
+from laborgrid.employers.names import name_core
 from laborgrid.grids.choices import GridLevel, LocateMethod
 from laborgrid.grids.models import Grid
 from laborgrid.lib import identifiers as ids
@@ -191,22 +192,6 @@ def _clean_phone(value: str | None, field: str) -> str:
         raise ValidationError({field: exc.message}) from exc
 
 
-_NAME_SUFFIXES = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|分公司|合作社|经营部|门市部|工作室|公司|商行|商店|"
-    r"超市|餐馆|饭店|酒店|宾馆|加工厂|厂|店|部|中心|学校|幼儿园)$"
-)
-
-
-def _name_core(name_key: str) -> str:
-    """The distinctive part of a normalised name: without the county prefix and legal suffixes."""
-    core = _NAME_SUFFIXES.sub("", name_key)
-    for prefix in ("贵州省", "贵州", "毕节市", "毕节", "大方县", "大方"):
-        if core.startswith(prefix) and len(core) > len(prefix) + 1:
-            core = core[len(prefix) :]
-            break
-    return core or name_key
-
-
 def county_of(grid: Grid) -> Grid:
     """The county-level grid above (or at) ``grid``; the tree's root where there is none."""
     codes = path_codes(grid.path)
@@ -270,7 +255,7 @@ def find_duplicates(
             .select_related("grid")[:limit]
         ):
             add(e, _("同一县内单位名称相同"), False)
-        core = _name_core(key)
+        core = name_core(key)
         if len(core) >= 2:
             addr_key = normalise(address or "")
             candidates = (

@@ -10,7 +10,9 @@ Matching (issue 4 §5), per chunk with one indexed ``IN`` query per key, never a
 the USCC, then the organisation code (positions 9–17 of a USCC, or the code itself), then the
 legacy registration number — an exact match, updated per the field policy; then the normalised
 name in the county: with the same normalised address it is exact, otherwise probable and goes
-to the review queue; records with a different code of the same kind never match by name.
+to the review queue; then a similar name (the same name core: the county prefix and the legal or
+trade suffix aside) at a similar address: probable; records with a different code of the same
+kind never match by name.
 No match: a new employer, status from the register, never visited.
 """
 
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from difflib import SequenceMatcher
 from functools import partial
 from typing import Any, NamedTuple, cast
 
@@ -36,6 +39,7 @@ from laborgrid.core.text import clauses
 from laborgrid.employers.choices import RegisterSource
 from laborgrid.employers.generate import _Table, _Writer
 from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.names import name_core
 from laborgrid.employers.services import PHONE_CONTEXT
 from laborgrid.grids.choices import LocateMethod
 from laborgrid.grids.locate import locator
@@ -86,6 +90,7 @@ CURRENT = (
     "merged_into_id",
     "grid_path",
     "name_key",
+    "name_core",
     "last_collected_on",
     "contact_phone_enc",
     "contact_phone_masked",
@@ -129,6 +134,7 @@ class Current(NamedTuple):
     merged_into_id: int | None
     grid_path: str
     name_key: str
+    name_core: str
     last_collected_on: date | None
     contact_phone_enc: str
     contact_phone_masked: str
@@ -375,6 +381,38 @@ class Runner:
                 found.setdefault(e.name_key, []).append(e)
         return found
 
+    def _by_cores(self, rows: list[Planned]) -> dict[str, list[Current]]:
+        """Current employers of the county with a row's name core (the name without the county
+        prefix and the legal or trade suffix)."""
+        cores = {name_core(normalise(p.result.clean.get("name", ""))) for p in rows}
+        found: dict[str, list[Current]] = {}
+        for e in self._select(
+            "name_core", {c for c in cores if len(c) >= 2}, ' AND "merged_into_id" IS NULL'
+        ):
+            if e.grid_path.startswith(self.county.path):
+                found.setdefault(e.name_core, []).append(e)
+        return found
+
+    def _match_similar(self, p: Planned, found: dict[str, list[Current]]) -> None:
+        """A similar name (the same core) at a similar address, or where either has none: a
+        probable match for a person to confirm (issue 4 §5), never an automatic one."""
+        clean = p.result.clean
+        key = normalise(clean.get("name", ""))
+        address_key = normalise(clean.get("address", ""))
+        candidates = []
+        for e in found.get(name_core(key), []):
+            if any(clean.get(k) and getattr(e, k) and getattr(e, k) != clean[k] for k in CODES):
+                continue
+            if address_key and e.address:
+                ratio = SequenceMatcher(None, address_key, normalise(e.address)).ratio()
+                if ratio < SIMILAR_ADDRESS:
+                    continue
+            candidates.append(e)
+        if candidates:
+            p.outcome = RowOutcome.REVIEW
+            p.method = MatchMethod.SIMILAR
+            p.candidates = [{"id": e.pk, "method": MatchMethod.SIMILAR} for e in candidates[:10]]
+
     def _match_code(self, p: Planned, found: dict[str, dict[str, list[Current]]]) -> bool:
         """Match ``p`` by its codes; False when no code decides it (try the name)."""
         clean = p.result.clean
@@ -476,6 +514,10 @@ class Runner:
         by_name = self._by_names(unmatched)
         for p in unmatched:
             self._match_name(p, by_name)
+        unmatched = [p for p in unmatched if p.employer is None and not p.outcome]
+        by_core = self._by_cores(unmatched)
+        for p in unmatched:
+            self._match_similar(p, by_core)
         for p in valid:
             if p.outcome == RowOutcome.REVIEW:
                 continue
@@ -493,6 +535,7 @@ class Runner:
         v = {k: clean[k] for k in PLAIN_FIELDS if k in clean and clean[k] is not None}
         v["former_names"] = "\n".join(clean.get("former_names") or [])
         v["name_key"] = normalise(v["name"])
+        v["name_core"] = name_core(v["name_key"])
         if clean.get("contact_phone"):
             v["contact_phone_enc"] = pii.seal(clean["contact_phone"], context=PHONE_CONTEXT)
             v["contact_phone_masked"] = ids.mask_phone(clean["contact_phone"])
@@ -532,7 +575,14 @@ class Runner:
                     p.outcome = RowOutcome.UNCHANGED
             changed = [p for p in changed if p.outcome == RowOutcome.UPDATED]
         if changed:
-            fields: set[str] = {"version", "updated_at", "updated_by", "search_text", "name_key"}
+            fields: set[str] = {
+                "version",
+                "updated_at",
+                "updated_by",
+                "search_text",
+                "name_key",
+                "name_core",
+            }
             objs = []
             for p in changed:
                 e = cast(Employer, p.employer)
@@ -555,6 +605,7 @@ class Runner:
                 e.updated_at = now
                 e.updated_by = self.actor
                 e.name_key = normalise(e.name)
+                e.name_core = name_core(e.name_key)
                 objs.append(e)
             self._update(objs, fields, reason)
         self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
@@ -803,6 +854,9 @@ class Runner:
 
 
 CODES = ("uscc", "org_code", "reg_number")
+#: How alike two addresses must be (difflib ratio of the normalised texts) for a similar name to
+#: be a probable match; the registry's duplicate check uses the same bar.
+SIMILAR_ADDRESS = 0.6
 #: Field types whose Python value is what the database drivers take.
 AS_IS = (
     models.CharField,

@@ -233,7 +233,14 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
             )
         }
         restore: list[Employer] = []
-        fields: set[str] = {"version", "updated_at", "updated_by", "search_text", "name_key"}
+        fields: set[str] = {
+            "version",
+            "updated_at",
+            "updated_by",
+            "search_text",
+            "name_key",
+            "name_core",
+        }
         now = timezone.now()
         for row in rows:
             employer = employers.get(row.employer_id or 0)
@@ -276,9 +283,11 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
                     source.save(update_fields=["reference", "registered_status", "last_seen_on"])
             result["restored"] += 1
         from laborgrid.core.search import normalise
+        from laborgrid.employers.names import name_core
 
         for e in restore:
             e.name_key = normalise(e.name)
+            e.name_core = name_core(e.name_key)
             Employer._meta.get_field("search_text").pre_save(e, False)
         if restore:
             bulk_update_with_history(

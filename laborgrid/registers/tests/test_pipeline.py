@@ -148,6 +148,30 @@ def test_a_probable_match_waits_for_a_person(tmp_path: Path) -> None:
     assert ImportBatch.objects.get(pk=done["batch"]).review == 0
 
 
+def test_a_similar_name_at_a_similar_address_waits_for_a_person(tmp_path: Path) -> None:
+    """The same name core (county prefix and trade suffix aside): probable, never automatic;
+    at a clearly different address, or with another code of the same kind, a new employer."""
+    found = make_employer(MAOCHANG_VILLAGE, name="猫场镇鲲鹏相近商店", address="猫场镇老街1号")
+    make_employer(
+        MAOCHANG_VILLAGE, uscc=make_uscc(887009), name="猫场镇鲲鹏另码商店", address="老街2号"
+    )
+    done = run(
+        gbk_file(
+            tmp_path,
+            [
+                row(887001, name="大方县猫场镇鲲鹏相近商行", address="大方县猫场镇老街1号"),
+                row(887002, name="猫场镇鲲鹏相近有限公司", address="六龙镇新区99号"),
+                row(887003, name="大方县猫场镇鲲鹏另码商行", address="老街2号"),
+            ],
+        )
+    )
+    assert (done["review"], done["created"]) == (1, 2)
+    item = ImportRow.objects.get(batch_id=done["batch"], outcome=RowOutcome.REVIEW)
+    assert (item.row_number, item.match_method) == (5, "similar")  # after the title rows
+    assert item.candidates == [{"id": found.pk, "method": "similar"}]
+    assert Employer.objects.get(uscc=make_uscc(887003)).name_core == "猫场镇鲲鹏另码"
+
+
 def test_an_unplaceable_employer_waits_in_the_county_queue(tmp_path: Path) -> None:
     done = run(gbk_file(tmp_path, [row(884001, address="某地某路1号")]))
     e = Employer.objects.get(uscc=make_uscc(884001))
