@@ -85,6 +85,27 @@ NO_END = set("（《「『“‘〔【〈([{")
 _ASCII_RUN = re.compile(r"[!-~]+|\s|.", re.DOTALL)  # a run of printable ASCII is one unit
 
 
+def _strip_end(line: list[str]) -> None:
+    while len(line) > 1 and line[-1].isspace():
+        line.pop()
+
+
+def _carry(prev: list[str], first: str) -> list[str]:
+    """Units to move from the end of ``prev`` to the next line, whose first unit is ``first``: the
+    unit before closing punctuation (with its own closing marks), and opening punctuation."""
+    carry: list[str] = []
+    if first[0] in NO_START:
+        while len(prev) > 1:
+            carry.insert(0, prev.pop())
+            if carry[0][0] not in NO_START and not carry[0].isspace():
+                break
+    while len(prev) > 1 and prev[-1][-1] in NO_END:
+        carry.insert(0, prev.pop())
+    while carry and carry[0].isspace():
+        carry.pop(0)
+    return carry
+
+
 def break_lines(text: str, width: float, measure: Any) -> list[str]:
     """Break one paragraph into lines no wider than ``width`` (``measure(s)`` gives a width).
 
@@ -103,23 +124,21 @@ def break_lines(text: str, width: float, measure: Any) -> list[str]:
     used = 0.0
     for unit in expanded:
         w = measure(unit)
+        if lines[-1] and used + w > width:
+            lines.append([])
+            used = 0.0
+            _strip_end(lines[-2])
         line = lines[-1]
-        if line and used + w > width:
-            carry: list[str] = []
-            if unit[0] in NO_START:  # take the unit before along (and its own closing marks)
-                while len(line) > 1:
-                    carry.insert(0, line.pop())
-                    if carry[0][0] not in NO_START:
-                        break
-            while len(line) > 1 and line[-1][-1] in NO_END:
-                carry.insert(0, line.pop())
-            if line and line[-1].isspace():
-                line.pop()
-            lines.append(carry)
-            line = lines[-1]
-            used = sum(measure(u) for u in line)
-            if not line and unit.isspace():
-                continue
+        if not line and len(lines) > 1:
+            if unit.isspace():
+                continue  # no space at the start of a continued line
+            carry = _carry(lines[-2], unit)
+            if carry and sum(measure(u) for u in carry) + w > width:
+                lines[-2].extend(carry)  # cannot move without overflowing: leave it
+                carry = []
+            _strip_end(lines[-2])
+            line.extend(carry)
+            used = sum(measure(u) for u in carry)
         line.append(unit)
         used += w
     return ["".join(line) for line in lines]
