@@ -199,7 +199,10 @@ def _receipt_lines(pdf: DocumentPDF) -> None:
 
 
 def _sign_line(pdf: DocumentPDF, labels: Sequence[str]) -> None:
+    """Signature lines, kept together on one page."""
     pdf.ln(4)
+    if pdf.will_page_break(len(labels) * LINE):
+        pdf.add_page()
     for label in labels:
         _para(pdf, f"{label}（签名）：____________________    {cn_date(None)}", indent=False)
 
@@ -440,6 +443,8 @@ def _record(pdf: DocumentPDF, doc_type: DocumentType, c: Mapping[str, Any]) -> N
         for p in c["findings"]:
             _para(pdf, p)
     pdf.ln(2)
+    if pdf.will_page_break(5 * LINE):  # the closing statement stays with the signatures
+        pdf.add_page()
     _para(
         pdf,
         "以上笔录已经本人阅读（或者已向本人宣读），记录属实。"
