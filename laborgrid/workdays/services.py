@@ -11,7 +11,8 @@ Reading (the interface the case workflow codes against, DOMAIN A4 / B1.10):
 The calendar is held in-process: a board of hundreds of countdowns asks the database at most once
 (per process, per ``LABORGRID_WORKDAYS_CACHE_SECONDS``, default 10 s, for the version number; the
 rows only when it changed). An edit in this process drops the cache at once; other processes
-(workers, other gunicorn workers) see it within that many seconds.
+(workers, other gunicorn workers) see it within that many seconds; until an edit commits, reads
+check the version on every call, so a rolled-back edit is never served from the cache.
 
 Writing: ``save_calendar_day``, ``remove_calendar_day`` and ``save_calendar_year`` — the system
 administrator's edits (``calendar.manage``), each audited and each bumping the calendar version.
@@ -72,6 +73,9 @@ def missing_warning(years: tuple[int, ...]) -> str:
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
+# Set by an edit until its transaction commits: meanwhile every read checks the version number
+# (one query), so an edit that is rolled back (or not yet committed) never lingers in the cache.
+_pending = {"edit": False}
 
 
 def _cache_seconds() -> float:
@@ -81,6 +85,11 @@ def _cache_seconds() -> float:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _pending["edit"] = False
+
+
+def _committed() -> None:
+    clear_cache()
 
 
 def _current_revision() -> int:
@@ -98,7 +107,7 @@ def current_calendar() -> tuple[str, lib.Calendar]:
     now = time.monotonic()
     with _lock:
         cached = dict(_cache)
-    if cached and now - cached["checked"] < _cache_seconds():
+    if cached and not _pending["edit"] and now - cached["checked"] < _cache_seconds():
         return cached["version"], cached["calendar"]
     number = _current_revision()
     if cached and cached["number"] == number:
@@ -159,8 +168,9 @@ def _bump(year: CalendarYear, actor: Any) -> int:
     year.revision = revision.number
     year.updated_by = actor
     year.save()
-    transaction.on_commit(clear_cache)
     clear_cache()
+    _pending["edit"] = True
+    transaction.on_commit(_committed)
     return revision.number
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -167,3 +168,29 @@ def test_only_the_system_administrator_edits(username: str) -> None:
     with pytest.raises(Http404):
         services.remove_calendar_day(actor=user, day=date(2026, 10, 1))
     assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_a_rolled_back_edit_does_not_linger_in_the_cache() -> None:
+    from django.db import transaction
+
+    services.calendar_version()
+    before = services.add_workdays(date(2026, 11, 27), 1).date
+    assert before == date(2026, 11, 30)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.save_calendar_day(
+            actor=sysadmin(), day=date(2026, 11, 30), kind=DayKind.REST, holiday=Holiday.OTHER
+        )
+        assert services.add_workdays(date(2026, 11, 27), 1).date == date(2026, 12, 1)
+        raise RuntimeError("rolled back")
+    assert services.add_workdays(date(2026, 11, 27), 1).date == before
+
+
+def test_a_committed_edit_is_cached_again(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_calendar_day(
+            actor=sysadmin(), day=date(2026, 11, 30), kind=DayKind.REST, holiday=Holiday.OTHER
+        )
+    services.calendar_version()
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.add_workdays(date(2026, 11, 27), 1).date == date(2026, 12, 1)
+    assert len(ctx.captured_queries) == 0
