@@ -53,6 +53,7 @@ SHELL = (
     "collection/tasks.js",
     "collection/sync.js",
     "collection/icon.svg",
+    "collection/icon-192.png",
 )
 
 

@@ -205,6 +205,15 @@
     }).catch(function () {});
   }
 
+  // Another person signed in on this phone: the cached pages were the previous person's (their
+  // tasks); drop them. Unsent items stay, each under its own user, until that person syncs them.
+  try {
+    if (window.caches && localStorage.getItem("lg-collection-user") !== ds.user) {
+      caches.delete("lg-pages");
+      localStorage.setItem("lg-collection-user", ds.user);
+    }
+  } catch (e) { /* private mode: nothing cached either */ }
+
   var local = ["localhost", "127.0.0.1", "[::1]", "::1"];
   if (location.protocol !== "https:" && local.indexOf(location.hostname) < 0) {
     var warn = document.getElementById("lg-insecure");
