@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborgrid.cases.choices import TWO_INSPECTOR_RECORDS, Action, Category, RecordKind
 
@@ -188,18 +189,18 @@ def context_for(
         raise ValidationError(
             {
                 "doc_type": _("案件还缺少生成该文书所需的内容：%(keys)s。")
-                % {"keys": "、".join(_KEY_LABELS.get(k, k) for k in missing)}
+                % {"keys": "、".join(str(_KEY_LABELS.get(k, k)) for k in missing)}
             }
         )
     return ctx
 
 
 _KEY_LABELS = {
-    "deadline": "整改或履行期限",
-    "items": "决定事项",
-    "inspectors": "两名监察员的调查记录",
-    "qa": "询问笔录",
-    "reason": "理由",
-    "document_title": "已签发的文书",
-    "party": "当事人",
+    "deadline": gettext_lazy("整改或履行期限"),
+    "items": gettext_lazy("决定事项"),
+    "inspectors": gettext_lazy("两名监察员的调查记录"),
+    "qa": gettext_lazy("询问笔录"),
+    "reason": gettext_lazy("理由"),
+    "document_title": gettext_lazy("已签发的文书"),
+    "party": gettext_lazy("当事人"),
 }

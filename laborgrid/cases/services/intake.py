@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock
@@ -596,23 +596,23 @@ def public_status(case: Case) -> dict[str, Any]:
 
 
 _PUBLIC_STEPS = {
-    Action.REGISTER: _l("已收到"),
-    Action.ACCEPT: _l("已受理"),
-    Action.REFUSE: _l("不予受理"),
-    Action.REQUEST_CORRECTION: _l("请补正材料"),
-    Action.RECEIVE_CORRECTION: _l("已收到补正材料"),
-    Action.REDIRECT: _l("已告知其他处理途径"),
-    Action.FILE: _l("已立案调查"),
-    Action.EXTEND: _l("调查期限已延长"),
-    Action.SUSPEND: _l("调查中止"),
-    Action.RESUME: _l("恢复调查"),
-    Action.COMPLETE_INVESTIGATION: _l("调查终结"),
-    Action.DECIDE: _l("已作出处理决定"),
-    Action.SERVE: _l("处理决定已送达"),
-    Action.CLOSE: _l("已办结"),
-    Action.WITHDRAW: _l("已办结"),
-    Action.TRANSFER: _l("已移送有关部门"),
-    Action.MERGE: _l("已与同类投诉合并办理"),
+    Action.REGISTER: gettext_lazy("已收到"),
+    Action.ACCEPT: gettext_lazy("已受理"),
+    Action.REFUSE: gettext_lazy("不予受理"),
+    Action.REQUEST_CORRECTION: gettext_lazy("请补正材料"),
+    Action.RECEIVE_CORRECTION: gettext_lazy("已收到补正材料"),
+    Action.REDIRECT: gettext_lazy("已告知其他处理途径"),
+    Action.FILE: gettext_lazy("已立案调查"),
+    Action.EXTEND: gettext_lazy("调查期限已延长"),
+    Action.SUSPEND: gettext_lazy("调查中止"),
+    Action.RESUME: gettext_lazy("恢复调查"),
+    Action.COMPLETE_INVESTIGATION: gettext_lazy("调查终结"),
+    Action.DECIDE: gettext_lazy("已作出处理决定"),
+    Action.SERVE: gettext_lazy("处理决定已送达"),
+    Action.CLOSE: gettext_lazy("已办结"),
+    Action.WITHDRAW: gettext_lazy("已办结"),
+    Action.TRANSFER: gettext_lazy("已移送有关部门"),
+    Action.MERGE: gettext_lazy("已与同类投诉合并办理"),
 }
 
 

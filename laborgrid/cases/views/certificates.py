@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from laborgrid.accounts.models import User
@@ -23,12 +23,14 @@ from laborgrid.core.types import AuthedRequest
 
 
 class CertificateForm(StyledFormMixin, forms.Form):
-    username = forms.CharField(label=_l("用户名"), max_length=150)
-    number = forms.CharField(label=_l("执法证号"), max_length=40)
+    username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    number = forms.CharField(label=gettext_lazy("执法证号"), max_length=40)
     issued_on = forms.DateField(
-        label=_l("发证日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("发证日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_to = forms.DateField(label=_l("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=gettext_lazy("有效期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @login_required
