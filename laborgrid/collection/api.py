@@ -23,7 +23,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.collection import services
+from laborgrid.collection import photos, services
 from laborgrid.collection.choices import Outcome, PhotoKind
 from laborgrid.collection.models import MAX_PHOTO_BYTES, CollectionTask, Submission
 from laborgrid.collection.permissions import access_submission, access_task
@@ -271,7 +271,7 @@ def upload_photo(
     if file.size is not None and file.size > MAX_PHOTO_BYTES:
         return Status(422, _invalid(ValidationError({"file": [_("照片过大。")]})))
     try:
-        photo, created = services.add_photo(
+        photo, created = photos.add_photo(
             actor=request.user,
             submission=sub,
             kind=kind,

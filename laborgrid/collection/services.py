@@ -10,8 +10,6 @@ so it is the employer's new snapshot, on its archive timeline, with its risk fla
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import math
 import uuid
 from collections.abc import Mapping
@@ -21,7 +19,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,12 +34,9 @@ from laborgrid.collection.choices import (
     TaskStatus,
 )
 from laborgrid.collection.models import (
-    MAX_PHOTO_BYTES,
-    PHOTO_TYPES,
     CollectionRound,
     CollectionTask,
     Submission,
-    SubmissionPhoto,
 )
 from laborgrid.collection.permissions import (
     COLLECTOR_ROLES,
@@ -51,7 +45,6 @@ from laborgrid.collection.permissions import (
     can_review,
     holds,
 )
-from laborgrid.core import pii
 from laborgrid.core.jobs import start_job
 from laborgrid.core.scope import check_write
 from laborgrid.employers import services as employers
@@ -66,7 +59,6 @@ A3_FIELDS: tuple[str, ...] = tuple(
 #: Warn the reviewer (and the phone) when the visit was this far from the registered location.
 FAR_METRES = 500.0
 GENERATE_JOB = "collection.generate"
-PHOTO_CONTEXT = "collection.photo"
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -459,72 +451,6 @@ def submit(
         return existing, False
     task.status = TaskStatus.SUBMITTED
     return sub, True
-
-
-def photo_bytes(photo: SubmissionPhoto) -> bytes:
-    """The image of a stored photo (decrypted)."""
-    with photo.file.open("rb") as fh:
-        token = fh.read().decode("ascii")
-    return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
-
-
-def _sniff(content: bytes) -> str | None:
-    """The image type the bytes really are (the client's Content-Type is not trusted)."""
-    if content[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if content[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def add_photo(
-    *,
-    actor: Any,
-    submission: Submission,
-    kind: str,
-    content: bytes,
-    content_type: str,
-    request: Any = None,
-) -> tuple[SubmissionPhoto, bool]:
-    """Attach a photo of ``kind`` to the author's pending submission (the same bytes sent
-    again change nothing; other bytes replace the photo). Checked: type by content, size."""
-    from laborgrid.collection.choices import PhotoKind
-
-    if submission.submitted_by_id != actor.pk:
-        raise PermissionDenied
-    if submission.status != SubmissionStatus.PENDING:
-        raise ValidationError(_("已审核的提交不能再添加照片。"))
-    if kind not in PhotoKind.values:
-        raise ValidationError({"kind": [_("照片类型无效。")]})
-    if len(content) > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            {"file": [_("照片过大（不超过 %(mb)s MB）。") % {"mb": MAX_PHOTO_BYTES // 1048576}]}
-        )
-    sniffed = _sniff(content)
-    if sniffed is None or sniffed not in PHOTO_TYPES or content_type.split(";")[0] != sniffed:
-        raise ValidationError({"file": [_("只接受 JPEG、PNG 或 WebP 图片。")]})
-    digest = hashlib.sha256(content).hexdigest()
-    with transaction.atomic():
-        photo = (
-            SubmissionPhoto.objects.select_for_update()
-            .filter(submission=submission, kind=kind)
-            .first()
-        )
-        if photo is not None and photo.sha256 == digest:
-            return photo, False
-        if photo is None:
-            photo = SubmissionPhoto(submission=submission, kind=kind)
-        photo.content_type = sniffed
-        photo.size = len(content)
-        photo.sha256 = digest
-        # Encrypted at rest like personal numbers (a roster page shows names and ID numbers:
-        # SECURITY.md 数据保密性): the file holds the key ring's token, never the image.
-        token = pii.seal(base64.b64encode(content).decode("ascii"), context=PHOTO_CONTEXT)
-        photo.file.save("photo", ContentFile(token.encode("ascii")), save=False)
-        photo.save()
-    return photo, True
 
 
 # --- review ----------------------------------------------------------------------------------

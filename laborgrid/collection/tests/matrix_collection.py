@@ -45,9 +45,9 @@ def _submission(code: str) -> uuid.UUID:
 
 def _photo(code: str) -> int:
     sub = Submission.objects.select_related("submitted_by").get(pk=_submission(code))
-    from laborgrid.collection import services
+    from laborgrid.collection import photos
 
-    photo, _created = services.add_photo(
+    photo, _created = photos.add_photo(
         actor=sub.submitted_by,
         submission=sub,
         kind="licence",

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from laborgrid.accounts.models import GridAssignment, User
-from laborgrid.collection import services
+from laborgrid.collection import photos, services
 from laborgrid.collection.choices import (
     Outcome,
     Priority,
@@ -337,7 +337,7 @@ def test_photo_checks_content_and_size() -> None:
     sub = submit(task)
     jpeg = b"\xff\xd8\xff\xe0" + b"0" * 100
     with pytest.raises(ValidationError):
-        services.add_photo(
+        photos.add_photo(
             actor=user("maochang-a1"),
             submission=sub,
             kind="licence",
@@ -345,7 +345,7 @@ def test_photo_checks_content_and_size() -> None:
             content_type="image/jpeg",
         )
     with pytest.raises(ValidationError):
-        services.add_photo(
+        photos.add_photo(
             actor=user("maochang-a1"),
             submission=sub,
             kind="licence",
@@ -353,14 +353,14 @@ def test_photo_checks_content_and_size() -> None:
             content_type="image/jpeg",
         )
     with pytest.raises(PermissionDenied):
-        services.add_photo(
+        photos.add_photo(
             actor=user("maochang"),
             submission=sub,
             kind="licence",
             content=jpeg,
             content_type="image/jpeg",
         )
-    _photo, created = services.add_photo(
+    _photo, created = photos.add_photo(
         actor=user("maochang-a1"),
         submission=sub,
         kind="licence",
@@ -368,7 +368,7 @@ def test_photo_checks_content_and_size() -> None:
         content_type="image/jpeg",
     )
     assert created
-    _same, created = services.add_photo(
+    _same, created = photos.add_photo(
         actor=user("maochang-a1"),
         submission=sub,
         kind="licence",

@@ -224,10 +224,10 @@ def test_return_needs_a_comment() -> None:
 
 def test_photo_only_through_the_checked_view() -> None:
     from laborgrid.accounts.models import User
-    from laborgrid.collection import services
+    from laborgrid.collection import photos
 
     sub = submit(task_for("maochang-a1"))
-    photo, _created = services.add_photo(
+    photo, _created = photos.add_photo(
         actor=User.objects.get(username="maochang-a1"),
         submission=sub,
         kind="roster",

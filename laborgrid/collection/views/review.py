@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.collection import services
+from laborgrid.collection import photos, services
 from laborgrid.collection.choices import Outcome, SubmissionStatus
 from laborgrid.collection.forms import ReviewForm
 from laborgrid.collection.models import Submission
@@ -185,7 +185,7 @@ def photo(request: AuthedRequest, pk: int) -> HttpResponse:
     p = access_photo(request.user, pk)
     if not p.file:
         raise PermissionDenied
-    response = HttpResponse(services.photo_bytes(p), content_type=p.content_type)
+    response = HttpResponse(photos.photo_bytes(p), content_type=p.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
