@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,32 @@ def refresh_warning(case: Case) -> None:
     if text != case.calendar_warning:
         case.calendar_warning = text[:200]
         Case.objects.filter(pk=case.pk).update(calendar_warning=case.calendar_warning)
+        if years:
+            alert_calendar_admins(years)
+
+
+def alert_calendar_admins(years: list[int]) -> None:
+    """Tell the system administrators that deadlines wait for a year's official calendar (A4),
+    once: no second unread notification for the same years."""
+    from laborgrid.accounts.models import GridAssignment, User
+    from laborgrid.accounts.roles import Role
+    from laborgrid.notifications.models import Notification
+    from laborgrid.notifications.services import notify
+
+    title = _("日历缺少 %(years)s 年的官方数据：案件期限无法计算") % {
+        "years": "、".join(str(y) for y in years)
+    }
+    admins = User.objects.filter(
+        pk__in=GridAssignment.objects.current().filter(role=Role.SYSADMIN).values("user_id"),
+        is_active=True,
+    ).exclude(
+        pk__in=Notification.objects.filter(title=title, read_at__isnull=True).values("user_id")
+    )
+    try:
+        url = reverse("workdays:calendar_year")
+    except NoReverseMatch:
+        url = ""
+    notify(admins, title=title, body=_("请按国务院办公厅通知补充该年度的节假日安排。"), url=url)
 
 
 def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = None) -> Deadline:

@@ -241,3 +241,5 @@ def test_missing_calendar_year_gives_a_warning_not_a_guess(on_day: Any) -> None:
     assert inv.due is None and 2027 in inv.missing_years
     case.refresh_from_db()
     assert "2027" in case.calendar_warning
+    alerts = Notification.objects.filter(user__username="sysadmin", title__contains="2027")
+    assert alerts.count() == 1  # administrators are alerted, once
