@@ -51,7 +51,7 @@ from laborgrid.lib import identifiers as ids
 ID_CONTEXT = "complainant.id_number"
 PHONE_CONTEXT = "complainant.phone"
 
-#: Unambiguous alphabet (no 0/O, 1/I/L, U/V): 30 symbols; 12 of them ≈ 5.3e17 codes (≥ 10 random
+#: Unambiguous alphabet (no 0/O, 1/I/L, U/V): 29 symbols; 12 of them ≈ 3.5e17 codes (≥ 10 random
 #: characters, issue §"abuse"), drawn with ``secrets``.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 TRACKING_LENGTH = 12
