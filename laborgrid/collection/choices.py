@@ -65,7 +65,7 @@ class CollectionAudit(models.TextChoices):
     ROUND_OPENED = "collection_round_opened", _("发起采集轮次")
     ROUND_CLOSED = "collection_round_closed", _("结束采集轮次")
     TASK_REASSIGNED = "collection_task_reassigned", _("改派采集任务")
+    FIELD_TASK_ADDED = "collection_field_task_added", _("新发现单位加入采集任务")
     SUBMITTED = "collection_submitted", _("提交采集信息")
     APPROVED = "collection_approved", _("审核通过采集信息")
     RETURNED = "collection_returned", _("退回采集信息")
-    PHOTO_VIEWED = "collection_photo_viewed", _("查看采集照片")

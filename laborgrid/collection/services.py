@@ -238,6 +238,48 @@ def reassign_task(
     return task
 
 
+def add_field_task(*, actor: Any, employer: Employer, request: Any = None) -> CollectionTask | None:
+    """A new employer found in the field joins the finder's open round that covers its grid, as
+    the finder's own task (never collected: first priority). None when no such round is open."""
+    from laborgrid.collection.choices import Priority
+
+    check_write(actor, Cap.WORK_WRITE, employer.grid_path)
+    rounds = [
+        r
+        for r in CollectionRound.objects.visible_to(actor)
+        .filter(status=RoundStatus.OPEN)
+        .order_by("-opened_at")
+        if employer.grid_path.startswith(r.grid_path)
+    ]
+    if not rounds:
+        return None
+    rnd = rounds[0]
+    with transaction.atomic():
+        task, created = CollectionTask.objects.get_or_create(
+            round=rnd,
+            employer=employer,
+            defaults={
+                "grid_id": employer.grid_id,
+                "grid_path": employer.grid_path,
+                "assignee": actor,
+                "due_on": rnd.ends_on,
+                "priority": Priority.NEVER,
+            },
+        )
+        if created:
+            CollectionRound.objects.filter(pk=rnd.pk).update(
+                tasks_created=models.F("tasks_created") + 1
+            )
+            record(
+                CollectionAudit.FIELD_TASK_ADDED,
+                actor=actor,
+                request=request,
+                obj=task,
+                detail={"employer": employer.pk, "round": rnd.pk},
+            )
+    return task
+
+
 # --- submissions -----------------------------------------------------------------------------
 
 

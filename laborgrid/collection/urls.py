@@ -14,6 +14,7 @@ urlpatterns = [
     path("my/", field.my_tasks_page, name="my_tasks"),
     path("tasks/<int:pk>/form/", field.task_form, name="task_form"),
     path("sync/", field.sync_page, name="sync"),
+    path("employers/new/", field.field_employer_create, name="field_employer_create"),
     path("sw.js", field.service_worker, name="service_worker"),
     path("manifest.webmanifest", field.manifest, name="manifest"),
     path("review/", review.review_list, name="review_list"),

@@ -64,6 +64,7 @@ PAGES: list[tuple[str, Callable[[], Client], Any, str | None]] = [
     ("maochang", _english("maochang"), _task_url("reassign/"), "/collection/tasks/<id>/reassign/"),
     ("maochang-a1", _english("maochang-a1"), "/collection/my/", None),
     ("maochang-a1", _english("maochang-a1"), "/collection/sync/", None),
+    ("maochang-a1", _english("maochang-a1"), "/collection/employers/new/", None),
     ("maochang-a1", _english("maochang-a1"), _task_url("form/"), "/collection/tasks/<id>/form/"),
 ]
 

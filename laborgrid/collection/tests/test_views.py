@@ -269,3 +269,28 @@ def test_machang_task_is_not_found_for_maochang() -> None:
         assert (
             client_for(name).get(reverse("collection:task_form", args=[task.pk])).status_code == 404
         )
+
+
+def test_new_employer_found_in_the_field_becomes_my_task() -> None:
+    from laborgrid.employers.choices import RegisterSource
+
+    client = client_for("maochang-a1")
+    village = Grid.objects.get(code="520521102002")
+    data = {
+        "name": "猫场镇新发现农家乐",
+        "employer_type": "individual",
+        "industry": "H",
+        "status": "operating",
+        "address": "猫场镇某村",
+        "grid": village.code,
+    }
+    response = client.post(reverse("collection:field_employer_create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    employer = Employer.objects.get(name="猫场镇新发现农家乐")
+    assert set(employer.sources.values_list("source", flat=True)) == {RegisterSource.FIELD}
+    task = CollectionTask.objects.get(employer=employer)
+    assert task.assignee.username == "maochang-a1" and task.round.name == DEMO_ROUND
+    assert response["Location"] == task.get_absolute_url()
+    # The registry's duplicate check: the same name again is refused until confirmed.
+    again = client.post(reverse("collection:field_employer_create"), data)
+    assert again.status_code == 200 and again.context["duplicates"]

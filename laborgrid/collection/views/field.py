@@ -15,27 +15,34 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.collection import services
 from laborgrid.collection.choices import PhotoKind, SubmissionStatus, TaskStatus
 from laborgrid.collection.forms import CollectionForm
 from laborgrid.collection.models import MAX_PHOTO_BYTES, Submission
 from laborgrid.collection.permissions import access_task
 from laborgrid.collection.selectors import my_tasks
 from laborgrid.collection.services import A3_FIELDS, FAR_METRES
+from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
 from laborgrid.core.selectors import user_grids
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services as employers
+from laborgrid.employers.choices import EmployerStatus, RegisterSource
+from laborgrid.employers.forms import EmployerForm
+from laborgrid.employers.views.edit import OUT_OF_SCOPE, duplicate_rows
 
 #: Static files the service worker keeps for offline use (the app shell).
 SHELL = (
@@ -170,6 +177,55 @@ def task_form(request: AuthedRequest, pk: int) -> HttpResponse:
             "far_metres": int(FAR_METRES),
             "max_photo_bytes": MAX_PHOTO_BYTES,
             "can_collect": can_collect,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_employer_create(request: AuthedRequest) -> HttpResponse:
+    """发现新单位: an employer found in the field is registered with the registry's own form,
+    service and duplicate check (source 网格采集), then becomes the finder's task in the open
+    round that covers it, so its facts are collected on the spot. Needs the network (the
+    duplicate check runs on the server)."""
+    require_capability(request.user, Cap.WORK_WRITE)
+    form = EmployerForm(
+        request.POST or None, user=request.user, initial={"status": EmployerStatus.OPERATING}
+    )
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+        try:
+            employer = employers.create_employer(
+                actor=request.user,
+                data=form.employer_data(),
+                grid=cd["grid"],
+                grid_reason=cd["grid_reason"],
+                source=RegisterSource.FIELD,
+                confirm_not_duplicate=cd["confirm_not_duplicate"],
+                request=request,
+            )
+        except employers.DuplicateEmployer as exc:
+            duplicates = duplicate_rows(request.user, exc.duplicates)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("grid", OUT_OF_SCOPE)
+        else:
+            task = services.add_field_task(actor=request.user, employer=employer, request=request)
+            if task is None:
+                messages.success(request, _("已登记新单位；目前没有覆盖该网格的采集轮次。"))
+                return redirect(employer)
+            messages.success(request, _("已登记新单位，并加入您的采集任务，请现场采集。"))
+            return redirect(task)
+    return render(
+        request,
+        "employers/employer_form.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "can_confirm": bool(duplicates) and not any(d.hard for d in duplicates),
+            "title": _("发现新单位"),
         },
     )
 
