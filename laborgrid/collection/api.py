@@ -31,6 +31,7 @@ from laborgrid.collection.selectors import my_tasks
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers.api import _invalid, _parse
+from laborgrid.employers.models import LabourSnapshot
 from laborgrid.employers.schemas import ErrorsOut, Message
 
 router = Router(tags=["collection"])
@@ -64,6 +65,10 @@ class TaskOut(Schema):
     last_collected_on: date | None
     review_comment: str
     form_url: str
+    prefill: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the A3 items of the employer's current snapshot (base_snapshot), to prefill",
+    )
 
 
 class TaskList(Schema):
@@ -130,7 +135,7 @@ class PhotoOut(Schema):
     sha256: str
 
 
-def _task_out(m: Any, today: date) -> dict[str, Any]:
+def _task_out(m: Any, today: date, prefill: dict[int, dict[str, Any]]) -> dict[str, Any]:
     t = m.task
     e = t.employer
     return {
@@ -157,6 +162,7 @@ def _task_out(m: Any, today: date) -> dict[str, Any]:
         if m.returned and t.status == "returned"
         else "",
         "form_url": t.get_absolute_url(),
+        "prefill": prefill.get(e.current_snapshot_id or 0, {}),
     }
 
 
@@ -199,7 +205,9 @@ def list_tasks(request: AuthedRequest, filters: Query[TaskFilters]) -> dict[str,
     require_capability(request.user, Cap.WORK_READ)
     items = my_tasks(request.user, lat=filters.lat, lng=filters.lng)
     today = timezone.localdate()
-    return {"count": len(items), "items": [_task_out(m, today) for m in items]}
+    ids = {m.task.employer.current_snapshot_id for m in items} - {None}
+    prefill = {s.pk: services.snapshot_values(s) for s in LabourSnapshot.objects.filter(pk__in=ids)}
+    return {"count": len(items), "items": [_task_out(m, today, prefill) for m in items]}
 
 
 @router.post(

@@ -55,12 +55,14 @@ def test_my_tasks() -> None:
     assert response.status_code == 200
     items = response.json()["items"]
     assert items and response.json()["count"] == len(items)
-    assert len(ctx) <= 8  # token, user, scope, tasks, returned submissions: not per task
+    assert len(ctx) <= 9  # token, user, scope, tasks, returned, snapshots: not per task
     dues = [i["due_on"] for i in items]
     assert dues == sorted(dues)
     first = items[0]
     assert first["form_url"].endswith(f"/tasks/{first['id']}/form/")
     assert "base_snapshot" in first and "base_version" in first
+    with_base = [i for i in items if i["base_snapshot"]]
+    assert all(i["prefill"]["employees"] is not None for i in with_base)
     located = [i for i in items if i["lat"] is not None]
     if located:
         near = client.get(

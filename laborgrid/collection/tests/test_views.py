@@ -289,7 +289,8 @@ def test_new_employer_found_in_the_field_becomes_my_task() -> None:
     employer = Employer.objects.get(name="猫场镇新发现农家乐")
     assert set(employer.sources.values_list("source", flat=True)) == {RegisterSource.FIELD}
     task = CollectionTask.objects.get(employer=employer)
-    assert task.assignee.username == "maochang-a1" and task.round.name == DEMO_ROUND
+    assert task.assignee is not None and task.assignee.username == "maochang-a1"
+    assert task.round.name == DEMO_ROUND
     assert response["Location"] == task.get_absolute_url()
     # The registry's duplicate check: the same name again is refused until confirmed.
     again = client.post(reverse("collection:field_employer_create"), data)
