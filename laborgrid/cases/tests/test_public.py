@@ -200,3 +200,29 @@ def test_public_pages_work_without_login_and_leak_no_staff_page(client: Client) 
 
 
 _ = (dt, io)
+
+
+def test_unknown_employer_is_routed_by_the_work_location(client: Client) -> None:
+    from laborgrid.grids.models import Grid
+    from laborgrid.testing.personas import MACHANG_VILLAGE
+
+    village = Grid.objects.get(code=MACHANG_VILLAGE)
+    payload = {
+        **complaint_data(employer_name="无名小作坊", employer_address="", work_address=""),
+        "work_lat": village.centroid_lat,
+        "work_lng": village.centroid_lng,
+        "submission_key": str(uuid.uuid4()),
+    }
+    code = api_post(client, payload).json()["tracking_code"]
+    case = Case.objects.get(tracking_code=code)
+    assert case.route_method == "location" and case.grid == village
+
+
+def test_nothing_to_route_by_lands_in_the_county_queue(client: Client) -> None:
+    payload = {
+        **complaint_data(employer_name="无名小作坊", employer_address="", work_address="某地"),
+        "submission_key": str(uuid.uuid4()),
+    }
+    code = api_post(client, payload).json()["tracking_code"]
+    case = Case.objects.get(tracking_code=code)
+    assert case.route_method == "unassigned" and case.grid.code == "520521"
