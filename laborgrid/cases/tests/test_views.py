@@ -219,3 +219,17 @@ def test_certificates_are_kept_by_the_system_administrator() -> None:
     sysadmin.post(reverse("cases:certificate_revoke", args=[cert.pk]))
     assert not is_certified(maochang)
     assert AuditEvent.objects.filter(detail__action="certificate_revoked").exists()
+
+
+def test_workbench_counts_for_the_home_page() -> None:
+    from django.template.loader import render_to_string
+
+    from laborgrid.cases.selectors import workbench
+
+    maochang = workbench(User.objects.get(username="maochang"))
+    county = workbench(User.objects.get(username="county"))
+    assert maochang is not None and county is not None
+    assert 0 < maochang["open"] < county["open"] and county["overdue"] >= maochang["overdue"]
+    assert workbench(User.objects.get(username="auditor")) is None
+    html = render_to_string("cases/_workbench.html", {"cases": county})
+    assert str(county["overdue"]) in html

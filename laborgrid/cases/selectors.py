@@ -1,0 +1,44 @@
+"""Read-only figures for other pages (the home workbench: 本网格工作台 lists cases due soon and
+overdue, ARCHITECTURE §7). One grouped query."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+
+from laborgrid.accounts.roles import Cap
+from laborgrid.cases import clock
+from laborgrid.cases.choices import OPEN_STATES, CaseState
+from laborgrid.cases.models import Case, Deadline
+from laborgrid.cases.services.deadlines import DUE_SOON_DAYS
+from laborgrid.core.scope import get_scope
+
+
+def workbench(user: Any) -> dict[str, int] | None:
+    """Counts of the user's visible cases for the home page; None without ``work.read``.
+
+    ``{"open", "received", "due_soon", "overdue", "supervised"}`` — include
+    ``cases/_workbench.html`` with ``cases=workbench(request.user)``.
+    """
+    if not get_scope(user).has(Cap.WORK_READ):
+        return None
+    today = clock.today()
+    pending = Deadline.objects.pending()
+    overdue = pending.filter(due__lt=today).values("case_id")
+    soon = pending.filter(due__gte=today, due__lte=today + timedelta(days=DUE_SOON_DAYS)).values(
+        "case_id"
+    )
+    row = (
+        Case.objects.visible_to(user)
+        .filter(state__in=OPEN_STATES)
+        .aggregate(
+            open=Count("pk"),
+            received=Count("pk", filter=Q(state=CaseState.RECEIVED)),
+            due_soon=Count("pk", filter=Q(pk__in=soon)),
+            overdue=Count("pk", filter=Q(pk__in=overdue)),
+            supervised=Count("pk", filter=Q(escalated=True)),
+        )
+    )
+    return {k: int(v or 0) for k, v in row.items()}
