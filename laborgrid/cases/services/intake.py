@@ -9,8 +9,6 @@ submission key (a retried submission returns the same case), an unguessable trac
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
 import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
@@ -19,13 +17,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock
@@ -43,94 +38,38 @@ from laborgrid.cases.choices import (
 from laborgrid.cases.models import Case, CaseRecord, CaseTransition, Complainant
 from laborgrid.cases.services import deadlines
 from laborgrid.cases.services.common import AUDIT_CASE_ACTION, transition
+from laborgrid.cases.services.limits import (
+    MAX_FACTS,
+    MAX_REPRESENTATIVES,
+    MAX_SHORT,
+    PHONE_CONTEXT,
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    Throttled,
+    check_file,
+    max_files,
+    new_tracking_code,
+    normalise_tracking_code,
+    throttle_ip,
+    throttle_phone,
+)
+from laborgrid.cases.services.public import public_status
 from laborgrid.cases.services.routing import intake_root, match_employer, on_registered, route
 from laborgrid.core import pii
 from laborgrid.core.scope import get_scope
 from laborgrid.lib import identifiers as ids
 
 ID_CONTEXT = "complainant.id_number"
-PHONE_CONTEXT = "complainant.phone"
 
-#: Unambiguous alphabet (no 0/O, 1/I/L, U/V): 29 symbols; 12 of them ≈ 3.5e17 codes (≥ 10 random
-#: characters, issue §"abuse"), drawn with ``secrets``.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-TRACKING_LENGTH = 12
 
-MAX_FACTS = 5000
-MAX_SHORT = 200
-MAX_REPRESENTATIVES = 5  # 若干规定; 浙江 Art. 20
 #: Limitation period (条例 Art. 20; B1.8): 2 years, from the end if the violation continues.
 LIMITATION_YEARS = 2
-
-# Content signatures of the attachment types accepted (checked on the bytes, not the name).
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
-
-def setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
-def max_file_bytes() -> int:
-    return setting("LABORGRID_INTAKE_MAX_FILE_MB", 5) * 1024 * 1024
-
-
-def max_files() -> int:
-    return setting("LABORGRID_INTAKE_MAX_FILES", 5)
-
-
-class Throttled(ValidationError):
-    """Too many submissions from one IP or phone (the API answers 429)."""
 
 
 @dataclass
 class Submitted:
     case: Case
     created: bool
-
-
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
-
-
-def normalise_tracking_code(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value or "").upper()
-    return re.sub(r"[\s\-_]", "", text)[:32]
-
-
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one event under ``key``; True while within ``limit`` per ``window`` seconds."""
-    if limit <= 0:
-        return True
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
-
-
-def throttle_ip(ip: str | None, *, scope: str = "submit") -> None:
-    """Per-IP limit on public submissions (``LABORGRID_INTAKE_PER_IP_PER_HOUR``) and on tracking
-    queries (``LABORGRID_TRACKING_PER_IP_PER_HOUR``): floods are refused, guessing is slowed."""
-    if scope == "submit":
-        limit = setting("LABORGRID_INTAKE_PER_IP_PER_HOUR", 10)
-    else:
-        limit = setting("LABORGRID_TRACKING_PER_IP_PER_HOUR", 60)
-    digest = hashlib.sha256((ip or "-").encode()).hexdigest()[:32]
-    if not _hit(f"lg:intake:{scope}:ip:{digest}", limit, 3600):
-        raise Throttled(_("提交过于频繁，请稍后再试。"))
-
-
-def throttle_phone(phone: str) -> None:
-    limit = setting("LABORGRID_INTAKE_PER_PHONE_PER_DAY", 5)
-    key = pii.blind(phone, context=PHONE_CONTEXT)[:32]
-    if not _hit(f"lg:intake:phone:{key}", limit, 86400):
-        raise Throttled(_("该手机号码今天提交次数过多，请明天再试或拨打 12333。"))
 
 
 # --- cleaning ----------------------------------------------------------------------------------
@@ -231,30 +170,6 @@ def limitation_expired(
     except ValueError:  # 29 February
         cutoff = received.replace(year=received.year - LIMITATION_YEARS, day=28)
     return last < cutoff
-
-
-def check_file(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) of an accepted attachment, judged by its first bytes."""
-    size = upload.size or 0
-    if size > max_file_bytes():
-        raise ValidationError(
-            {
-                "attachments": _("附件“%(name)s”超过 %(mb)d MB。")
-                % {"name": (upload.name or "")[:60], "mb": max_file_bytes() // 1024 // 1024}
-            }
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, ctype, ext in SIGNATURES:
-        if head.startswith(magic):
-            return ctype, ext
-    raise ValidationError(
-        {
-            "attachments": _("附件“%(name)s”不是 PDF、JPEG 或 PNG 文件。")
-            % {"name": (upload.name or "")[:60]}
-        }
-    )
 
 
 def _complainants(
@@ -567,55 +482,20 @@ def register_complaint(
     )
 
 
-def public_status(case: Case) -> dict[str, Any]:
-    """What the tracking page shows: status and result only — no staff names, no other party's
-    data, no grid (issue §1)."""
-    state = CaseState(case.state)
-    if state == CaseState.MERGED and case.merged_into is not None:
-        state = CaseState(case.merged_into.state)
-    steps = [
-        {"at": t.at, "label": _public_step(t.action)}
-        for t in case.transitions.all()
-        if _public_step(t.action)
-    ]
-    result = case.public_result
-    if not result and state == CaseState.REDIRECTED:
-        result = _(
-            "您反映的事项属于劳动争议或不属于劳动保障监察范围，请向劳动人事争议仲裁委员会或有关部门申请处理。"
-        )
-    if not result and state == CaseState.REJECTED:
-        result = _("经审查，您的投诉不符合受理条件，书面通知已寄送。")
-    return {
-        "kind": str(CaseKind(case.kind).label),
-        "received_on": case.received_on,
-        "status": str(state.label),
-        "state": state.value,
-        "steps": steps,
-        "result": result,
-    }
-
-
-_PUBLIC_STEPS = {
-    Action.REGISTER: gettext_lazy("已收到"),
-    Action.ACCEPT: gettext_lazy("已受理"),
-    Action.REFUSE: gettext_lazy("不予受理"),
-    Action.REQUEST_CORRECTION: gettext_lazy("请补正材料"),
-    Action.RECEIVE_CORRECTION: gettext_lazy("已收到补正材料"),
-    Action.REDIRECT: gettext_lazy("已告知其他处理途径"),
-    Action.FILE: gettext_lazy("已立案调查"),
-    Action.EXTEND: gettext_lazy("调查期限已延长"),
-    Action.SUSPEND: gettext_lazy("调查中止"),
-    Action.RESUME: gettext_lazy("恢复调查"),
-    Action.COMPLETE_INVESTIGATION: gettext_lazy("调查终结"),
-    Action.DECIDE: gettext_lazy("已作出处理决定"),
-    Action.SERVE: gettext_lazy("处理决定已送达"),
-    Action.CLOSE: gettext_lazy("已办结"),
-    Action.WITHDRAW: gettext_lazy("已办结"),
-    Action.TRANSFER: gettext_lazy("已移送有关部门"),
-    Action.MERGE: gettext_lazy("已与同类投诉合并办理"),
-}
-
-
-def _public_step(action: str) -> str:
-    label = _PUBLIC_STEPS.get(action)  # type: ignore[call-overload]
-    return str(label) if label else ""
+__all__ = [
+    "ID_CONTEXT",
+    "MAX_FACTS",
+    "MAX_REPRESENTATIVES",
+    "PHONE_CONTEXT",
+    "TRACKING_ALPHABET",
+    "TRACKING_LENGTH",
+    "Submitted",
+    "Throttled",
+    "check_file",
+    "limitation_expired",
+    "normalise_tracking_code",
+    "public_status",
+    "register_complaint",
+    "submit_public",
+    "throttle_ip",
+]
