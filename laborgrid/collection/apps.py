@@ -8,5 +8,6 @@ class CollectionConfig(AppConfig):
     verbose_name = _("信息采集")
 
     def ready(self) -> None:
-        # Registers the background jobs: task generation and the progress export.
-        from laborgrid.collection import exports, generate  # noqa: F401
+        # Registers the background jobs (task generation, progress export) and the archive
+        # timeline's source of visits without facts.
+        from laborgrid.collection import exports, generate, timeline  # noqa: F401

@@ -328,6 +328,10 @@ def test_refusal_outcome_counts_without_a_snapshot() -> None:
     services.approve(actor=user("maochang"), submission=sub)
     task.refresh_from_db()
     assert task.outcome == Outcome.REFUSED and LabourSnapshot.objects.count() == before
+    from laborgrid.employers.timeline import timeline
+
+    entries = [e for e in timeline(task.employer) if e.kind == "visit"]
+    assert entries and entries[0].url == sub.get_absolute_url()
     with pytest.raises(ValidationError):
         submit(task_for("maochang-a1"), outcome="moved", outcome_note="")
 
