@@ -10,7 +10,9 @@ from laborgrid.workdays.choices import DayKind, Holiday
 
 
 class CalendarDayForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices)
     holiday = forms.ChoiceField(label=_("节日"), choices=Holiday.choices)
     note = forms.CharField(label=_("备注"), max_length=100, required=False)

@@ -123,3 +123,9 @@ def test_others_cannot_edit(username: str) -> None:
 
 def test_get_on_edit_urls_is_refused() -> None:
     assert client_for("sysadmin").get("/calendar/days/save/").status_code == 405
+
+
+def test_the_day_form_starts_on_the_year_shown() -> None:
+    body = client_for("sysadmin").get(URL, {"year": 2027}).content.decode()
+    assert 'type="date"' in body
+    assert 'value="2027-01-01"' in body
