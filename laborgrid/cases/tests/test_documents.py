@@ -1,0 +1,82 @@
+"""Every document type (B1.11) either renders from a case's facts or says what the case lacks:
+never an unexpected error from the documents module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from laborgrid.accounts.models import User
+from laborgrid.cases import services
+from laborgrid.cases.choices import RecordKind
+from laborgrid.cases.tests.conftest import complaint_data
+from laborgrid.documents.services import DocumentType
+
+pytestmark = pytest.mark.django_db
+
+
+def user(name: str) -> User:
+    return User.objects.get(username=name)
+
+
+def decided_case(on_day: Any) -> Any:
+    on_day(dt.date(2026, 3, 2))
+    case = services.submit_public(
+        data=complaint_data(violation_start="2025-12-01"),
+        submission_key=uuid.uuid4(),
+        ip="10.3.3.3",
+    ).case
+    services.accept_case(actor=user("maochang"), case=case)
+    services.file_case(actor=user("maochang"), case=case)
+    services.add_record(
+        actor=user("county"),
+        case=case,
+        data={
+            "kind": RecordKind.INTERVIEW,
+            "title": "询问用人单位负责人",
+            "content": "承认拖欠三个月工资。",
+            "inspector_1": user("county"),
+            "inspector_2": user("brigade-2"),
+        },
+    )
+    services.extend_case(
+        actor=user("maochang"), case=case, approver=user("county"), reason="案情复杂"
+    )
+    on_day(dt.date(2026, 4, 1))
+    services.complete_investigation(actor=user("county"), case=case)
+    services.notify_penalty(actor=user("county"), case=case)
+    services.decide_case(
+        actor=user("county"),
+        case=case,
+        decision_kind="penalty",
+        summary="罚款人民币五千元。",
+        penalty_amount=None,
+        rectification_due=dt.date(2026, 4, 15),
+    )
+    return case
+
+
+@pytest.mark.parametrize("doc_type", DocumentType.values)
+def test_each_document_type_renders_or_says_what_is_missing(on_day: Any, doc_type: str) -> None:
+    case = decided_case(on_day)
+    try:
+        doc = services.issue_document(actor=user("county"), case=case, doc_type=doc_type)
+    except ValidationError as exc:
+        assert "doc_type" in exc.message_dict and exc.messages[0]
+        return
+    assert doc.file.read(5) == b"%PDF-" and doc.number
+    assert case.documents.count() == 1
+
+
+def test_decision_documents_need_a_certified_signer(on_day: Any) -> None:
+    case = decided_case(on_day)
+    with pytest.raises(PermissionDenied):
+        services.issue_document(actor=user("maochang"), case=case, doc_type="penalty_decision")
+    with pytest.raises(PermissionDenied):
+        services.issue_document(actor=user("leader"), case=case, doc_type="acceptance_notice")
+    doc = services.issue_document(actor=user("maochang"), case=case, doc_type="acceptance_notice")
+    assert doc.issued_by == user("maochang")
