@@ -61,8 +61,18 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     )
     name = forms.CharField(label=_("姓名"), max_length=60, required=False)
     gender = forms.ChoiceField(label=_("性别"), choices=GENDERS, required=False)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=40, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     address = forms.CharField(label=_("联系地址"), max_length=200, required=False)
     workers_represented = forms.IntegerField(
         label=_("代表的劳动者人数"), min_value=1, max_value=100000, required=False, initial=1
