@@ -155,6 +155,16 @@ def missing_years(start: datetime.date, end: datetime.date) -> tuple[int, ...]:
     return lib.missing_years(current_calendar()[1], start, end)
 
 
+def upcoming_missing_year(today: datetime.date) -> int | None:
+    """Next year when its calendar is not complete yet: from October on, the longest periods
+    (60 + 30 working days, B1.10 D3–D4) reach it, and such deadlines cannot be computed until an
+    administrator enters the State Council notice (DOMAIN A4 "administrators are alerted")."""
+    year = today.year + 1
+    if today.month >= 10 and year not in current_calendar()[1].complete_years:
+        return year
+    return None
+
+
 def is_workday(day: datetime.date) -> bool | None:
     """``None`` for a day of a year without complete data."""
     calendar = current_calendar()[1]

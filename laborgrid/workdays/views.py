@@ -114,6 +114,7 @@ def _page(
                 pgettext("weekday", "六"),
                 pgettext("weekday", "日"),
             ],
+            "upcoming_missing": services.upcoming_missing_year(timezone.localdate()),
             "prev_year": year - 1 if year > MIN_YEAR else None,
             "next_year": year + 1 if year < MAX_YEAR else None,
         },

@@ -194,3 +194,11 @@ def test_a_committed_edit_is_cached_again(django_capture_on_commit_callbacks: An
     with CaptureQueriesContext(connection) as ctx:
         assert services.add_workdays(date(2026, 11, 27), 1).date == date(2026, 12, 1)
     assert len(ctx.captured_queries) == 0
+
+
+def test_the_next_year_is_flagged_from_october() -> None:
+    assert services.upcoming_missing_year(date(2026, 9, 30)) is None
+    assert services.upcoming_missing_year(date(2026, 10, 1)) == 2027
+    assert services.upcoming_missing_year(date(2025, 11, 1)) is None  # 2026 is there
+    services.save_calendar_year(actor=sysadmin(), year=2027, is_complete=True)
+    assert services.upcoming_missing_year(date(2026, 11, 28)) is None

@@ -129,3 +129,11 @@ def test_the_day_form_starts_on_the_year_shown() -> None:
     body = client_for("sysadmin").get(URL, {"year": 2027}).content.decode()
     assert 'type="date"' in body
     assert 'value="2027-01-01"' in body
+
+
+def test_the_missing_next_year_is_shown() -> None:
+    from unittest import mock
+
+    with mock.patch("laborgrid.workdays.views.timezone.localdate", return_value=date(2026, 11, 28)):
+        body = client_for("county").get(URL, {"year": 2026}).content.decode()
+    assert "2027 年的工作日历尚未录入完整" in body
