@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -227,6 +228,23 @@ LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026
 # Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)
 LABORGRID_COVERAGE_CACHE_SECONDS = env_int("LABORGRID_COVERAGE_CACHE_SECONDS", 300)
+
+# --- Cache -----------------------------------------------------------------------------------
+# Shared by every process (the web workers and the background worker): coverage figures counted
+# in the background, and the public intake's flood limits, must be seen by all of them. The
+# database cache needs no extra server; its table is created by ``migrate``. LABORGRID_CACHE=
+# locmem keeps it per process (one-process setups only).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if os.environ.get("LABORGRID_CACHE", "db") == "locmem"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "laborgrid_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    )
+}
 
 # --- Background tasks ------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -38,10 +38,14 @@ grids). Never a query per grid.
 
 **Cost and cache** (measured on 100,000 employers, 2 cores; ``laborgrid/coverage/README.md``): a
 township takes ~15–25 ms, the county ~350–500 ms on either database — linear in the subtree's
-size, so seconds at a million. A subtree with more than :func:`cache_threshold` employers
-therefore keeps its figures in Django's cache for :func:`cache_seconds` (the page says when they
-were computed); a smaller one is always counted fresh. A cached county serves its townships too.
-The export always counts fresh.
+size: 4–24 s for the county at a million employers (SQLite, a loaded 2-core machine). A subtree
+with more than :func:`cache_threshold` employers therefore keeps its figures in the shared cache
+(``CACHES``: the database by default, seen by the web and background workers alike); for
+:func:`cache_seconds` they are shown as they are, and after that they are still shown, with the
+time they were counted, while the background worker counts again (stale-while-revalidate) — a
+county leader never waits for a recount except on the very first visit. A committed register
+import schedules a recount of its county. A cached county serves its townships too; a smaller
+subtree is always counted fresh; the export always counts fresh.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -283,6 +287,8 @@ class Coverage:
     today: date
     computed_at: datetime
     cached: bool = False
+    #: The figures are older than the cache's time and are being counted again in the background.
+    refreshing: bool = False
 
     @property
     def cutoff(self) -> date:
@@ -356,10 +362,15 @@ def _roll_up(nodes: dict[str, Node], counts: dict[str, Figures], root_path: str)
 
 # --- cache ------------------------------------------------------------------------------------
 
+#: How long an entry is kept at all: an entry older than :func:`cache_seconds` is still shown
+#: (with its time) while a background task counts again, so that nobody waits for a county of a
+#: million employers (tens of seconds) — except on the very first visit.
+KEEP_SECONDS = 7 * 24 * 3600
 
-def _cache_key(path: str, today: date) -> str:
+
+def _cache_key(path: str) -> str:
     digest = hashlib.sha256(path.encode()).hexdigest()[:32]
-    return f"laborgrid:coverage:v1:{today.isoformat()}:{digest}"
+    return f"laborgrid:coverage:v2:{digest}"
 
 
 def _is_large(path: str, limit: int) -> bool:
@@ -373,26 +384,53 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["".join(f"{c}/" for c in codes[:i]) for i in range(len(codes), 0, -1)]
 
 
-def _counts(root: Grid, today: date, use_cache: bool) -> tuple[dict[str, Figures], datetime, bool]:
-    """The own counts of ``root``'s subtree: from the cache (this grid's entry or an ancestor's,
-    younger than :func:`cache_seconds`), or counted — and cached if the subtree is large."""
+def count_and_store(path: str, today: date) -> tuple[dict[str, Figures], datetime]:
+    """Count the subtree at ``path`` and keep the figures in the shared cache."""
+    now = timezone.now()
+    counts = own_counts(path, today)
+    stored = {p: f.as_tuple() for p, f in counts.items()}
+    cache.set(_cache_key(path), (now, today, stored), KEEP_SECONDS)
+    return counts, now
+
+
+def schedule_refresh(path: str) -> bool:
+    """Have the background worker count ``path`` again, at most once per :func:`cache_seconds`
+    (a shared lock in the cache); False when a refresh is already on its way."""
+    if not cache.add(f"{_cache_key(path)}:refreshing", 1, max(cache_seconds(), 60)):
+        return False
+    from laborgrid.coverage.tasks import refresh_coverage
+
+    transaction.on_commit(lambda: refresh_coverage.enqueue(path))
+    return True
+
+
+def _counts(
+    root: Grid, today: date, use_cache: bool
+) -> tuple[dict[str, Figures], datetime, bool, bool]:
+    """The own counts of ``root``'s subtree, when they were counted, whether they came from the
+    cache and whether a recount is under way. From the cache: this grid's entry or an ancestor's;
+    a fresh one (younger than :func:`cache_seconds`, counted today) as it is, an older one while a
+    background recount is scheduled. Else counted now — and kept if the subtree is large."""
     seconds = cache_seconds()
     if not use_cache or seconds <= 0:
-        return own_counts(root.path, today), timezone.now(), False
-    keys = [_cache_key(p, today) for p in _ancestor_paths(root.path)]
+        return own_counts(root.path, today), timezone.now(), False, False
+    paths = _ancestor_paths(root.path)
+    entries = cache.get_many([_cache_key(p) for p in paths])
     now = timezone.now()
-    for entry in cache.get_many(keys).values():
-        computed_at, stored = entry
-        if (now - computed_at).total_seconds() < seconds:
-            counts = {
-                p: Figures(*values) for p, values in stored.items() if p.startswith(root.path)
-            }
-            return counts, computed_at, True
-    counts = own_counts(root.path, today)
+    for path in paths:  # the nearest entry first
+        entry = entries.get(_cache_key(path))
+        if entry is None:
+            continue
+        computed_at, counted_on, stored = entry
+        counts = {p: Figures(*values) for p, values in stored.items() if p.startswith(root.path)}
+        fresh = counted_on == today and (now - computed_at).total_seconds() < seconds
+        if not fresh:
+            schedule_refresh(path)
+        return counts, computed_at, True, not fresh
     if _is_large(root.path, cache_threshold()):
-        stored = {p: f.as_tuple() for p, f in counts.items()}
-        cache.set(_cache_key(root.path, today), (now, stored), seconds)
-    return counts, now, False
+        counts, now = count_and_store(root.path, today)
+        return counts, now, False, False
+    return own_counts(root.path, today), now, False, False
 
 
 def coverage(root: Grid, *, today: date | None = None, use_cache: bool = True) -> Coverage:
@@ -400,7 +438,7 @@ def coverage(root: Grid, *, today: date | None = None, use_cache: bool = True) -
     the employer figures come from the cache. The caller has checked that the user may see
     ``root`` (``permissions.access_coverage_grid``): a visible grid's whole subtree is visible."""
     today = today or timezone.localdate()
-    counts, computed_at, cached = _counts(root, today, use_cache)
+    counts, computed_at, cached, refreshing = _counts(root, today, use_cache)
     nodes = _tree(root)
     _roll_up(nodes, counts, root.path)
     return Coverage(
@@ -409,6 +447,7 @@ def coverage(root: Grid, *, today: date | None = None, use_cache: bool = True) -
         today=today,
         computed_at=computed_at,
         cached=cached,
+        refreshing=refreshing,
     )
 
 

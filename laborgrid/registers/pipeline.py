@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from laborgrid.core import pii
 from laborgrid.core.search import bulk_insert, index_text, normalise
 from laborgrid.core.text import clauses
+from laborgrid.coverage.services import schedule_refresh
 from laborgrid.employers.choices import RegisterSource
 from laborgrid.employers.generate import _Table, _Writer
 from laborgrid.employers.models import Employer, EmployerSource
@@ -926,6 +927,8 @@ def run_batch(
     extra: dict[str, Any] = {"status": done, "heartbeat_at": None}
     if commit:
         extra.update(committed_by=actor, committed_at=timezone.now(), file="")
+        # The county's coverage figures (底数清) are counted again in the background.
+        schedule_refresh(batch.grid.path)
         # The file's content is in the database now; the upload (names, phone numbers) is not
         # kept twice (DOMAIN A6). Its name, size and SHA-256 stay with the batch.
         batch.file.delete(save=False)

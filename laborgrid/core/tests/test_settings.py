@@ -112,3 +112,17 @@ def test_each_database_gets_its_connection_settings() -> None:
             # JIT compilation costs more than a web request's short queries save.
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_the_cache_is_shared_through_the_database() -> None:
+    """Coverage figures counted by the background worker and the public intake's flood limits
+    must be seen by every web process: the default cache lives in a table ``migrate`` made."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.set("laborgrid:test:shared", "共享", 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM laborgrid_cache WHERE cache_key LIKE %s", ["%shared"])
+        assert cursor.fetchone()[0] == 1
+    assert cache.get("laborgrid:test:shared") == "共享"

@@ -4,15 +4,18 @@ number of queries, with the drill-down filter agreeing with the count everywhere
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from laborgrid.coverage import services
 from laborgrid.coverage.choices import COUNTS, Measure
+from laborgrid.coverage.tasks import refresh_coverage
 from laborgrid.coverage.tests.world import World, build
 from laborgrid.employers.models import Employer
 from laborgrid.grids.models import Grid
@@ -193,10 +196,11 @@ def test_large_subtrees_are_cached_and_serve_their_subtrees(settings: Any, world
     again = services.coverage(county)
     assert again.cached and again.computed_at == first.computed_at
     assert again.root.rolled == first.root.rolled  # the new employer is not counted yet
-    # A township inside the cached county: one query (its grids), figures from the county's entry.
+    # A township inside the cached county: two queries (the shared cache, its grids), figures
+    # from the county's entry.
     with CaptureQueriesContext(connection) as ctx:
         township = services.coverage(world.parent)
-    assert township.cached and len(ctx.captured_queries) == 1
+    assert township.cached and len(ctx.captured_queries) == 2
     assert township.root.rolled.total == 11
     # Counted fresh on request (the export does).
     assert services.coverage(world.parent, use_cache=False).root.rolled.total == 12
@@ -212,14 +216,38 @@ def test_small_subtrees_are_always_counted_fresh(settings: Any, world: World) ->
 
 
 @pytest.mark.usefixtures("_fresh_cache")
-def test_an_expired_entry_is_counted_again(settings: Any, world: World) -> None:
+def test_an_expired_entry_is_shown_while_the_worker_counts_again(
+    settings: Any, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = 0
     settings.LABORGRID_COVERAGE_CACHE_SECONDS = 600
-    services.coverage(world.parent)
+    first = services.coverage(world.parent)
     make_employer(world.a.code, name="覆盖测试过期后新增有限公司")
     assert services.coverage(world.parent).root.rolled.total == 11
-    settings.LABORGRID_COVERAGE_CACHE_SECONDS = 0
-    assert services.coverage(world.parent).root.rolled.total == 12
+    # Older than the cache's time: still shown (with its time), and one recount is scheduled
+    # however many people open the page meanwhile.
+    cache.set(
+        services._cache_key(world.parent.path),
+        (
+            first.computed_at - timedelta(hours=1),
+            first.today,
+            cache.get(services._cache_key(world.parent.path))[2],
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        stale = services.coverage(world.parent)
+        services.coverage(world.parent)
+    assert stale.cached and stale.refreshing and stale.root.rolled.total == 11
+    assert len(callbacks) == 1
+    assert DBTaskResult.objects.count() == 0  # enqueued only once the request's work commits
+    callbacks[0]()
+    task = DBTaskResult.objects.get()
+    assert task.task_path.endswith("refresh_coverage") and task.args_kwargs["args"] == [
+        world.parent.path
+    ]
+    refresh_coverage.call(world.parent.path)  # what the worker runs
+    again = services.coverage(world.parent)
+    assert again.cached and not again.refreshing and again.root.rolled.total == 12
 
 
 def test_collecting_moves_an_employer_from_never_to_fresh(world: World) -> None:

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 #: A page's query budget, whatever the number of grids it lists (no query per grid): the
 #: session (read, and its update in a savepoint: 4), user, second factor, scope, grid, employer
-#: figures, subtree size probe, grids, ancestors for the breadcrumb, switcher.
-PAGE_QUERIES = 13
+#: figures, subtree size probe, grids, ancestors for the breadcrumb, switcher, and the shared
+#: cache's entries of the grid and its ancestors.
+PAGE_QUERIES = 14
 
 
 @pytest.fixture
