@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.files import File
 
+from laborgrid.registers import reading
 from laborgrid.registers.reading import (
     ASCII_SCAN_LIMIT,
     SAMPLE_BYTES,
@@ -244,6 +245,16 @@ def test_unclosed_quote_is_reported_not_swallowed(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- Excel
 
 
+@pytest.fixture(params=["whole", "streamed"])
+def excel_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each XLSX test twice: read whole (python-calamine) and row by row (openpyxl, as a file
+    above ``STREAM_XLSX_BYTES`` is)."""
+    if request.param == "streamed":
+        monkeypatch.setattr(reading, "STREAM_XLSX_BYTES", 0)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("excel_reader")
 def test_xlsx_with_title_rows_and_typed_cells(tmp_path: Path) -> None:
     codes = scjg_rows(2)
     sheet: list[list[Any]] = [
@@ -285,6 +296,7 @@ def test_xlsx_with_title_rows_and_typed_cells(tmp_path: Path) -> None:
     assert isinstance(third[1], float)
 
 
+@pytest.mark.usefixtures("excel_reader")
 def test_xlsx_data_starting_in_a_later_column(tmp_path: Path) -> None:
     """Column A left empty: the columns are the sheet's used ones, row numbers still Excel's."""
     sheet: list[list[Any]] = [[None, *TITLE], [], [None, *HEADER], [None, *scjg_rows(1)[0]]]
@@ -293,6 +305,7 @@ def test_xlsx_data_starting_in_a_later_column(tmp_path: Path) -> None:
     assert data == [(4, scjg_rows(1)[0])]
 
 
+@pytest.mark.usefixtures("excel_reader")
 def test_xlsx_sheet_choice(tmp_path: Path) -> None:
     data_rows = [HEADER, *scjg_rows(2)]
     content = xlsx_bytes(
@@ -313,6 +326,7 @@ def test_xlsx_sheet_choice(tmp_path: Path) -> None:
     assert info.value.code == "sheet" and "数据" in info.value.message
 
 
+@pytest.mark.usefixtures("excel_reader")
 def test_xlsx_from_a_file_object_whatever_its_name(tmp_path: Path) -> None:
     content = xlsx_bytes({"Sheet1": [HEADER, *scjg_rows(1)]})
     register, data = _read(io.BytesIO(content))
@@ -373,6 +387,7 @@ def test_no_header(tmp_path: Path) -> None:
     assert error.code == "no_header" and "20" in error.message
 
 
+@pytest.mark.usefixtures("excel_reader")
 def test_corrupt_xlsx(tmp_path: Path) -> None:
     good = xlsx_bytes({"Sheet1": [HEADER, *scjg_rows(1)]})
     assert _refused(tmp_path, good[: len(good) // 2], "c.xlsx").code == "corrupt"
