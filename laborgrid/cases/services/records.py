@@ -207,13 +207,3 @@ def issue_document(
         detail={"action": "document", "type": doc_type, "number": number},
     )
     return doc
-
-
-def mark_document_served(*, actor: Any, document: CaseDocument, served_on: date) -> CaseDocument:
-    with transaction.atomic():
-        check_write(actor, Cap.WORK_WRITE, document.case.grid_path)
-        if served_on > clock.today():
-            raise ValidationError({"served_on": _("送达日期不能晚于今天。")})
-        CaseDocument.objects.filter(pk=document.pk).update(served_on=served_on)
-        document.served_on = served_on
-        return document
