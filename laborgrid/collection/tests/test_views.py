@@ -295,3 +295,24 @@ def test_new_employer_found_in_the_field_becomes_my_task() -> None:
     # The registry's duplicate check: the same name again is refused until confirmed.
     again = client.post(reverse("collection:field_employer_create"), data)
     assert again.status_code == 200 and again.context["duplicates"]
+
+
+@pytest.mark.parametrize("name", ["collection:review_list", "collection:problem_list"])
+def test_review_and_problem_lists_query_count(name: str) -> None:
+    from laborgrid.collection.models import CollectionTask as Task
+
+    client = client_for("maochang")
+    open_tasks = list(
+        Task.objects.filter(assignee__username="maochang-a1", status="open")
+        .select_related("employer", "round")
+        .order_by("id")[:4]
+    )
+    submit(open_tasks[0], facts={"employees": 10, "contracts_signed": 2})
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(name)).status_code == 200
+    for t in open_tasks[1:]:
+        submit(t, facts={"employees": 10, "contracts_signed": 2})
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(reverse(name))
+    assert len(response.context["page"].object_list) >= 4
+    assert len(one) == len(four), [q["sql"][:90] for q in four.captured_queries]
