@@ -88,6 +88,16 @@ def _fill_and_save(page: Any, employees: int, contracts: int) -> None:
     page.wait_for_selector("#lg-saved:not(.d-none)")
 
 
+def _photo_file() -> str:
+    """A 2,400 × 1,800 photo-like PNG (the phone shrinks it to a JPEG under 1,600 px)."""
+    from PIL import Image
+
+    path = os.path.join(tempfile.mkdtemp(), "licence.png")
+    img = Image.effect_noise((2400, 1800), 60).convert("RGB")
+    img.save(path)
+    return path
+
+
 def _other_user(page: Any, base: str, username: str) -> Any:
     context = page.context.browser.new_context(locale="zh-CN")
     other = context.new_page()
@@ -110,6 +120,8 @@ def test_fill_offline_sync_and_approve(demo_server: str, phone: Any) -> None:
     page.context.set_offline(True)
     page.reload()  # served by the service worker from its cache
     assert page.get_attribute("#lg-collect", "data-employer") == employer_id
+    page.set_input_files("#lg-photo-licence", _photo_file())  # compressed on the device
+    page.wait_for_selector("[data-photo-preview=licence]:not(.d-none)")
     _fill_and_save(page, 58, 51)
     _shot(page, "collection-saved-offline.png")
 
@@ -126,6 +138,15 @@ def test_fill_offline_sync_and_approve(demo_server: str, phone: Any) -> None:
     reviewer = _other_user(page, demo_server, "maochang")
     reviewer.goto(demo_server + "/collection/review/")
     reviewer.click(f"text={name}")
+    img = reviewer.locator("img[src*='/collection/photos/']")
+    assert img.count() == 1  # uploaded on sync
+    photo = reviewer.request.get(demo_server + str(img.get_attribute("src")))
+    assert photo.headers["content-type"] == "image/jpeg"  # the PNG became a JPEG on the phone
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert max(Image.open(BytesIO(photo.body())).size) == 1600
     reviewer.click("button:has-text('审核通过')")
     reviewer.wait_for_url(demo_server + "/collection/review/")
     reviewer.goto(f"{demo_server}/employers/{employer_id}/")
