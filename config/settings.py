@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "laborgrid.employers",
     "laborgrid.coverage",
     "laborgrid.registers",
+    "laborgrid.workdays",
+    "laborgrid.documents",
+    "laborgrid.collection",
+    "laborgrid.notifications",
+    "laborgrid.cases",
 ]
 
 MIDDLEWARE = [

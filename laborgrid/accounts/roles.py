@@ -41,6 +41,10 @@ class Cap:
     # See a personal number (ID, phone) in full, with a reason, audited (DOMAIN A6). Inspectors,
     # squadron leaders and full-time officers who work cases need it; assistants and leaders do not.
     PII_REVEAL = "pii.reveal"
+    # Reference settings of the system administrator (ARCHITECTURE §7): the working-day calendar
+    # (DOMAIN A4, B7) and the numbering patterns of documents (文书, DOMAIN B1.11).
+    CALENDAR_MANAGE = "calendar.manage"
+    DOCUMENT_CONFIGURE = "document.configure"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -69,7 +73,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.ASSISTANT: frozenset({Cap.GRID_READ, Cap.WORK_READ, Cap.WORK_WRITE, Cap.STAFF_READ}),
     Role.LEADER: frozenset({Cap.GRID_READ, Cap.WORK_READ, Cap.STAFF_READ}),
-    Role.SYSADMIN: frozenset({Cap.GRID_READ, Cap.GRID_MANAGE, Cap.STAFF_READ, Cap.USER_MANAGE}),
+    Role.SYSADMIN: frozenset(
+        {
+            Cap.GRID_READ,
+            Cap.GRID_MANAGE,
+            Cap.STAFF_READ,
+            Cap.USER_MANAGE,
+            Cap.CALENDAR_MANAGE,
+            Cap.DOCUMENT_CONFIGURE,
+        }
+    ),
     Role.SECADMIN: frozenset({Cap.GRID_READ, Cap.STAFF_READ, Cap.ROLE_MANAGE}),
     Role.AUDITOR: frozenset({Cap.AUDIT_READ}),
     Role.EMPLOYER: frozenset(),

@@ -16,10 +16,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from laborgrid.accounts.api import router as auth_router
 from laborgrid.api.auth import api_auth
+from laborgrid.cases.api import public_router as public_complaints_router
+from laborgrid.cases.api import router as cases_router
+from laborgrid.collection.api import router as collection_router
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
 from laborgrid.registers.api import router as registers_router
+from laborgrid.workdays.api import router as workdays_router
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +80,7 @@ api.add_router("/grids", grids_router)
 api.add_router("/employers", employers_router)
 api.add_router("/imports", registers_router)
 api.add_router("/coverage", coverage_router)
+api.add_router("/calendar", workdays_router)
+api.add_router("/collection", collection_router)
+api.add_router("/public/complaints", public_complaints_router)
+api.add_router("/cases", cases_router)

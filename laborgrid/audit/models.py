@@ -53,6 +53,16 @@ class AuditAction(models.TextChoices):
     REGISTER_COMMITTED = "register_committed", _("确认导入登记库")
     REGISTER_ROLLED_BACK = "register_rolled_back", _("撤销登记库导入")
     REGISTER_ROW_DECIDED = "register_row_decided", _("确认登记库待定行")
+    CALENDAR_CHANGED = "calendar_changed", _("修改工作日历")
+    DOCUMENT_PATTERN_CHANGED = "document_pattern_changed", _("修改文书编号规则")
+    CASE_ACTION = "case_action", _("案件操作")
+    COLLECTION_ROUND_OPENED = "collection_round_opened", _("发起采集轮次")
+    COLLECTION_ROUND_CLOSED = "collection_round_closed", _("结束采集轮次")
+    COLLECTION_TASK_REASSIGNED = "collection_task_reassigned", _("改派采集任务")
+    COLLECTION_FIELD_TASK_ADDED = "collection_field_task_added", _("新发现单位加入采集任务")
+    COLLECTION_SUBMITTED = "collection_submitted", _("提交采集信息")
+    COLLECTION_APPROVED = "collection_approved", _("审核通过采集信息")
+    COLLECTION_RETURNED = "collection_returned", _("退回采集信息")
 
 
 class AuditResult(models.TextChoices):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.audit.models import AuditAction
+
 
 class RoundKind(models.TextChoices):
     """What a collection round is for (the plan's 动态管理 cycle, DOMAIN A3)."""
@@ -59,13 +61,13 @@ class PhotoKind(models.TextChoices):
     ROSTER = "roster", _("职工名册页")
 
 
-class CollectionAudit(models.TextChoices):
-    """Audit event names of this app (``laborgrid.audit.services.record`` takes any string)."""
+class CollectionAudit:
+    """This app's audit events (named and labelled in ``AuditAction``)."""
 
-    ROUND_OPENED = "collection_round_opened", _("发起采集轮次")
-    ROUND_CLOSED = "collection_round_closed", _("结束采集轮次")
-    TASK_REASSIGNED = "collection_task_reassigned", _("改派采集任务")
-    FIELD_TASK_ADDED = "collection_field_task_added", _("新发现单位加入采集任务")
-    SUBMITTED = "collection_submitted", _("提交采集信息")
-    APPROVED = "collection_approved", _("审核通过采集信息")
-    RETURNED = "collection_returned", _("退回采集信息")
+    ROUND_OPENED = AuditAction.COLLECTION_ROUND_OPENED
+    ROUND_CLOSED = AuditAction.COLLECTION_ROUND_CLOSED
+    TASK_REASSIGNED = AuditAction.COLLECTION_TASK_REASSIGNED
+    FIELD_TASK_ADDED = AuditAction.COLLECTION_FIELD_TASK_ADDED
+    SUBMITTED = AuditAction.COLLECTION_SUBMITTED
+    APPROVED = AuditAction.COLLECTION_APPROVED
+    RETURNED = AuditAction.COLLECTION_RETURNED

@@ -222,3 +222,16 @@ def seed_demo(log: Callable[[str], None] = print) -> None:
     from laborgrid.employers.demo import seed_employers
 
     seed_employers(log)
+    from laborgrid.collection.demo import seed_collection
+
+    seed_collection(log)
+
+    from laborgrid.workdays.services import seed_from_package
+
+    # Years a newer chinese-calendar knows (the migration seeded the rest).
+    added = seed_from_package()
+    log(f"工作日历：新增 {len(added)} 个年度" if added else "工作日历：无需更新")
+
+    from laborgrid.cases.demo import seed_cases
+
+    seed_cases(log)

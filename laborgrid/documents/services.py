@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction
@@ -50,9 +49,6 @@ __all__ = [
 ]
 
 DEFAULT_PATTERN = "大人社监〔{year}〕{abbr}字第{seq}号"
-# The label of this app's audit action (``AuditAction.DOCUMENT_PATTERN_CHANGED``), marked here so
-# that this app's catalogue carries its English until the project catalogue does.
-AUDIT_LABEL = gettext_lazy("修改文书编号规则")
 PLACEHOLDERS = {"year", "abbr", "seq", "bureau"}
 
 

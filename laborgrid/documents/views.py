@@ -25,10 +25,6 @@ from laborgrid.documents.layouts import SPECS, Layout
 from laborgrid.documents.models import DocumentNumberPattern, DocumentSequence
 from laborgrid.documents.samples import sample_context
 
-# The navigation menu (base.html) that holds the calendar and these pages; marked here too so this
-# app's catalogue carries its translation until the project catalogue has it.
-NAV_LABEL = gettext_lazy("日历与文书")
-
 LAYOUT_LABELS = {
     Layout.NOTICE: gettext_lazy("通知书、决定书"),
     Layout.APPROVAL: gettext_lazy("审批表"),

@@ -395,9 +395,7 @@ class _StreamingSheet:
         # used range, leading columns that are empty in the rows a header is looked for in are
         # left out (read ahead, then replayed).
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-        filled = [
-            next((i for i, v in enumerate(values) if not _empty(v)), None) for values in head
-        ]
+        filled = [next((i for i, v in enumerate(values) if not _empty(v)), None) for values in head]
         skip = min((i for i in filled if i is not None), default=0)
         for values in itertools.chain(head, rows):
             row = list(values[skip:])

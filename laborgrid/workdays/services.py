@@ -33,7 +33,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction
@@ -44,9 +43,6 @@ from laborgrid.workdays.choices import DayKind, Holiday, YearSource
 from laborgrid.workdays.models import CalendarDay, CalendarRevision, CalendarYear
 
 MAX_WORKDAYS = lib.MAX_WORKDAYS
-# The label of this app's audit action (``AuditAction.CALENDAR_CHANGED`` in audit/models.py),
-# marked here so that this app's catalogue carries its English until the project catalogue does.
-AUDIT_LABEL = gettext_lazy("修改工作日历")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from django.test import Client
 from django.utils import translation
 
 from laborgrid.accounts.models import GridAssignment, User
+from laborgrid.cases.tests import i18n_cases
+from laborgrid.collection.tests import i18n_collection
 from laborgrid.grids.models import Grid
 from laborgrid.testing.personas import MAOCHANG, client_for
 
@@ -218,6 +220,14 @@ PAGES = [
     ),
     _page("maochang", _maochang_english, f"/coverage/{MAOCHANG}/employers/stale/"),
     _page("maochang", _maochang_english, f"/coverage/{MAOCHANG}/employers/scjg/"),
+    # The working-day calendar (issue 6): a seeded year read by staff, an empty year being entered.
+    _page("maochang", _maochang_english, "/calendar/?year=2026"),
+    _page("sysadmin", _sysadmin_english, "/calendar/?year=2026"),
+    _page("sysadmin", _sysadmin_english, "/calendar/?year=2027"),
+    # Documents (issue 6): the layouts, and the numbering patterns of the system administrator.
+    _page("maochang", _maochang_english, "/documents/"),
+    _page("sysadmin", _sysadmin_english, "/documents/"),
+    _page("sysadmin", _sysadmin_english, "/documents/numbering/"),
     *(
         _page(
             "maochang", _maochang_english, _demo_employer_url(suffix), f"/employers/<id>/{suffix}"
@@ -234,6 +244,9 @@ PAGES = [
             "workers/import/",
         )
     ),
+    # Field collection (issue 5): rounds, review, problems; the assignee's phone pages.
+    *(_page(*p) for p in i18n_collection.PAGES),
+    *(_page(*p) for p in i18n_cases.PAGES),
 ]
 
 
@@ -246,6 +259,9 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.update(GridAssignment.objects.values_list("duty", flat=True))
     data.update(_employer_data())
     data.update(_register_data())
+    data.update(_documents_data())
+    data.update(i18n_collection.data_strings())
+    data.update(i18n_cases.data_strings())
     titles = set(User.objects.values_list("title", flat=True))
     if not shows_titles:
         titles -= {e.msgid for e in polib.pofile(str(EN_PO))}
@@ -253,6 +269,15 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.discard("")
     # Longest first, so a title such as "猫场镇…中队长" goes before the grid name inside it.
     return sorted(data | {html.escape(d) for d in data}, key=len, reverse=True)
+
+
+def _documents_data() -> set[str]:
+    """Document numbers and their patterns are Chinese in every UI language."""
+    from django.utils import timezone
+
+    from laborgrid.documents.tests.i18n_data import chinese_data
+
+    return chinese_data(timezone.localdate().year)
 
 
 def _employer_data() -> set[str]:

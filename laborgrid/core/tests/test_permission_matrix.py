@@ -18,7 +18,10 @@ from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.services import issue_token
 from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
+from laborgrid.cases.tests import matrix_cases
+from laborgrid.collection.tests import matrix_collection
 from laborgrid.coverage.tests import matrix_coverage
+from laborgrid.documents.tests import matrix_documents
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
 from laborgrid.employers.tests import (
     matrix_admin,
@@ -38,6 +41,7 @@ from laborgrid.testing.personas import (
     MAOCHANG_VILLAGE,
     client_for,
 )
+from laborgrid.workdays.tests import matrix_workdays
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +165,10 @@ for _m in (
     matrix_api,
     matrix_coverage,
     matrix_registers,
+    matrix_collection,
+    matrix_workdays,
+    matrix_documents,
+    matrix_cases,
 ):
     SPECS.update(_m.SPECS)
 
@@ -181,6 +189,10 @@ for _m in (
     matrix_api,
     matrix_coverage,
     matrix_registers,
+    matrix_collection,
+    matrix_workdays,
+    matrix_documents,
+    matrix_cases,
 ):
     API_SPECS.update(_m.API_SPECS)
 
