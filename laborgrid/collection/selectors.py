@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from laborgrid.collection.choices import SubmissionStatus, TaskStatus
 from laborgrid.collection.models import CollectionTask, Submission
+from laborgrid.collection.permissions import REVIEW_ROLES, role_paths
 from laborgrid.collection.services import distance_m
 
 #: The most tasks a phone downloads at once (a round gives one person a few hundred at most).
@@ -57,3 +59,28 @@ def my_tasks(
         )
     )
     return out
+
+
+def review_queue(user: Any) -> QuerySet[Submission]:
+    """待审核: pending submissions in the grids ``user`` reviews, never their own."""
+    q = Q(pk__in=[])
+    for p in role_paths(user, REVIEW_ROLES):
+        q |= Q(grid_path__under=p)
+    return (
+        Submission.objects.visible_to(user)
+        .filter(q, status=SubmissionStatus.PENDING)
+        .exclude(submitted_by=user)
+    )
+
+
+def workbench(user: Any) -> dict[str, int] | None:
+    """The home page's collection figures: the user's open tasks, how many are overdue, and
+    submissions waiting for their review; None when there is nothing to show."""
+    today = timezone.localdate()
+    counts = (
+        CollectionTask.objects.mine(user)
+        .exclude(status=TaskStatus.DONE)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    counts["to_review"] = review_queue(user).count() if role_paths(user, REVIEW_ROLES) else 0
+    return counts if any(counts.values()) else None

@@ -16,6 +16,8 @@ from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction, AuditEvent
 from laborgrid.audit.services import record
+from laborgrid.cases.selectors import workbench as cases_workbench
+from laborgrid.collection.selectors import workbench as collection_workbench
 from laborgrid.core.models import Job, JobStatus
 from laborgrid.core.scope import get_scope
 from laborgrid.core.selectors import SESSION_GRID_KEY, current_grid, user_grids
@@ -68,6 +70,9 @@ def home(request: AuthedRequest) -> HttpResponse:
                 "staff_total": sum(len(v) for v in staff.values()),
             }
         )
+    # What waits for the person: their collection tasks and reviews, their grids' cases.
+    ctx["collection"] = collection_workbench(request.user)
+    ctx["cases"] = cases_workbench(request.user)
     if scope.has(Cap.AUDIT_READ):
         ctx["recent_events"] = list(AuditEvent.objects.order_by("-id")[:15])
     return render(request, "core/home.html", ctx)

@@ -316,3 +316,26 @@ def test_review_and_problem_lists_query_count(name: str) -> None:
         response = client.get(reverse(name))
     assert len(response.context["page"].object_list) >= 4
     assert len(one) == len(four), [q["sql"][:90] for q in four.captured_queries]
+
+
+def test_home_page_shows_what_waits_for_the_person() -> None:
+    """The assistant's first screen counts their open tasks; the squadron's, what to review."""
+    from laborgrid.collection.models import CollectionTask as Task
+
+    page = client_for("maochang-a1").get("/")
+    mine = Task.objects.filter(assignee__username="maochang-a1", round__status="open")
+    assert page.context["collection"]["open"] == mine.exclude(status="done").count() > 0
+    assert reverse("collection:my_tasks") in page.content.decode()
+    task = mine.exclude(status="done").order_by("id").first()
+    assert task is not None
+    submit(task, facts={"employees": 10, "contracts_signed": 2})
+    assert client_for("maochang").get("/").context["collection"]["to_review"] == 1
+
+
+def test_the_sign_in_page_clears_the_previous_users_cached_pages() -> None:
+    """Signing out leads to the sign-in page, whose script drops the offline app's page cache
+    (the drafts in IndexedDB stay with their owner)."""
+    from django.test import Client
+
+    html = Client().get(reverse("accounts:login")).content.decode()
+    assert "collection/signout.js" in html

@@ -25,6 +25,7 @@ from laborgrid.collection.permissions import (
     can_review,
     role_paths,
 )
+from laborgrid.collection.selectors import review_queue
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers.models import LabourSnapshot
@@ -38,13 +39,8 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     """待审核: pending submissions in the grids the user reviews (not their own)."""
     require_capability(request.user, Cap.WORK_READ)
     paths = role_paths(request.user, REVIEW_ROLES)
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(grid_path__under=p)
     qs = (
-        Submission.objects.visible_to(request.user)
-        .filter(q, status=SubmissionStatus.PENDING)
-        .exclude(submitted_by=request.user)
+        review_queue(request.user)
         .select_related("employer", "submitted_by", "task__round")
         .order_by("submitted_at")
     )
