@@ -234,6 +234,35 @@ LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)
 LABORGRID_COVERAGE_CACHE_SECONDS = env_int("LABORGRID_COVERAGE_CACHE_SECONDS", 300)
 
+# --- Complaints and cases (laborgrid/cases/README.md) --------------------------------------
+# Flood limits of the public intake (page and API together), attachments, routing, the notifier
+# that tells complainants (a class with send(case=, complainant=, message=)), and what documents
+# (文书) print.
+LABORGRID_INTAKE_PER_IP_PER_HOUR = env_int("LABORGRID_INTAKE_PER_IP_PER_HOUR", 10)
+LABORGRID_INTAKE_PER_PHONE_PER_DAY = env_int("LABORGRID_INTAKE_PER_PHONE_PER_DAY", 5)
+LABORGRID_TRACKING_PER_IP_PER_HOUR = env_int("LABORGRID_TRACKING_PER_IP_PER_HOUR", 60)
+LABORGRID_INTAKE_MAX_FILE_MB = env_int("LABORGRID_INTAKE_MAX_FILE_MB", 5)
+LABORGRID_INTAKE_MAX_FILES = env_int("LABORGRID_INTAKE_MAX_FILES", 5)
+LABORGRID_INTAKE_GRID = os.environ.get("LABORGRID_INTAKE_GRID", "")
+LABORGRID_CASE_NOTIFIER = os.environ.get(
+    "LABORGRID_CASE_NOTIFIER", "laborgrid.cases.notifier.LoggingNotifier"
+)
+LABORGRID_BUREAU_NAME = os.environ.get("LABORGRID_BUREAU_NAME", "大方县人力资源和社会保障局")
+LABORGRID_BUREAU_ADDRESS = os.environ.get(
+    "LABORGRID_BUREAU_ADDRESS", "大方县人力资源和社会保障局劳动保障监察大队"
+)
+LABORGRID_BUREAU_CONTACT = os.environ.get("LABORGRID_BUREAU_CONTACT", "")
+LABORGRID_RECONSIDERATION_BODY = os.environ.get(
+    "LABORGRID_RECONSIDERATION_BODY", "大方县人民政府或毕节市人力资源和社会保障局"
+)
+LABORGRID_COURT = os.environ.get("LABORGRID_COURT", "大方县人民法院")
+LABORGRID_FINE_PAYMENT = os.environ.get("LABORGRID_FINE_PAYMENT", "指定银行或电子支付渠道")
+LABORGRID_DOCUMENT_NUMBER_PATTERN = os.environ.get(
+    "LABORGRID_DOCUMENT_NUMBER_PATTERN", "大人社监〔{year}〕{abbr}字第{seq}号"
+)
+# How long another process may serve the working-day calendar before it sees an edit.
+LABORGRID_WORKDAYS_CACHE_SECONDS = env_int("LABORGRID_WORKDAYS_CACHE_SECONDS", 10)
+
 # --- Cache -----------------------------------------------------------------------------------
 # Shared by every process (the web workers and the background worker): coverage figures counted
 # in the background, and the public intake's flood limits, must be seen by all of them. The
