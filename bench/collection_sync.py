@@ -3,7 +3,7 @@ queued forms — one ``POST /api/v1/collection/submissions`` each, then one phot
 timed through the full Django stack (middleware, session auth, CSRF, services, audit), on a fresh
 demo database, then the same N sent again (a retried sync: nothing new may be stored).
 
-    DATABASE_URL=sqlite:////tmp/lg-bench.sqlite3 python -m laborgrid.collection.bench [N] [PHOTO_KB]
+    DATABASE_URL=sqlite:////tmp/lg-bench.sqlite3 .venv/bin/python bench/collection_sync.py [N] [PHOTO_KB]
 
 Prints a table; network time is not included (add the phone's round trips: N × 2 requests).
 """
