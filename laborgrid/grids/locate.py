@@ -45,9 +45,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -166,6 +167,8 @@ class _Index:
     #: Each name's first ``lengths[-1]`` characters: where no name starts, no slice is looked up
     #: (an address is read at every position; most positions start no name).
     heads: frozenset[str] = field(default=frozenset())
+    #: ``_by_address``'s decisions by the names an address contains.
+    decided: dict[tuple[Any, ...], object] = field(default_factory=dict)
 
 
 _cache: dict[str, _Index] = {}
@@ -340,6 +343,22 @@ def _by_address(index: _Index, root: Grid, address: str) -> Located | None:
     hits = _find_names(index, normalise(address))
     if not hits:
         return None
+    # The decision depends only on the names found (in order), the root and the language: an
+    # import places a million addresses with a few thousand different sets of names.
+    key = (root.pk, get_language(), tuple(h.text for h in hits))
+    found = index.decided.get(key, _UNDECIDED)
+    if found is _UNDECIDED:
+        if len(index.decided) >= _DECIDED_MAX:
+            index.decided.clear()
+        found = index.decided[key] = _decide(index, root, hits)
+    return cast("Located | None", found)
+
+
+_UNDECIDED = object()
+_DECIDED_MAX = 100_000
+
+
+def _decide(index: _Index, root: Grid, hits: list[_Hit]) -> Located | None:
     # grid → the text it was found by (the longest, if found more than once)
     townships: dict[str, tuple[Grid, str]] = {}
     villages: dict[str, tuple[Grid, str]] = {}

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,7 +30,7 @@ from difflib import SequenceMatcher
 from functools import partial
 from typing import Any, NamedTuple, cast
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,6 +106,11 @@ CURRENT_SQL = ", ".join(
     f'"{cast(models.Field, Employer._meta.get_field("id" if f == "pk" else f)).column}"'
     for f in CURRENT
 )
+#: Attribute names of :data:`CURRENT`, and every column of an employer (for an update).
+CURRENT_ATTNAMES = tuple("id" if f == "pk" else f for f in CURRENT)
+ALL_ATTNAMES = tuple(f.attname for f in Employer._meta.concrete_fields)
+COLUMN_OF = {f.attname: str(f.column) for f in Employer._meta.concrete_fields}
+ALL_SQL = ", ".join(f'"{COLUMN_OF[a]}"' for a in ALL_ATTNAMES)
 #: Positions in :data:`CURRENT` that SQLite returns as text or a number, not the Python type.
 _SQLITE_DATES = tuple(
     i for i, f in enumerate(CURRENT) if f in ("last_collected_on", "established_on")
@@ -120,6 +127,10 @@ def _from_sqlite(row: tuple[Any, ...]) -> list[Any]:
         if out[i] is not None and not isinstance(out[i], Decimal):
             out[i] = Decimal(str(out[i]))
     return out
+
+
+def _as_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class Created(NamedTuple):
@@ -175,7 +186,12 @@ class Counts:
         setattr(self, attr, getattr(self, attr) + 1)
 
     def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "seconds"}
+
+    #: Seconds spent per phase of the run (``read``, ``match``, ``create``, ``update``,
+    #: ``sources``, ``records``, ``commit``): printed by ``import_registry --json`` and the
+    #: benchmark, never stored.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -264,15 +280,14 @@ class Runner:
         self.history_table = _Table(Employer.history.model, skip=("history_id",))
         self.search_field = Employer._meta.get_field("search_text")
         #: Each column's conversion for the driver; ``None`` where the value goes as it is.
-        self.prepare = [
-            (
-                f.attname,
-                None if type(f) in AS_IS else partial(f.get_db_prep_save, connection=connection),
-            )
+        #: (Bound to the connection itself: ``django.db.connection`` is a proxy whose every
+        #: attribute costs a context-local lookup.)
+        db = connections[DEFAULT_DB_ALIAS]
+        self.prepare_by_name = {
+            f.attname: None if type(f) in AS_IS else partial(f.get_db_prep_save, connection=db)
             for f in Employer._meta.concrete_fields
             if f.attname != "search_text"
-        ]
-        self.prepare_by_name = dict(self.prepare)
+        }
         #: A new employer's columns before the register's values: the model's defaults.
         self.new_defaults = {
             f.attname: f.get_db_prep_save(f.get_default(), connection)
@@ -280,6 +295,15 @@ class Runner:
             if f.attname not in ("id", "search_text")
         }
         self.total = 0  # the file's estimated data rows (a progress bar's 100 %)
+
+    @contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = self.counts.seconds
+            spent[phase] = spent.get(phase, 0.0) + time.perf_counter() - started
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -558,64 +582,18 @@ class Runner:
         reason = _("登记库导入（批次 %(id)s）") % {"id": self.batch.pk}
         new = [p for p in rows if p.outcome == RowOutcome.CREATED]
         if new:
-            ids_ = self._insert_new([self._new_employer(p.result.clean) for p in new], now, reason)
+            with self._timed("locate"):
+                values = [self._new_employer(p.result.clean) for p in new]
+            with self._timed("create"):
+                ids_ = self._insert_new(values, now, reason)
             for p, pk in zip(new, ids_, strict=True):
                 p.employer = Created(pk)
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
         if changed:
-            # The records to change, now as model instances, locked (PostgreSQL); the changes
-            # are worked out again on them in case someone edited one since it was read.
-            locked = Employer.objects.select_for_update(of=("self",)).in_bulk(
-                [cast(Current, p.employer).pk for p in changed]
-            )
-            for p in changed:
-                e = locked[cast(Current, p.employer).pk]
-                p.employer = e
-                p.changes = self._changes(e, p.result.clean)
-                if not p.changes:
-                    p.outcome = RowOutcome.UNCHANGED
-            changed = [p for p in changed if p.outcome == RowOutcome.UPDATED]
-        if changed:
-            fields: set[str] = {
-                "version",
-                "updated_at",
-                "updated_by",
-                "search_text",
-                "name_key",
-                "name_core",
-            }
-            objs = []
-            for p in changed:
-                e = cast(Employer, p.employer)
-                for name, (before, _after) in p.changes.items():
-                    if name == "contact_phone":
-                        phone = p.result.clean["contact_phone"]
-                        e.contact_phone_enc = pii.seal(phone, context=PHONE_CONTEXT)
-                        e.contact_phone_masked = ids.mask_phone(phone)
-                        fields |= {"contact_phone_enc", "contact_phone_masked"}
-                        continue
-                    if name == "name" and before and before != p.result.clean["name"]:
-                        former = e.former_name_list
-                        if before not in former:
-                            e.former_names = "\n".join([*former, before])
-                            fields.add("former_names")
-                    setattr(e, name, p.result.clean[name])
-                    fields.add(name)
-                p.changes["_version"] = [e.version, e.version + 1]
-                e.version += 1
-                e.updated_at = now
-                e.updated_by = self.actor
-                e.name_key = normalise(e.name)
-                e.name_core = name_core(e.name_key)
-                objs.append(e)
-            self._update(objs, fields, reason)
-        self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
-
-    def _db_values(self, e: Employer, *, add: bool) -> dict[str, Any]:
-        """``e``'s columns as the driver takes them (the search text computed)."""
-        values = {a: prep(getattr(e, a)) if prep else getattr(e, a) for a, prep in self.prepare}
-        values["search_text"] = self.search_field.pre_save(e, add)
-        return values
+            with self._timed("update"):
+                self._update(changed, now, reason)
+        with self._timed("sources"):
+            self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
 
     def _history_row(self, values: dict[str, Any], kind: str, reason: str) -> tuple[Any, ...]:
         return self.history_table.row(
@@ -628,26 +606,79 @@ class Runner:
             }
         )
 
-    def _update(self, objs: list[Employer], fields: set[str], reason: str) -> None:
-        """Write the changed fields of ``objs`` (one statement, many parameter rows) and their
-        "changed" history rows (set-based): the ORM's bulk update built a CASE per field and
-        row (~5 ms a row)."""
-        attnames = sorted(Employer._meta.get_field(f).attname for f in fields)  # type: ignore[union-attr]
-        columns = ", ".join(
-            f'"{Employer._meta.get_field(f).column}" = %s'  # type: ignore[union-attr]
-            for f in sorted(fields)
-        )
-        params, history = [], []
-        for e in objs:
-            values = self._db_values(e, add=False)
-            params.append([*(values[a] for a in attnames), e.pk])
-            history.append(self._history_row(values, "~", reason))
+    def _locked(self, pks: list[int]) -> dict[int, dict[str, Any]]:
+        """Every column of the employers ``pks`` (attribute name → the driver's value), locked
+        until the chunk commits (PostgreSQL; SQLite's write transaction holds the database)."""
+        marks = ", ".join(["%s"] * len(pks))
+        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {ALL_SQL} FROM {EMPLOYER_TABLE} "  # noqa: S608 - names from _meta
+                f'WHERE "id" IN ({marks}){lock}',
+                pks,
+            )
+            return {r[0]: dict(zip(ALL_ATTNAMES, r, strict=True)) for r in cursor.fetchall()}
+
+    def _update(self, changed: list[Planned], now: Any, reason: str) -> None:
+        """Apply the rows that change an existing employer: one ``UPDATE`` with many parameter
+        rows, and the "changed" history rows, set-based. The records are read again, locked,
+        and the changes worked out again on them, in case someone edited one since matching.
+        Plain column values throughout: a model instance per record, and preparing each of its
+        values for the driver, cost more than the writes (the ORM's ``bulk_update`` built a
+        ``CASE`` per field and row: ~5 ms a row)."""
+        rows = self._locked([cast(Current, p.employer).pk for p in changed])
+        sqlite = connection.vendor == "sqlite"
+        actor_id = getattr(self.actor, "pk", None)
+        prepared_now = self.prepare_by_name["updated_at"](now)  # type: ignore[misc]
+        sources = self.search_field.sources
+        fields: set[str] = {"version", "updated_at", "updated_by_id", "search_text"}
+        fields |= {"name_key", "name_core"}
+        done: list[tuple[Planned, dict[str, Any]]] = []
+        for p in changed:
+            values = rows[cast(Current, p.employer).pk]
+            current = tuple(values[a] for a in CURRENT_ATTNAMES)
+            record = Current(*(_from_sqlite(current) if sqlite else current))
+            p.employer = record
+            p.changes = self._changes(record, p.result.clean)
+            if not p.changes:
+                p.outcome = RowOutcome.UNCHANGED
+                continue
+            clean = p.result.clean
+            for name, (before, _after) in p.changes.items():
+                if name == "contact_phone":
+                    values["contact_phone_enc"] = pii.seal(clean[name], context=PHONE_CONTEXT)
+                    values["contact_phone_masked"] = ids.mask_phone(clean[name])
+                    fields |= {"contact_phone_enc", "contact_phone_masked"}
+                    continue
+                if name == "name" and before and before != clean["name"]:
+                    former = [n.strip() for n in values["former_names"].splitlines() if n.strip()]
+                    if before not in former:
+                        values["former_names"] = "\n".join([*former, before])
+                        fields.add("former_names")
+                prep = self.prepare_by_name[name]
+                value = clean[name]
+                values[name] = prep(value) if prep and value is not None else value
+                fields.add(name)
+            p.changes["_version"] = [values["version"], values["version"] + 1]
+            values["version"] += 1
+            values["updated_at"] = prepared_now
+            values["updated_by_id"] = actor_id
+            values["name_key"] = normalise(values["name"])
+            values["name_core"] = name_core(values["name_key"])
+            values["search_text"] = index_text(*(str(values[f] or "") for f in sources))
+            done.append((p, values))
+        if not done:
+            return
+        attnames = sorted(fields)
+        columns = ", ".join(f'"{COLUMN_OF[a]}" = %s' for a in attnames)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f'UPDATE "{Employer._meta.db_table}" SET {columns} WHERE "id" = %s',  # noqa: S608
-                params,
+                f'UPDATE {EMPLOYER_TABLE} SET {columns} WHERE "id" = %s',  # noqa: S608
+                [[*(v[a] for a in attnames), v["id"]] for _p, v in done],
             )
-        self.writer.insert(self.history_table, history)
+        self.writer.insert(
+            self.history_table, [self._history_row(v, "~", reason) for _p, v in done]
+        )
 
     def _insert_new(self, new: list[dict[str, Any]], now: Any, reason: str) -> range:
         """Insert new employers (column values by attribute name) and their "created" history
@@ -680,12 +711,16 @@ class Runner:
         if not rows:
             return
         source = self.batch.source
-        existing = {
-            r[0]: r[1:]
-            for r in EmployerSource.objects.filter(
-                employer_id__in=[cast(Current, p.employer).pk for p in rows], source=source
-            ).values_list("employer_id", "id", "reference", "registered_status", "last_seen_on")
-        }
+        pks = list({cast(Current, p.employer).pk for p in rows})
+        marks = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'SELECT "employer_id", "id", "reference", "registered_status", "last_seen_on" '  # noqa: S608 - names from _meta
+                f'FROM "{EmployerSource._meta.db_table}" '
+                f'WHERE "source" = %s AND "employer_id" IN ({marks})',
+                [source, *pks],
+            )
+            existing = {r[0]: (r[1], r[2], r[3], _as_date(r[4])) for r in cursor.fetchall()}
         today = self.writer.date(self.today)
         create: dict[int, dict[str, Any]] = {}
         update: list[tuple[Any, ...]] = []
@@ -818,21 +853,28 @@ class Runner:
                 encoding=batch.encoding,
                 header_row=batch.header_row,
             )
-            for rows in self._chunks(register):
+            chunks = self._chunks(register)
+            while True:
+                with self._timed("read"):
+                    rows = next(chunks, None)
+                if rows is None:
+                    break
                 if rows[-1].number <= resume_after:
                     # Applied before the stop: only remember the rows for in-file duplicates.
                     for p in rows:
                         if p.result.ok:
                             self.seen.setdefault(_row_key(p.result.clean), p.number)
                     continue
-                with transaction.atomic():
-                    self._plan(rows)
+                with self._timed("commit"), transaction.atomic():
+                    with self._timed("match"):
+                        self._plan(rows)
                     if self.commit:
                         self._apply(rows)
-                    self._records(rows)
-                    for p in rows:
-                        self.counts.add(p.outcome)
-                    self._save_counts(checkpoint=rows[-1].number if self.commit else 0)
+                    with self._timed("records"):
+                        self._records(rows)
+                        for p in rows:
+                            self.counts.add(p.outcome)
+                        self._save_counts(checkpoint=rows[-1].number if self.commit else 0)
                 self.total = max(self.total, self.counts.rows)
                 self.progress(self.counts.rows, self.total)
         finally:

@@ -150,6 +150,8 @@ def _converters(
 class RowNormaliser:
     """Normalises the rows of one file; build it once, call it per row.
 
+    Within one file, a column's converted values are remembered (``memoise``), so a status or
+    a date that repeats down the register is converted once.
     ``headers`` are ``RegisterFile.headers``; ``mapping`` is ``{header: field or None}`` (from
     ``match_headers(...).mapping`` or a saved preset); ``hints`` are the header unit hints
     (``HeaderMatch.hints``); ``today`` bounds dates (default: today in the project's time zone).
@@ -165,6 +167,7 @@ class RowNormaliser:
         *,
         hints: Mapping[str, str] | None = None,
         today: date | None = None,
+        memoise: bool = True,
     ) -> None:
         self.source = source
         self.today = today or timezone.localdate()
@@ -183,6 +186,11 @@ class RowNormaliser:
             self.header_of[name] = header
             self.plan.append((position[header], name, header, converters[name]))
         self.plan.sort()
+        #: Per column, the results for values seen before (see :meth:`_convert`).
+        self.memo: list[dict[Any, Any] | None] = [
+            None if name in _NOT_MEMOISED or not memoise else {} for _i, name, _h, _c in self.plan
+        ]
+        self.rows = 0  # rows normalised so far
         self.has_coordinates = bool({"lng", "lat", "coordinates"} & self.header_of.keys())
 
     def normalise_cells(self, cells: Sequence[Cell]) -> RowResult:
@@ -190,15 +198,21 @@ class RowNormaliser:
         clean: dict[str, Any] = {}
         errors: list[FieldError] = []
         warnings: list[FieldError] = []
-        for index, name, header, convert in self.plan:
+        self.rows += 1
+        for position, (index, name, header, convert) in enumerate(self.plan):
             value = cells[index]
             if value == "" or value is None:
                 continue
-            try:
-                result = convert(value)
-            except NormaliseError as exc:
-                (errors if exc.fatal else warnings).append(
-                    FieldError(name, header, exc.message, exc.code)
+            memo = self.memo[position]
+            if memo is None:
+                result = _converted(convert, value)
+            else:
+                result = memo.get(value, _MISSING)
+                if result is _MISSING:
+                    result = self._remember(position, memo, value, _converted(convert, value))
+            if isinstance(result, NormaliseError):
+                (errors if result.fatal else warnings).append(
+                    FieldError(name, header, result.message, result.code)
                 )
                 continue
             if result is not None:
@@ -207,6 +221,16 @@ class RowNormaliser:
             self._extra_cells(cells, errors)
         self._row_rules(clean, errors, warnings)
         return RowResult(clean, errors, warnings)
+
+    def _remember(self, position: int, memo: dict[Any, Any], value: Cell, result: Any) -> Any:
+        """Keep ``result`` for the next cell with the same value. Status, type, date, capital,
+        authority, scope repeat down a register: a column whose values mostly don't (names,
+        codes, addresses) stops being remembered once that is clear."""
+        if len(memo) == _MEMO_TRIAL and self.rows < _MEMO_TRIAL * 4 // 3:
+            self.memo[position] = None  # three in four values new so far
+        elif len(memo) < _MEMO_MAX:
+            memo[value] = result
+        return result
 
     def normalise(self, raw: Mapping[str, Cell]) -> RowResult:
         """A row given as ``{field: cell}``; every field must be in the mapping."""
@@ -375,10 +399,30 @@ class RowNormaliser:
             )
 
 
+_MISSING: Final = object()
+#: Converted values a column remembers at most, and after how many different values it is
+#: judged (more than three quarters of them different: not worth remembering).
+_MEMO_MAX: Final = 50_000
+_MEMO_TRIAL: Final = 4_000
+#: Columns never remembered: personal information (telephone numbers), and values that are
+#: lists (changed by the row rules).
+_NOT_MEMOISED: Final = frozenset({"contact_phone", "former_names"})
+
+
+def _converted(convert: Callable[[Any], Any], value: Cell) -> Any:
+    """``convert(value)``, or the problem it raised (kept like a value)."""
+    try:
+        return convert(value)
+    except NormaliseError as exc:
+        return exc
+
+
 @lru_cache(maxsize=64)
 def _normaliser(source: str, fields: tuple[str, ...], today: date) -> RowNormaliser:
     labels = [str(FIELD_LABELS.get(f, f)) for f in fields]
-    return RowNormaliser(source, labels, dict(zip(labels, fields, strict=True)), today=today)
+    # Shared by every caller in the process, row by row: nothing remembered between rows.
+    mapping = dict(zip(labels, fields, strict=True))
+    return RowNormaliser(source, labels, mapping, today=today, memoise=False)
 
 
 def normalise_row(raw: Mapping[str, Cell], source: str, *, today: date | None = None) -> RowResult:

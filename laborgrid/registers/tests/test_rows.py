@@ -229,3 +229,25 @@ def test_from_a_gbk_file_to_clean_rows(tmp_path: Path) -> None:
     assert [e.code for e in results[2][1].errors] == ["no_identity"]
     assert [e.code for e in results[3][1].errors] == ["extra_cells"]
     assert "11" in results[3][1].errors[0].message
+
+
+def test_values_repeating_down_a_file_give_the_same_results() -> None:
+    """A column's converted values are remembered within a file (its problems too); a column
+    whose values are all different stops being remembered, and every row still comes out as
+    it would alone."""
+    headers = ["统一社会信用代码", "企业名称", "成立日期", "登记状态", "注册资本"]
+    mapping = {"统一社会信用代码": "uscc", "企业名称": "name", "成立日期": "established_on"}
+    mapping |= {"登记状态": "status", "注册资本": "registered_capital"}
+    normaliser = RowNormaliser("scjg", headers, mapping, today=TODAY)
+    for i in range(6000):
+        cells = [make_uscc(i), f"大方县第{i}商行", "2031-01-01" if i % 2 else "2015/3/7"]
+        cells += ["吊销，未注销" if i % 3 else "存续", "500万元人民币"]
+        result = normaliser.normalise_cells(cells)
+        assert result == normalise_row(dict(zip(mapping.values(), cells)), "scjg", today=TODAY)
+        if i % 2:
+            assert [(e.field, e.header) for e in result.errors] == [("established_on", "成立日期")]
+        else:
+            assert result.ok and result.clean["established_on"] == date(2015, 3, 7)
+    remembered = dict(zip([name for _i, name, _h, _c in normaliser.plan], normaliser.memo))
+    assert remembered["uscc"] is None and remembered["name"] is None
+    assert remembered["status"] is not None and len(remembered["status"]) == 2

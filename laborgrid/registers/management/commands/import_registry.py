@@ -96,6 +96,7 @@ class Command(BaseCommand):
             "dry_run": not commit,
             **counts.as_dict(),
             "seconds": round(seconds, 2),
+            "phases": {k: round(v, 2) for k, v in counts.seconds.items()},
         }
         self.stdout.write(summary(counts.as_dict()))
         if batch.unknown_columns:
