@@ -62,6 +62,7 @@ must name the column when it names a source: :func:`with_search_fields` adds it.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -381,6 +382,44 @@ def bulk_insert(model: type[models.Model], field: str = "search_text") -> Iterat
                 f'INSERT INTO "{fts}"(rowid, "{column}") '  # noqa: S608
                 f'SELECT "{pk}", "{column}" FROM "{table}" WHERE "{pk}" > %s ORDER BY "{pk}"',
                 [start],
+            )
+    finally:
+        with connection.cursor() as cursor:
+            for sql in _sqlite_triggers(table, column, pk):
+                cursor.execute(sql)
+
+
+@contextmanager
+def bulk_update(
+    model: type[models.Model], ids: Sequence[int], field: str = "search_text"
+) -> Iterator[None]:
+    """Wrap a set-based UPDATE of the rows ``ids`` of ``model``'s table (:func:`bulk_insert`'s
+    counterpart). On SQLite the per-row update trigger is suspended for the block; the rows'
+    index entries are taken out before it and put back after it, one statement each (the
+    trigger would flush FTS5's buffer once per row). Must run inside a transaction."""
+    if connection.vendor != "sqlite" or not ids:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_update() needs a transaction")
+    table, pk = model._meta.db_table, str(model._meta.pk.column)
+    column = str(model._meta.get_field(field).column)  # type: ignore[union-attr]
+    fts = fts_table(model)
+    rows = f'FROM "{table}" WHERE "{pk}" IN (SELECT value FROM json_each(%s))'  # noqa: S608
+    listed = json.dumps(list(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{fts}_au"')
+        cursor.execute(
+            f'INSERT INTO "{fts}"("{fts}", rowid, "{column}") '
+            f'SELECT \'delete\', "{pk}", "{column}" {rows}',
+            [listed],
+        )
+    try:
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{fts}"(rowid, "{column}") SELECT "{pk}", "{column}" {rows}',
+                [listed],
             )
     finally:
         with connection.cursor() as cursor:

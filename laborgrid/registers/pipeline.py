@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.core import pii
-from laborgrid.core.search import bulk_insert, index_text, normalise
+from laborgrid.core.search import bulk_insert, bulk_update, index_text, normalise
 from laborgrid.core.text import clauses
 from laborgrid.coverage.services import schedule_refresh
 from laborgrid.employers.choices import RegisterSource
@@ -61,7 +61,7 @@ from laborgrid.registers.presets import PRESETS, check_mapping, match_headers
 from laborgrid.registers.reading import RegisterFileError, open_register
 from laborgrid.registers.rows import RowNormaliser, RowResult
 
-CHUNK = 5000
+CHUNK = 20_000
 
 #: The employer fields an import may set, and what happens to an existing value by default.
 #: ``fill`` on ``status`` means: the register's status applies to employers never collected in
@@ -127,6 +127,18 @@ def _from_sqlite(row: tuple[Any, ...]) -> list[Any]:
         if out[i] is not None and not isinstance(out[i], Decimal):
             out[i] = Decimal(str(out[i]))
     return out
+
+
+def in_list(values: Iterable[Any]) -> tuple[str, Any]:
+    """``column IN values`` as SQL and one parameter: an array on PostgreSQL (a list of
+    thousands of parameters costs more to plan than the lookups), a JSON array on SQLite (whose
+    statements take at most 32,766 parameters). Each value is looked up in the column's index."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        # Not ``= ANY(%s)``: for an array of thousands PostgreSQL plans a scan of the table.
+        kind = "bigint" if values and isinstance(values[0], int) else "text"
+        return f"IN (SELECT unnest(%s::{kind}[]))", values
+    return "IN (SELECT value FROM json_each(%s))", json.dumps(values)
 
 
 def _as_date(value: date | str) -> date:
@@ -358,15 +370,14 @@ class Runner:
         """The :data:`CURRENT` facts of the employers whose ``column`` is one of ``values``:
         raw SQL and plain tuples — the ORM's per-value preparation of an ``IN`` list of
         thousands and its converters cost ten times the indexed lookups themselves."""
-        values = list(values)
-        if not values:
+        among, values = in_list(values)
+        if not values or values == "[]":
             return []
-        marks = ", ".join(["%s"] * len(values))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {CURRENT_SQL} FROM {EMPLOYER_TABLE} "  # noqa: S608 - names from _meta
-                f'WHERE "{column}" IN ({marks}){extra}',
-                values,
+                f'WHERE "{column}" {among}{extra}',
+                [values],
             )
             rows = cursor.fetchall()
         if connection.vendor != "sqlite":
@@ -609,13 +620,13 @@ class Runner:
     def _locked(self, pks: list[int]) -> dict[int, dict[str, Any]]:
         """Every column of the employers ``pks`` (attribute name → the driver's value), locked
         until the chunk commits (PostgreSQL; SQLite's write transaction holds the database)."""
-        marks = ", ".join(["%s"] * len(pks))
+        among, listed = in_list(pks)
         lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {ALL_SQL} FROM {EMPLOYER_TABLE} "  # noqa: S608 - names from _meta
-                f'WHERE "id" IN ({marks}){lock}',
-                pks,
+                f'WHERE "id" {among}{lock}',
+                [listed],
             )
             return {r[0]: dict(zip(ALL_ATTNAMES, r, strict=True)) for r in cursor.fetchall()}
 
@@ -671,7 +682,7 @@ class Runner:
             return
         attnames = sorted(fields)
         columns = ", ".join(f'"{COLUMN_OF[a]}" = %s' for a in attnames)
-        with connection.cursor() as cursor:
+        with bulk_update(Employer, [v["id"] for _p, v in done]), connection.cursor() as cursor:
             cursor.executemany(
                 f'UPDATE {EMPLOYER_TABLE} SET {columns} WHERE "id" = %s',  # noqa: S608
                 [[*(v[a] for a in attnames), v["id"]] for _p, v in done],
@@ -711,14 +722,13 @@ class Runner:
         if not rows:
             return
         source = self.batch.source
-        pks = list({cast(Current, p.employer).pk for p in rows})
-        marks = ", ".join(["%s"] * len(pks))
+        among, listed = in_list({cast(Current, p.employer).pk for p in rows})
         with connection.cursor() as cursor:
             cursor.execute(
                 'SELECT "employer_id", "id", "reference", "registered_status", "last_seen_on" '  # noqa: S608 - names from _meta
                 f'FROM "{EmployerSource._meta.db_table}" '
-                f'WHERE "source" = %s AND "employer_id" IN ({marks})',
-                [source, *pks],
+                f'WHERE "source" = %s AND "employer_id" {among}',
+                [source, listed],
             )
             existing = {r[0]: (r[1], r[2], r[3], _as_date(r[4])) for r in cursor.fetchall()}
         today = self.writer.date(self.today)

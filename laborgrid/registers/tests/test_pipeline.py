@@ -62,7 +62,9 @@ def run(path: Path, *args: str) -> dict[str, Any]:
 
 
 def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
-    known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(880001), name="大方县旧名称有限公司")
+    known = make_employer(
+        MAOCHANG_VILLAGE, uscc=make_uscc(880001), name="大方县旧名称有限公司", legal_rep="李旧人"
+    )
     bad = row(880003)
     bad[0] = "91520521XXXXXXXXX1"
     rows = [row(880001), row(880002), bad, row(880002)]
@@ -108,6 +110,11 @@ def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
     source = EmployerSource.objects.get(employer=new, source="scjg")
     assert source.registered_status == "operating"
     assert Employer.objects.filter(search_text__phrase="鲲鹏880002").exists()
+    # The search index follows the update: the new name and representative are found, the old
+    # representative no longer is; the old name is still found, as a former name.
+    assert list(Employer.objects.filter(search_text__phrase="鲲鹏880001号")) == [known]
+    assert list(Employer.objects.filter(search_text__phrase="旧名称")) == [known]
+    assert not Employer.objects.filter(search_text__phrase="李旧人").exists()
 
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
