@@ -370,14 +370,15 @@ class Runner:
         """The :data:`CURRENT` facts of the employers whose ``column`` is one of ``values``:
         raw SQL and plain tuples — the ORM's per-value preparation of an ``IN`` list of
         thousands and its converters cost ten times the indexed lookups themselves."""
-        among, values = in_list(values)
-        if not values or values == "[]":
+        values = list(values)
+        if not values:
             return []
+        among, listed = in_list(values)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {CURRENT_SQL} FROM {EMPLOYER_TABLE} "  # noqa: S608 - names from _meta
                 f'WHERE "{column}" {among}{extra}',
-                [values],
+                [listed],
             )
             rows = cursor.fetchall()
         if connection.vendor != "sqlite":

@@ -243,11 +243,15 @@ def test_values_repeating_down_a_file_give_the_same_results() -> None:
         cells = [make_uscc(i), f"大方县第{i}商行", "2031-01-01" if i % 2 else "2015/3/7"]
         cells += ["吊销，未注销" if i % 3 else "存续", "500万元人民币"]
         result = normaliser.normalise_cells(cells)
-        assert result == normalise_row(dict(zip(mapping.values(), cells)), "scjg", today=TODAY)
+        assert result == normalise_row(
+            dict(zip(mapping.values(), cells, strict=True)), "scjg", today=TODAY
+        )
         if i % 2:
             assert [(e.field, e.header) for e in result.errors] == [("established_on", "成立日期")]
         else:
             assert result.ok and result.clean["established_on"] == date(2015, 3, 7)
-    remembered = dict(zip([name for _i, name, _h, _c in normaliser.plan], normaliser.memo))
+    remembered = dict(
+        zip([name for _i, name, _h, _c in normaliser.plan], normaliser.memo, strict=True)
+    )
     assert remembered["uscc"] is None and remembered["name"] is None
     assert remembered["status"] is not None and len(remembered["status"]) == 2
