@@ -196,6 +196,17 @@ def main() -> int:
                 f"review {s['review']:,}, duplicates {s['duplicates']:,}"
             )
     print("\nGoal: ≥ 50,000 rows/s end to end, peak ≤ 1,024 MB, within 2× of the raw load.")
+    phases = ("read", "match", "locate", "create", "update", "sources", "records", "commit")
+    print("\nSeconds per phase (import_registry --json): read and normalise; match; place new")
+    print("employers; write new employers with history; apply updates with history; register")
+    print("listings; import records; the transactions' commits.")
+    print(f"{'database':<11} {'file':<6} " + " ".join(f"{p:>8}" for p in phases))
+    for r in results:
+        for kind in ("csv", "xlsx"):
+            if kind in r:
+                spent = r[kind].get("phases", {})
+                cells = " ".join(f"{spent.get(p, 0):>8.1f}" for p in phases)
+                print(f"{r['backend']:<11} {kind:<6} {cells}")
     print(json.dumps(results, ensure_ascii=False), file=sys.stderr)
     return 0
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from time import perf_counter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db import connection, models, transaction
@@ -547,6 +547,38 @@ class _Writer:
                 )
             finally:
                 cursor.close()
+
+    def update(
+        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Set ``columns`` (attribute names) of many rows of ``model``'s table: each row is the
+        columns' values as the driver takes them, then the row's primary key. PostgreSQL: one
+        ``UPDATE … FROM unnest(arrays)`` (a statement per row costs a quarter more); SQLite: one
+        prepared statement run with every row (``executemany``)."""
+        if not rows:
+            return
+        fields = [model._meta.get_field(c) for c in columns]
+        names = [str(f.column) for f in fields]  # type: ignore[union-attr]
+        table, pk = model._meta.db_table, str(model._meta.pk.column)
+        if self.vendor != "postgresql":
+            sets = ", ".join(f'"{n}" = ?' for n in names)
+            cursor = connection.connection.cursor()
+            try:
+                cursor.executemany(f'UPDATE "{table}" SET {sets} WHERE "{pk}" = ?', rows)  # noqa: S608
+            finally:
+                cursor.close()
+            return
+        types = [f.db_type(connection) for f in fields]  # type: ignore[union-attr]
+        types.append(cast(Any, model._meta.pk).rel_db_type(connection))
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        sets = ", ".join(f'"{n}" = v."{n}"' for n in names)
+        aliases = ", ".join(f'"{n}"' for n in [*names, "_key"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" AS t SET {sets} FROM unnest({arrays}) AS v({aliases}) '  # noqa: S608
+                f'WHERE t."{pk}" = v."_key"',
+                [list(column) for column in zip(*rows, strict=True)],
+            )
 
     def taken_org_codes(self, codes: list[str]) -> set[str]:
         """Which of ``codes`` an employer in the database already has (USCCs embed them)."""

@@ -338,3 +338,17 @@ def test_a_dry_run_whose_worker_died_can_be_started_again(tmp_path: Path) -> Non
     again = start_preview(batch, _county())
     assert again.pk != dead.pk
     assert Job.objects.get(pk=dead.pk).status == JobStatus.FAILED
+
+
+def test_a_listing_follows_the_register_on_the_next_import(tmp_path: Path) -> None:
+    """The employer's listing in the register is updated by a later file (its status there),
+    and so is the employer (its status, never visited), each with a version more."""
+    run(gbk_file(tmp_path, [row(889001), row(889002)], name="first.csv"))
+    later = [row(889001, status="注销"), row(889002)]
+    done = run(gbk_file(tmp_path, later, name="second.csv"))
+    assert (done["updated"], done["unchanged"]) == (1, 1)
+    gone = Employer.objects.get(uscc=make_uscc(889001))
+    listing = EmployerSource.objects.get(employer=gone, source="scjg")
+    assert (listing.registered_status, gone.status, gone.version) == ("deregistered",) * 2 + (2,)
+    kept = EmployerSource.objects.get(employer__uscc=make_uscc(889002), source="scjg")
+    assert kept.registered_status == "operating"
