@@ -88,6 +88,22 @@ class EmployerQuerySet(ScopedQuerySet["Employer"]):
         )
 
 
+#: The employer's indexed fields that its history table does not index.
+HISTORY_UNINDEXED = [
+    "uscc",
+    "org_code",
+    "reg_number",
+    "name",
+    "industry",
+    "status",
+    "grid_path",
+    "grid",
+    "created_by",
+    "updated_by",
+    "merged_into",
+]
+
+
 class Employer(models.Model):
     """One employer (用人单位) with its identity, place in the grid and current labour-use facts."""
 
@@ -209,6 +225,9 @@ class Employer(models.Model):
     history = HistoricalRecords(
         excluded_fields=["search_text", "name_key", "name_core", "updated_at", "current_snapshot"],
         cascade_delete_history=False,
+        # History is read by employer and date only: the copies of the employer's own indexes
+        # cost every write (an import writes a history row per employer) and serve no query.
+        no_db_index=HISTORY_UNINDEXED,
     )
 
     objects = EmployerQuerySet.as_manager()
