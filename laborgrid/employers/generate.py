@@ -465,6 +465,17 @@ class _Writer:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
+    def commit_without_waiting(self) -> None:
+        """PostgreSQL: the current transaction's commit does not wait for its WAL to reach the
+        disk (``synchronous_commit`` off, for this transaction only). For a chunk of a long
+        import, which records its own checkpoint: if the server itself crashes, the last few
+        chunks are lost together with their checkpoint, and the run resumes before them. The
+        run's last, ordinary commit flushes everything before it. (SQLite in WAL mode with
+        ``synchronous=NORMAL`` does not wait at a commit either.)"""
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
     def lock(self, *tables: str) -> None:
         """PostgreSQL: keep concurrent inserts out while ids are reserved (SQLite's IMMEDIATE
         transaction already holds the write lock)."""

@@ -871,6 +871,7 @@ class Runner:
                             self.seen.setdefault(_row_key(p.result.clean), p.number)
                     continue
                 with self._timed("commit"), transaction.atomic():
+                    self.writer.commit_without_waiting()
                     with self._timed("match"):
                         self._plan(rows)
                     if self.commit:
