@@ -339,13 +339,13 @@ def _places(index: _Index, grids: Iterable[Grid]) -> str:
     return shown + ("……" if len(unique) > _LIST_MAX else "")
 
 
-def _by_address(index: _Index, root: Grid, address: str) -> Located | None:
+def _by_address(index: _Index, root: Grid, address: str, language: str | None) -> Located | None:
     hits = _find_names(index, normalise(address))
     if not hits:
         return None
     # The decision depends only on the names found (in order), the root and the language: an
     # import places a million addresses with a few thousand different sets of names.
-    key = (root.pk, get_language(), tuple(h.text for h in hits))
+    key = (root.pk, language, tuple(h.text for h in hits))
     found = index.decided.get(key, _UNDECIDED)
     if found is _UNDECIDED:
         if len(index.decided) >= _DECIDED_MAX:
@@ -466,7 +466,7 @@ def _same(grid: Grid) -> Grid:
 def locator(root: Grid, *, copy_grid: bool = True) -> Callable[..., Located]:
     """:func:`locate` for many records in a row (an import): the index is checked once, here.
     ``copy_grid=False`` answers the cached grid itself, for a caller that only reads it."""
-    return partial(_locate_in, _index(root), root, copy_grid=copy_grid)
+    return partial(_locate_in, _index(root), root, copy_grid=copy_grid, language=get_language())
 
 
 def _locate_in(
@@ -477,7 +477,9 @@ def _locate_in(
     lng: float | None,
     address: str | None,
     copy_grid: bool = True,
+    language: str | None = None,
 ) -> Located:
+    """``language``: the one the details are written in (default: the active one)."""
     own = copy.copy if copy_grid else _same
     point = _valid_point(lat, lng)
     if point is not None:
@@ -489,7 +491,7 @@ def _locate_in(
                 _("坐标位于 %(name)s 边界内") % {"name": grid.short_name},
             )
     if address:
-        found = _by_address(index, root, address)
+        found = _by_address(index, root, address, language or get_language())
         if found is not None:
             grid = found.grid if found.grid.pk == root.pk else own(found.grid)
             return Located(grid, found.method, found.detail[:DETAIL_MAX])

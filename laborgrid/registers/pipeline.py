@@ -407,28 +407,33 @@ class Runner:
             pending = [p for p in pending if not found[k].get(p.result.clean.get(k) or "")]
         return found
 
-    def _by_names(self, rows: list[Planned]) -> dict[str, list[Current]]:
-        """Current employers of the county with a row's normalised name."""
-        names = {normalise(p.result.clean.get("name", "")) for p in rows} - {""}
-        found: dict[str, list[Current]] = {}
+    def _by_names(
+        self, rows: list[Planned]
+    ) -> tuple[dict[str, list[Current]], dict[str, list[Current]]]:
+        """Current employers of the county with a row's normalised name, and with its name core
+        (the name without the county prefix and the legal or trade suffix): one indexed lookup
+        by core, since the same name has the same core (by name only where the core is too
+        short to look up)."""
+        keys = {normalise(p.result.clean.get("name", "")) for p in rows} - {""}
+        cores = {name_core(k) for k in keys}
+        long_cores = {c for c in cores if len(c) >= 2}
+        found = self._select("name_core", long_cores, ' AND "merged_into_id" IS NULL')
+        short = {k for k in keys if len(name_core(k)) < 2}
+        found += self._select("name_key", short, ' AND "merged_into_id" IS NULL')
+        by_name: dict[str, list[Current]] = {}
+        by_core: dict[str, list[Current]] = {}
+        seen: set[int] = set()
         # The county is tested here, not in SQL: with it SQLite reads the county's path range
         # (a million rows) instead of looking the names up (5 s per chunk).
-        for e in self._select("name_key", names, ' AND "merged_into_id" IS NULL'):
-            if e.grid_path.startswith(self.county.path):
-                found.setdefault(e.name_key, []).append(e)
-        return found
-
-    def _by_cores(self, rows: list[Planned]) -> dict[str, list[Current]]:
-        """Current employers of the county with a row's name core (the name without the county
-        prefix and the legal or trade suffix)."""
-        cores = {name_core(normalise(p.result.clean.get("name", ""))) for p in rows}
-        found: dict[str, list[Current]] = {}
-        for e in self._select(
-            "name_core", {c for c in cores if len(c) >= 2}, ' AND "merged_into_id" IS NULL'
-        ):
-            if e.grid_path.startswith(self.county.path):
-                found.setdefault(e.name_core, []).append(e)
-        return found
+        for e in found:
+            if e.pk in seen or not e.grid_path.startswith(self.county.path):
+                continue
+            seen.add(e.pk)
+            if e.name_key in keys:
+                by_name.setdefault(e.name_key, []).append(e)
+            if e.name_core in long_cores:
+                by_core.setdefault(e.name_core, []).append(e)
+        return by_name, by_core
 
     def _match_similar(self, p: Planned, found: dict[str, list[Current]]) -> None:
         """A similar name (the same core) at a similar address, or where either has none: a
@@ -548,11 +553,10 @@ class Runner:
             return
         by_code = self._by_codes(valid)
         unmatched = [p for p in valid if not self._match_code(p, by_code)]
-        by_name = self._by_names(unmatched)
+        by_name, by_core = self._by_names(unmatched)
         for p in unmatched:
             self._match_name(p, by_name)
         unmatched = [p for p in unmatched if p.employer is None and not p.outcome]
-        by_core = self._by_cores(unmatched)
         for p in unmatched:
             self._match_similar(p, by_core)
         for p in valid:
