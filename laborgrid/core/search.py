@@ -366,11 +366,7 @@ def bulk_insert(model: type[models.Model], field: str = "search_text") -> Iterat
     if connection.vendor != "sqlite":
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("bulk_insert() needs a transaction")
-    table, pk = model._meta.db_table, str(model._meta.pk.column)
-    column = str(model._meta.get_field(field).column)  # type: ignore[union-attr]
-    fts = fts_table(model)
+    table, pk, column, fts = _bulk_names(model, field, "bulk_insert")
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608
         (start,) = cursor.fetchone()
@@ -389,6 +385,15 @@ def bulk_insert(model: type[models.Model], field: str = "search_text") -> Iterat
                 cursor.execute(sql)
 
 
+def _bulk_names(model: type[models.Model], field: str, caller: str) -> tuple[str, str, str, str]:
+    """The table, key, search column and FTS5 table of a bulk write on SQLite, which must run
+    inside a transaction (other connections never see the table without its trigger)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"{caller}() needs a transaction")
+    column = str(model._meta.get_field(field).column)  # type: ignore[union-attr]
+    return model._meta.db_table, str(model._meta.pk.column), column, fts_table(model)
+
+
 @contextmanager
 def bulk_update(
     model: type[models.Model], ids: Sequence[int], field: str = "search_text"
@@ -400,11 +405,7 @@ def bulk_update(
     if connection.vendor != "sqlite" or not ids:
         yield
         return
-    if not connection.in_atomic_block:
-        raise RuntimeError("bulk_update() needs a transaction")
-    table, pk = model._meta.db_table, str(model._meta.pk.column)
-    column = str(model._meta.get_field(field).column)  # type: ignore[union-attr]
-    fts = fts_table(model)
+    table, pk, column, fts = _bulk_names(model, field, "bulk_update")
     rows = f'FROM "{table}" WHERE "{pk}" IN (SELECT value FROM json_each(%s))'  # noqa: S608
     listed = json.dumps(list(ids))
     with connection.cursor() as cursor:
