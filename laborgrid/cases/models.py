@@ -481,3 +481,21 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class IntakeCount(models.Model):
+    """How often one IP address or telephone number used the public intake in one time window
+    (the flood limits of ``services.limits``). Counted in the database, one atomic statement a
+    hit, so that parallel requests served by different processes cannot both pass the limit;
+    a row of a past window is deleted when a new window's first row is written."""
+
+    key = models.CharField(max_length=120, unique=True)  # scope, hashed IP or phone, window
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("公开受理计数")
+        verbose_name_plural = _("公开受理计数")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -1,20 +1,23 @@
 """Abuse limits of public intake (issue 6 "Bad input and abuse"): text and file sizes, file types
-judged by content, rate limits per IP and per phone (Django cache), the unguessable tracking code.
+judged by content, rate limits per IP and per phone (counted in the database), the unguessable tracking code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
 import unicodedata
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laborgrid.cases.models import IntakeCount
 from laborgrid.core import pii
 
 PHONE_CONTEXT = "complainant.phone"
@@ -71,16 +74,27 @@ def normalise_tracking_code(value: str) -> str:
 
 
 def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one event under ``key``; True while within ``limit`` per ``window`` seconds."""
+    """Count one event under ``key`` in the current window of ``window`` seconds; True while
+    within ``limit``. One upsert that answers the new count: atomic on SQLite and PostgreSQL
+    (a cache's get-then-set lets a burst of parallel requests through)."""
     if limit <= 0:
         return True
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    now = timezone.now()
+    slot = int(now.timestamp()) // window
+    ends = dt.datetime.fromtimestamp((slot + 1) * window, tz=dt.UTC)
+    table = IntakeCount._meta.db_table
+    expires = IntakeCount._meta.get_field("expires_at").get_db_prep_value(ends, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ("key", "count", "expires_at") VALUES (%s, 1, %s) '  # noqa: S608
+            f'ON CONFLICT ("key") DO UPDATE SET "count" = "{table}"."count" + 1 '
+            'RETURNING "count"',
+            [f"{key}:{slot}", expires],
+        )
+        (count,) = cursor.fetchone()
+    if count == 1:  # a new window: forget the past ones
+        IntakeCount.objects.filter(expires_at__lte=now).delete()
+    return bool(count <= limit)
 
 
 def throttle_ip(ip: str | None, *, scope: str = "submit") -> None:

@@ -27,7 +27,7 @@ def on_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.date], None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # rate-limit counters do not leak between tests
+    cache.clear()  # cached figures do not leak between tests
     yield
     cache.clear()
 

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from laborgrid.cases.choices import CaseState
-from laborgrid.cases.models import Case, CaseRecord
+from laborgrid.cases.models import Case, CaseRecord, IntakeCount
+from laborgrid.cases.services import limits
 from laborgrid.cases.services.intake import TRACKING_ALPHABET, TRACKING_LENGTH
 from laborgrid.cases.tests.conftest import complaint_data
 from laborgrid.testing.employers import make_ric
@@ -129,6 +131,24 @@ def test_floods_from_one_phone_are_throttled(client: Client, settings: Any) -> N
         payload = {**complaint_data(), "submission_key": str(uuid.uuid4())}
         statuses.append(api_post(client, payload, REMOTE_ADDR=f"10.1.0.{n}").status_code)
     assert statuses == [201, 201, 429]
+
+
+def test_flood_counts_are_per_window_and_forgotten_after_it(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.LABORGRID_INTAKE_PER_IP_PER_HOUR = 2
+    start = dt.datetime(2026, 11, 28, 10, 0, 5, tzinfo=dt.UTC)
+    monkeypatch.setattr(limits, "timezone", SimpleNamespace(now=lambda: start))
+    limits.throttle_ip("10.9.9.9")
+    limits.throttle_ip("10.9.9.9")
+    with pytest.raises(limits.Throttled):
+        limits.throttle_ip("10.9.9.9")
+    limits.throttle_ip("10.9.9.8")  # another address counts on its own
+    assert sorted(IntakeCount.objects.values_list("count", flat=True)) == [1, 3]
+    later = start + dt.timedelta(hours=1)
+    monkeypatch.setattr(limits, "timezone", SimpleNamespace(now=lambda: later))
+    limits.throttle_ip("10.9.9.9")  # the next hour starts afresh
+    assert list(IntakeCount.objects.values_list("count", flat=True)) == [1]  # the past forgotten
 
 
 def test_tracking_code_is_unguessable_and_queries_are_throttled(
