@@ -12,12 +12,13 @@ dispatch table as the case page (409 for a transition the state does not allow).
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ValidationError as PydanticValidationError
 
@@ -35,9 +36,11 @@ from laborgrid.cases.schemas import (
     CaseFilters,
     CasePage,
     ErrorsOut,
+    MergeIn,
     Message,
     PublicComplaintIn,
     PublicStatusOut,
+    RerouteIn,
     SubmittedOut,
 )
 from laborgrid.cases.services.common import is_handler
@@ -45,6 +48,9 @@ from laborgrid.cases.services.intake import normalise_tracking_code, throttle_ip
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers.schemas import request_body
+from laborgrid.grids.models import Grid
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
 
 public_router = Router(tags=["public"])
 router = Router(tags=["cases"])
@@ -256,15 +262,87 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> Status:
     case = access_case(request.user, case_id, Cap.WORK_WRITE)
     if action not in case_actions.PARAMS:
         raise HttpError(404, _("未找到"))
+    payload = _body(request, ActionIn)
+    if isinstance(payload, Status):
+        return payload
+    return _done(
+        request,
+        case_id,
+        lambda: case_actions.run(
+            action, actor=request.user, case=case, params=payload.dict(), request=request
+        ),
+    )
+
+
+@router.post(
+    "/{case_id}/reroute",
+    response={200: CaseDetailOut, 400: Message, 403: Message, 404: Message, 422: ErrorsOut},
+    summary="Send the case to another grid (改派); its deadlines run on",
+    openapi_extra=request_body(RerouteIn),
+)
+def case_reroute(request: AuthedRequest, case_id: int) -> Status:
+    """Only a person above both grids re-routes; the grid is named by its code and must be one
+    the caller sees (else 404, as for a case)."""
+    case = access_case(request.user, case_id, Cap.WORK_WRITE)
+    payload = _body(request, RerouteIn)
+    if isinstance(payload, Status):
+        return payload
+    grid = Grid.objects.visible_to(request.user).filter(code=payload.grid.strip()).first()
+    if grid is None:
+        return Status(404, {"detail": _("找不到该网格。")})
+    return _done(
+        request,
+        case_id,
+        lambda: services.reroute_case(
+            actor=request.user, case=case, grid=grid, reason=payload.reason, request=request
+        ),
+    )
+
+
+@router.post(
+    "/{case_id}/merge",
+    response={200: CaseDetailOut, 400: Message, 403: Message, 404: Message, 422: ErrorsOut},
+    summary="Merge this duplicate into another open case (并案); answers the case merged into",
+    openapi_extra=request_body(MergeIn),
+)
+def case_merge(request: AuthedRequest, case_id: int) -> Status:
+    case = access_case(request.user, case_id, Cap.WORK_WRITE)
+    payload = _body(request, MergeIn)
+    if isinstance(payload, Status):
+        return payload
+    target = access_case(request.user, payload.into, Cap.WORK_WRITE)
+    return _done(
+        request,
+        target.pk,
+        lambda: services.merge_cases(
+            actor=request.user, source=case, target=target, reason=payload.reason, request=request
+        ),
+    )
+
+
+def _body(request: AuthedRequest, schema: type[SchemaT]) -> SchemaT | Status:
+    """The request's JSON body as ``schema`` (an empty body is ``{}``), or a 400 or 422."""
     try:
         raw = json.loads(request.body or b"{}")
-        payload = ActionIn.model_validate(raw if isinstance(raw, dict) else {})
-    except (ValueError, PydanticValidationError):
+    except ValueError:
+        return Status(400, {"detail": _("请求体应为 JSON 对象")})
+    if not isinstance(raw, dict):
         return Status(400, {"detail": _("请求体应为 JSON 对象")})
     try:
-        case_actions.run(
-            action, actor=request.user, case=case, params=payload.dict(), request=request
-        )
+        return schema.model_validate(raw)
+    except PydanticValidationError as exc:
+        fields: dict[str, list[str]] = {}
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "__all__"
+            fields.setdefault(name, []).append(str(error["msg"]))
+        return Status(422, {"detail": _("请检查填写的内容。"), "errors": fields})
+
+
+def _done(request: AuthedRequest, case_id: int, work: Callable[[], object]) -> Status:
+    """Run a service on a case and answer the case as it is then: a refused step 409, bad
+    input 422, a step the caller may not take 403."""
+    try:
+        work()
     except services.TransitionRefused as exc:
         return Status(409, {"detail": "；".join(exc.messages)})
     except ValidationError as exc:

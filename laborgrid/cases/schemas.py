@@ -197,6 +197,16 @@ class CaseDetailOut(CaseOut):
     allowed_actions: list[str]
 
 
+class RerouteIn(Schema):
+    grid: str = Field(..., max_length=64, description="code of the grid the case goes to")
+    reason: str = Field("", max_length=5000)
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="id of the open case the duplicate is merged into")
+    reason: str = Field("", max_length=5000)
+
+
 class ActionIn(Schema):
     reason: str = Field("", max_length=5000)
     approver: str | None = Field(None, description="user id or username (extend, suspend)")

@@ -15,6 +15,7 @@ from laborgrid.accounts.models import User
 from laborgrid.accounts.services import issue_token
 from laborgrid.cases import services
 from laborgrid.cases.tests.conftest import complaint_data
+from laborgrid.testing.employers import make_ric
 from laborgrid.testing.personas import MACHANG, MAOCHANG
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,49 @@ def test_detail_has_deadlines_and_actions_work() -> None:
         ).status_code
         == 400
     )
+
+
+def _post(client: Client, url: str, body: Any) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_reroute_through_the_api_keeps_the_deadlines() -> None:
+    case = services.submit_public(
+        data=complaint_data(), submission_key=uuid.uuid4(), ip="10.2.2.3"
+    ).case
+    url = f"/api/v1/cases/{case.pk}/reroute"
+    township, _t = api("maochang")
+    # A township sees no other township's grid: it cannot push a case sideways.
+    assert _post(township, url, {"grid": MACHANG, "reason": "不属本镇"}).status_code == 404
+    county, _c = api("county")
+    before = county.get(f"/api/v1/cases/{case.pk}").json()["deadlines"]
+    assert _post(county, url, {"grid": MACHANG}).status_code == 422  # a reason is required
+    assert _post(county, url, {"grid": "520521999999", "reason": "x"}).status_code == 404
+    assert _post(county, url, ["not", "an", "object"]).status_code == 400
+    done = _post(county, url, {"grid": MACHANG, "reason": "用工地点在马场镇"})
+    assert done.status_code == 200 and done.json()["grid"]["code"] == MACHANG
+    assert done.json()["deadlines"] == before  # the clock runs on
+    assert township.get(f"/api/v1/cases/{case.pk}").status_code == 404  # gone from Maochang
+
+
+def test_merge_through_the_api_moves_the_complainants() -> None:
+    first, second = (
+        services.submit_public(
+            data=complaint_data(
+                complainants=[{"name": name, "id_number": make_ric(n), "phone": phone}]
+            ),
+            submission_key=uuid.uuid4(),
+            ip="10.2.2.4",
+        ).case
+        for n, name, phone in ((31, "李四", "13985710031"), (32, "王五", "13985710032"))
+    )
+    client, _auth = api("maochang")
+    url = f"/api/v1/cases/{first.pk}/merge"
+    assert _post(client, url, {"into": first.pk, "reason": "同一事项"}).status_code == 422
+    assert _post(client, url, {"into": 10**12, "reason": "同一事项"}).status_code == 404
+    assert _post(client, url, {"into": "x", "reason": "同一事项"}).status_code == 422
+    done = _post(client, url, {"into": second.pk, "reason": "同一用人单位同一事项"})
+    assert done.status_code == 200 and done.json()["id"] == second.pk
+    assert sorted(p["name"] for p in done.json()["complainants"]) == ["李四", "王五"]
+    merged = client.get(f"/api/v1/cases/{first.pk}").json()
+    assert merged["merged_into"] == second.pk
