@@ -116,4 +116,10 @@ API_SPECS: dict[tuple[str, str], Spec] = {
         own={"case_id": maochang_case, "action": "accept"},
         writes=True,
     ),
+    ("post", "/api/v1/cases/{case_id}/reroute"): Spec(
+        other={"case_id": machang_case}, own={"case_id": maochang_case}, writes=True
+    ),
+    ("post", "/api/v1/cases/{case_id}/merge"): Spec(
+        other={"case_id": machang_case}, own={"case_id": maochang_case}, writes=True
+    ),
 }
