@@ -564,7 +564,7 @@ class _Writer:
     ) -> None:
         """Set ``columns`` (attribute names) of many rows of ``model``'s table: each row is the
         columns' values as the driver takes them, then the row's primary key. PostgreSQL: one
-        ``UPDATE … FROM unnest(arrays)`` (a statement per row costs a quarter more); SQLite: one
+        ``UPDATE … FROM unnest(arrays)`` (a statement per row takes a third longer); SQLite: one
         prepared statement run with every row (``executemany``)."""
         if not rows:
             return

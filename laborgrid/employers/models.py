@@ -88,6 +88,11 @@ class EmployerQuerySet(ScopedQuerySet["Employer"]):
         )
 
 
+def split_names(text: str) -> list[str]:
+    """Former names as stored (one per line) → a list without blanks."""
+    return [n.strip() for n in text.splitlines() if n.strip()]
+
+
 #: The employer's indexed fields that its history table does not index.
 HISTORY_UNINDEXED = [
     "uscc",
@@ -303,7 +308,7 @@ class Employer(models.Model):
 
     @property
     def former_name_list(self) -> list[str]:
-        return [n.strip() for n in self.former_names.splitlines() if n.strip()]
+        return split_names(self.former_names)
 
     @property
     def primary_code(self) -> str:

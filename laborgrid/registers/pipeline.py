@@ -41,7 +41,7 @@ from laborgrid.core.text import clauses
 from laborgrid.coverage.services import schedule_refresh
 from laborgrid.employers.choices import RegisterSource
 from laborgrid.employers.generate import _Table, _Writer
-from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.models import Employer, EmployerSource, split_names
 from laborgrid.employers.names import name_core
 from laborgrid.employers.services import PHONE_CONTEXT
 from laborgrid.grids.choices import LocateMethod
@@ -574,7 +574,7 @@ class Runner:
         """A new employer's column values (by attribute name) from a register row, placed by
         coordinates, else by address, else in the county's "to be assigned" queue."""
         v = {k: clean[k] for k in PLAIN_FIELDS if k in clean and clean[k] is not None}
-        v["former_names"] = "\n".join(clean.get("former_names") or [])
+        v["former_names"] = clean.get("former_names") or ""  # one name per line already
         v["name_key"] = normalise(v["name"])
         v["name_core"] = name_core(v["name_key"])
         if clean.get("contact_phone"):
@@ -647,8 +647,7 @@ class Runner:
         actor_id = getattr(self.actor, "pk", None)
         prepared_now = self.prepare_by_name["updated_at"](now)  # type: ignore[misc]
         sources = self.search_field.sources
-        fields: set[str] = {"version", "updated_at", "updated_by_id", "search_text"}
-        fields |= {"name_key", "name_core"}
+        fields = {"version", "updated_at", "updated_by_id", "search_text", "name_key", "name_core"}
         done: list[tuple[Planned, dict[str, Any]]] = []
         for p in changed:
             values = rows[cast(Current, p.employer).pk]
@@ -667,7 +666,7 @@ class Runner:
                     fields |= {"contact_phone_enc", "contact_phone_masked"}
                     continue
                 if name == "name" and before and before != clean["name"]:
-                    former = [n.strip() for n in values["former_names"].splitlines() if n.strip()]
+                    former = split_names(values["former_names"])
                     if before not in former:
                         values["former_names"] = "\n".join([*former, before])
                         fields.add("former_names")

@@ -186,7 +186,7 @@ class RowNormaliser:
             self.header_of[name] = header
             self.plan.append((position[header], name, header, converters[name]))
         self.plan.sort()
-        #: Per column, the results for values seen before (see :meth:`_convert`).
+        #: Per column, the results for values seen before (see :meth:`_remember`).
         self.memo: list[dict[Any, Any] | None] = [
             None if name in _NOT_MEMOISED or not memoise else {} for _i, name, _h, _c in self.plan
         ]
@@ -404,9 +404,8 @@ _MISSING: Final = object()
 #: judged (more than three quarters of them different: not worth remembering).
 _MEMO_MAX: Final = 50_000
 _MEMO_TRIAL: Final = 4_000
-#: Columns never remembered: personal information (telephone numbers), and values that are
-#: lists (changed by the row rules).
-_NOT_MEMOISED: Final = frozenset({"contact_phone", "former_names"})
+#: Columns never remembered: personal information (telephone numbers).
+_NOT_MEMOISED: Final = frozenset({"contact_phone"})
 
 
 def _converted(convert: Callable[[Any], Any], value: Cell) -> Any:

@@ -1,5 +1,6 @@
 """Abuse limits of public intake (issue 6 "Bad input and abuse"): text and file sizes, file types
-judged by content, rate limits per IP and per phone (counted in the database), the unguessable tracking code.
+judged by content, rate limits per IP and per phone (counted in the database), the unguessable
+tracking code.
 """
 
 from __future__ import annotations

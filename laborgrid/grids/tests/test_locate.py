@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from laborgrid.grids import services
 from laborgrid.grids.choices import LocateMethod
@@ -327,3 +328,17 @@ def test_the_grid_returned_is_a_copy() -> None:
     found = _at(MAOCHANG_VILLAGE)
     found.grid.name = "改过的名字"
     assert _at(MAOCHANG_VILLAGE).grid.name == "猫场社区居民委员会"
+
+
+@pytest.mark.django_db
+def test_a_remembered_decision_is_per_language() -> None:
+    """Addresses with the same place names share one decision, written in the language asked
+    for: a decision made in Chinese is not handed out in English."""
+    county = _county()
+    first = locate(root=county, lat=None, lng=None, address="贵州省大方县猫场镇建设路1号")
+    again = locate(root=county, lat=None, lng=None, address="大方县猫场镇新街9号")
+    assert first.grid.code == again.grid.code == MAOCHANG and first.detail == again.detail
+    with translation.override("en"):
+        english = locate(root=county, lat=None, lng=None, address="大方县猫场镇新街9号")
+    assert english.grid.code == MAOCHANG and english.detail != first.detail
+    assert "猫场镇" in english.detail

@@ -352,3 +352,12 @@ def test_a_listing_follows_the_register_on_the_next_import(tmp_path: Path) -> No
     assert (listing.registered_status, gone.status, gone.version) == ("deregistered",) * 2 + (2,)
     kept = EmployerSource.objects.get(employer__uscc=make_uscc(889002), source="scjg")
     assert kept.registered_status == "operating"
+
+
+def test_former_names_of_a_new_employer_are_kept_one_per_line(tmp_path: Path) -> None:
+    header = [*HEADER, "曾用名"]
+    line = [*row(889101), "大方县甲商店；大方县乙商行"]
+    path = write(tmp_path, "former.csv", csv_text(with_titles([header, line])).encode("gbk"))
+    assert run(path)["created"] == 1
+    new = Employer.objects.get(uscc=make_uscc(889101))
+    assert new.former_name_list == ["大方县甲商店", "大方县乙商行"]
