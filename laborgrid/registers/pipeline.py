@@ -647,8 +647,12 @@ class Runner:
         actor_id = getattr(self.actor, "pk", None)
         prepared_now = self.prepare_by_name["updated_at"](now)  # type: ignore[misc]
         sources = self.search_field.sources
-        fields = {"version", "updated_at", "updated_by_id", "search_text", "name_key", "name_core"}
-        done: list[tuple[Planned, dict[str, Any]]] = []
+        # Each record is written with the columns its row changed and no others: an indexed
+        # column named in an UPDATE has its index entries rewritten even when its value stays
+        # the same (SQLite), and the search index is rewritten only for changed search text.
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        searched: list[int] = []
+        done: list[dict[str, Any]] = []
         for p in changed:
             values = rows[cast(Current, p.employer).pk]
             current = tuple(values[a] for a in CURRENT_ATTNAMES)
@@ -659,39 +663,44 @@ class Runner:
                 p.outcome = RowOutcome.UNCHANGED
                 continue
             clean = p.result.clean
+            columns = {"version", "updated_at", "updated_by_id"}
             for name, (before, _after) in p.changes.items():
                 if name == "contact_phone":
                     values["contact_phone_enc"] = pii.seal(clean[name], context=PHONE_CONTEXT)
                     values["contact_phone_masked"] = ids.mask_phone(clean[name])
-                    fields |= {"contact_phone_enc", "contact_phone_masked"}
+                    columns |= {"contact_phone_enc", "contact_phone_masked"}
                     continue
                 if name == "name" and before and before != clean["name"]:
                     former = split_names(values["former_names"])
                     if before not in former:
                         values["former_names"] = "\n".join([*former, before])
-                        fields.add("former_names")
+                        columns.add("former_names")
                 prep = self.prepare_by_name[name]
                 value = clean[name]
                 values[name] = prep(value) if prep and value is not None else value
-                fields.add(name)
+                columns.add(name)
             p.changes["_version"] = [values["version"], values["version"] + 1]
             values["version"] += 1
             values["updated_at"] = prepared_now
             values["updated_by_id"] = actor_id
-            values["name_key"] = normalise(values["name"])
-            values["name_core"] = name_core(values["name_key"])
-            values["search_text"] = index_text(*(str(values[f] or "") for f in sources))
-            done.append((p, values))
+            if "name" in columns:
+                values["name_key"] = normalise(values["name"])
+                values["name_core"] = name_core(values["name_key"])
+                columns |= {"name_key", "name_core"}
+            if not columns.isdisjoint(sources):
+                values["search_text"] = index_text(*(str(values[f] or "") for f in sources))
+                columns.add("search_text")
+                searched.append(values["id"])
+            by_columns.setdefault(tuple(sorted(columns)), []).append(values)
+            done.append(values)
         if not done:
             return
-        attnames = sorted(fields)
-        with bulk_update(Employer, [v["id"] for _p, v in done]):
-            self.writer.update(
-                Employer, attnames, [[*(v[a] for a in attnames), v["id"]] for _p, v in done]
-            )
-        self.writer.insert(
-            self.history_table, [self._history_row(v, "~", reason) for _p, v in done]
-        )
+        with bulk_update(Employer, searched):
+            for columns_, group in by_columns.items():
+                self.writer.update(
+                    Employer, columns_, [[*(v[a] for a in columns_), v["id"]] for v in group]
+                )
+        self.writer.insert(self.history_table, [self._history_row(v, "~", reason) for v in done])
 
     def _insert_new(self, new: list[dict[str, Any]], now: Any, reason: str) -> range:
         """Insert new employers (column values by attribute name) and their "created" history

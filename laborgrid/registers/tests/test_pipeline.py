@@ -361,3 +361,40 @@ def test_former_names_of_a_new_employer_are_kept_one_per_line(tmp_path: Path) ->
     assert run(path)["created"] == 1
     new = Employer.objects.get(uscc=make_uscc(889101))
     assert new.former_name_list == ["大方县甲商店", "大方县乙商行"]
+
+
+def test_updates_of_different_fields_in_one_chunk_each_keep_the_employer_findable(
+    tmp_path: Path,
+) -> None:
+    """One file changes one employer's status only and renames another: both are found by
+    search and matched by name afterwards, each with the history of its own change."""
+    run(gbk_file(tmp_path, [row(889201), row(889202)], name="first.csv"))
+    later = [row(889201, status="注销"), row(889202, name="大方县鲲鹏新名字商贸有限公司")]
+    done = run(gbk_file(tmp_path, later, name="second.csv"))
+    assert done["updated"] == 2
+    closed = Employer.objects.get(uscc=make_uscc(889201))
+    renamed = Employer.objects.get(uscc=make_uscc(889202))
+    assert (closed.status, closed.name, closed.version) == (
+        "deregistered",
+        "大方县鲲鹏889201号商贸有限公司",
+        2,
+    )
+    assert list(Employer.objects.filter(search_text__phrase="鲲鹏889201号")) == [closed]
+    assert list(Employer.objects.filter(search_text__phrase="鲲鹏新名字")) == [renamed]
+    assert list(Employer.objects.filter(search_text__phrase="鲲鹏889202号")) == [renamed]
+    assert renamed.former_name_list == ["大方县鲲鹏889202号商贸有限公司"]
+    change = closed.history.first()
+    assert (change.status, change.name) == ("deregistered", closed.name)
+    # A row without codes (an individual business may have none) is matched to each by its
+    # unchanged, or new, name and address.
+    by_name = [[line[1], line[2], "个体工商户", *line[4:]] for line in later]
+    again = run(
+        write(
+            tmp_path,
+            "names.csv",
+            csv_text(with_titles([HEADER[1:], *by_name])).encode("gbk"),
+        )
+    )
+    assert (again["created"], again["review"]) == (0, 0)
+    matched = ImportRow.objects.filter(batch_id=again["batch"]).order_by("row_number")
+    assert [r.employer_id for r in matched] == [closed.pk, renamed.pk]
