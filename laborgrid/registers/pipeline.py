@@ -652,7 +652,6 @@ class Runner:
         # the same (SQLite), and the search index is rewritten only for changed search text.
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         searched: list[int] = []
-        done: list[dict[str, Any]] = []
         for p in changed:
             values = rows[cast(Current, p.employer).pk]
             current = tuple(values[a] for a in CURRENT_ATTNAMES)
@@ -692,15 +691,17 @@ class Runner:
                 columns.add("search_text")
                 searched.append(values["id"])
             by_columns.setdefault(tuple(sorted(columns)), []).append(values)
-            done.append(values)
-        if not done:
+        if not by_columns:
             return
         with bulk_update(Employer, searched):
             for columns_, group in by_columns.items():
                 self.writer.update(
                     Employer, columns_, [[*(v[a] for a in columns_), v["id"]] for v in group]
                 )
-        self.writer.insert(self.history_table, [self._history_row(v, "~", reason) for v in done])
+        self.writer.insert(
+            self.history_table,
+            [self._history_row(v, "~", reason) for group in by_columns.values() for v in group],
+        )
 
     def _insert_new(self, new: list[dict[str, Any]], now: Any, reason: str) -> range:
         """Insert new employers (column values by attribute name) and their "created" history
