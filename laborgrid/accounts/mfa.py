@@ -19,9 +19,10 @@ from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import User
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction, AuditResult
+from laborgrid.audit.models import AuditResult
 from laborgrid.audit.services import record
 from laborgrid.core.scope import get_scope
 
@@ -59,7 +60,7 @@ def secret_base32(device: TOTPDevice) -> str:
 
 def _failed(user: User, request: HttpRequest | None, stage: str) -> bool:
     record(
-        AuditAction.MFA_FAILED,
+        AccountAction.MFA_FAILED,
         actor=user,
         request=request,
         result=AuditResult.FAILURE,
@@ -85,7 +86,7 @@ def confirm_enrolment(*, user: User, token: str, request: HttpRequest | None = N
     device.save(update_fields=["confirmed"])
     if request is not None and hasattr(request, "session"):
         otp_login(request, device)
-    record(AuditAction.MFA_ENABLED, actor=user, request=request)
+    record(AccountAction.MFA_ENABLED, actor=user, request=request)
     return True
 
 
@@ -97,7 +98,7 @@ def verify_sign_in(*, user: User, token: str, request: HttpRequest | None = None
         return _failed(user, request, "sign-in")
     if request is not None and hasattr(request, "session"):
         otp_login(request, device)
-    record(AuditAction.MFA_VERIFIED, actor=user, request=request)
+    record(AccountAction.MFA_VERIFIED, actor=user, request=request)
     return True
 
 
@@ -107,4 +108,4 @@ def reset(*, actor: Any, user: User, request: HttpRequest | None = None) -> None
     if not get_scope(actor).has(Cap.ROLE_MANAGE):
         raise PermissionDenied
     TOTPDevice.objects.filter(user=user).delete()
-    record(AuditAction.MFA_RESET, actor=actor, request=request, obj=user)
+    record(AccountAction.MFA_RESET, actor=actor, request=request, obj=user)

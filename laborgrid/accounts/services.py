@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import ApiToken, GridAssignment, User, hash_token
 from laborgrid.accounts.roles import ADMIN_ROLES, Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import client_ip, record
 from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
@@ -65,7 +65,7 @@ def create_user(
         user.must_change_password = actor is not None or force_password_change
     user.full_clean(exclude=["password"])
     user.save()
-    record(AuditAction.USER_CREATED, actor=actor, request=request, obj=user)
+    record(AccountAction.USER_CREATED, actor=actor, request=request, obj=user)
     return user
 
 
@@ -91,7 +91,7 @@ def update_user(
     if changes:
         user.full_clean(exclude=["password"])
         user.save(update_fields=list(fields))
-        record(AuditAction.USER_UPDATED, actor=actor, request=request, obj=user, detail=changes)
+        record(AccountAction.USER_UPDATED, actor=actor, request=request, obj=user, detail=changes)
     return user
 
 
@@ -133,7 +133,7 @@ def assign_role(
     assignment.full_clean()
     assignment.save()
     record(
-        AuditAction.ROLE_ASSIGNED,
+        AccountAction.ROLE_ASSIGNED,
         actor=actor,
         request=request,
         obj=assignment,
@@ -160,7 +160,7 @@ def end_assignment(
     assignment.full_clean()
     assignment.save(update_fields=["valid_to"])
     record(
-        AuditAction.ROLE_ENDED,
+        AccountAction.ROLE_ENDED,
         actor=actor,
         request=request,
         obj=assignment,
@@ -183,7 +183,7 @@ def issue_token(
         expires_at=timezone.now() + dt.timedelta(hours=settings.LABORGRID_API_TOKEN_HOURS),
         created_ip=client_ip(request),
     )
-    record(AuditAction.TOKEN_ISSUED, actor=user, request=request, obj=token)
+    record(AccountAction.TOKEN_ISSUED, actor=user, request=request, obj=token)
     return raw, token
 
 
@@ -194,7 +194,7 @@ def revoke_token(*, actor: Any, token: ApiToken, request: HttpRequest | None = N
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record(AuditAction.TOKEN_REVOKED, actor=actor, request=request, obj=token)
+        record(AccountAction.TOKEN_REVOKED, actor=actor, request=request, obj=token)
 
 
 def user_for_token(raw: str) -> User | None:
@@ -223,7 +223,7 @@ def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
         password_changed_at=timezone.now(), must_change_password=False
     )
     user.refresh_from_db(fields=["password_changed_at", "must_change_password"])
-    record(AuditAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+    record(AccountAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
 
 
 @transaction.atomic
@@ -242,7 +242,7 @@ def set_initial_password(
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    record(AuditAction.PASSWORD_RESET, actor=actor, request=request, obj=user)
+    record(AccountAction.PASSWORD_RESET, actor=actor, request=request, obj=user)
 
 
 def current_lockouts() -> list[Any]:
@@ -269,7 +269,7 @@ def unlock(*, actor: Any, attempt_id: int, request: HttpRequest | None = None) -
         return
     AccessAttempt.objects.filter(pk=attempt.pk).delete()
     record(
-        AuditAction.UNLOCK,
+        AccountAction.UNLOCK,
         actor=actor,
         request=request,
         object_type="lockout",

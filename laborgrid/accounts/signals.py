@@ -14,20 +14,21 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from laborgrid.audit.models import AuditAction, AuditResult
+from laborgrid.accounts.audit_actions import AccountAction
+from laborgrid.audit.models import AuditResult
 from laborgrid.audit.services import record
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(AuditAction.LOGIN, actor=user, request=request)
+    record(AccountAction.LOGIN, actor=user, request=request)
     type(user).objects.filter(pk=user.pk).update(last_login=timezone.now())
 
 
 @receiver(user_logged_out)
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record(AuditAction.LOGOUT, actor=user, request=request)
+        record(AccountAction.LOGOUT, actor=user, request=request)
 
 
 @receiver(user_login_failed)
@@ -35,7 +36,7 @@ def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
 ) -> None:
     record(
-        AuditAction.LOGIN_FAILED,
+        AccountAction.LOGIN_FAILED,
         username=str(credentials.get("username", ""))[:150],
         request=request,
         result=AuditResult.FAILURE,
@@ -45,7 +46,7 @@ def on_login_failed(
 @receiver(user_locked_out)
 def on_locked_out(sender: Any, request: Any, username: str, ip_address: str, **kw: Any) -> None:
     record(
-        AuditAction.LOCKOUT,
+        AccountAction.LOCKOUT,
         username=(username or "")[:150],
         ip=ip_address,
         result=AuditResult.FAILURE,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class AuditConfig(AppConfig):
     name = "laborgrid.audit"
     label = "audit"
     verbose_name = _("安全审计")
+
+    def ready(self) -> None:
+        # Every app's ``audit_actions`` module registers its actions (``audit.registry``): the
+        # log page, its filter and export then know them all, whichever modules a request loaded.
+        autodiscover_modules("audit_actions")

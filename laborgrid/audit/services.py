@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditResult
+from laborgrid.audit.registry import is_registered
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -65,7 +66,15 @@ def record(
     object_id: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (atomic with the caller's transaction)."""
+    """Append one event to the chain (atomic with the caller's transaction).
+
+    ``action`` must be registered by its app (``audit.registry``): the column has no choices, so
+    this is the check that keeps unknown values out of the append-only log.
+    """
+    if not is_registered(action):
+        raise ValueError(
+            f"unregistered audit action {action!r}: declare it in <app>/audit_actions.py"
+        )
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if obj is not None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditAction, AuditEvent, AuditResult
+from laborgrid.audit.registry import action_choices, is_registered
 from laborgrid.audit.services import record
 from laborgrid.core.scope import require_capability
 
@@ -37,7 +38,7 @@ def filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[st
     params = {
         k: request.GET.get(k, "").strip() for k in ("action", "username", "result", "start", "end")
     }
-    if params["action"] in AuditAction.values:
+    if is_registered(params["action"]):
         qs = qs.filter(action=params["action"])
     if params["result"] in AuditResult.values:
         qs = qs.filter(result=params["result"])
@@ -67,7 +68,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "params": params,
             "query": query,
-            "actions": AuditAction.choices,
+            "actions": action_choices(),
             "results": AuditResult.choices,
         },
     )
@@ -97,7 +98,6 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
         _("详情"),
         _("哈希"),
     ]
-    labels = dict(AuditAction.choices)
     results = dict(AuditResult.choices)
 
     def rows() -> Iterator[str]:
@@ -109,7 +109,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
                     timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                     e.username,
                     e.ip or "",
-                    labels.get(e.action, e.action),
+                    e.action_label,
                     results.get(e.result, e.result),
                     e.object_type,
                     e.object_id,

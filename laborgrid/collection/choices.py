@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from laborgrid.audit.models import AuditAction
-
 
 class RoundKind(models.TextChoices):
     """What a collection round is for (the plan's 动态管理 cycle, DOMAIN A3)."""
@@ -59,15 +57,3 @@ class PhotoKind(models.TextChoices):
     LICENCE = "licence", _("营业执照")
     RIGHTS_BOARD = "rights_board", _("维权信息告示牌")
     ROSTER = "roster", _("职工名册页")
-
-
-class CollectionAudit:
-    """This app's audit events (named and labelled in ``AuditAction``)."""
-
-    ROUND_OPENED = AuditAction.COLLECTION_ROUND_OPENED
-    ROUND_CLOSED = AuditAction.COLLECTION_ROUND_CLOSED
-    TASK_REASSIGNED = AuditAction.COLLECTION_TASK_REASSIGNED
-    FIELD_TASK_ADDED = AuditAction.COLLECTION_FIELD_TASK_ADDED
-    SUBMITTED = AuditAction.COLLECTION_SUBMITTED
-    APPROVED = AuditAction.COLLECTION_APPROVED
-    RETURNED = AuditAction.COLLECTION_RETURNED

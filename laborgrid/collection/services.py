@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record
+from laborgrid.collection.audit_actions import CollectionAudit
 from laborgrid.collection.choices import (
-    CollectionAudit,
     Outcome,
     RoundKind,
     RoundStatus,

@@ -29,10 +29,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.scope import require_capability
 from laborgrid.documents import render as _render
+from laborgrid.documents.audit_actions import DocumentAction
 from laborgrid.documents.choices import DocumentType
 from laborgrid.documents.layouts import SPECS
 from laborgrid.documents.models import DocumentNumberPattern, DocumentSequence
@@ -183,7 +183,7 @@ def save_number_pattern(
         row.updated_by = actor
         row.save()
         record(
-            AuditAction.DOCUMENT_PATTERN_CHANGED,
+            DocumentAction.DOCUMENT_PATTERN_CHANGED,
             actor=actor,
             request=request,
             obj=row,
@@ -200,7 +200,7 @@ def delete_number_pattern(*, actor: Any, pk: int, request: Any = None) -> None:
         if row is None:
             raise ValidationError(_("没有这条编号规则。"))
         record(
-            AuditAction.DOCUMENT_PATTERN_CHANGED,
+            DocumentAction.DOCUMENT_PATTERN_CHANGED,
             actor=actor,
             request=request,
             obj=row,

@@ -31,11 +31,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.scope import check_write
 from laborgrid.core.text import enumeration
 from laborgrid.employers import services
+from laborgrid.employers.audit_actions import EmployerAction
 from laborgrid.employers.choices import ContractTerm, EmploymentForm, Gender, IdKind
 from laborgrid.employers.models import Employer, Worker
 
@@ -636,7 +636,7 @@ def import_roster(
             roster.put(worker)
             first_row_of.setdefault(index, row_no)
         record(
-            AuditAction.ROSTER_IMPORTED,
+            EmployerAction.ROSTER_IMPORTED,
             actor=actor,
             request=request,
             obj=employer,

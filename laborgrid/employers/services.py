@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core import pii
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.core.search import normalise, search_q
+from laborgrid.employers.audit_actions import EmployerAction
 from laborgrid.employers.choices import (
     CollectionMethod,
     EmployerStatus,
@@ -569,7 +569,7 @@ def save_minimum_wage(
     with transaction.atomic():
         row.save()
         record(
-            AuditAction.MINIMUM_WAGE_CHANGED,
+            EmployerAction.MINIMUM_WAGE_CHANGED,
             actor=actor,
             request=request,
             obj=row,
@@ -1113,7 +1113,7 @@ def merge_employers(
         refresh_current(target)
         refresh_current(source)
         record(
-            AuditAction.EMPLOYER_MERGED,
+            EmployerAction.EMPLOYER_MERGED,
             actor=actor,
             request=request,
             obj=target,
@@ -1165,7 +1165,7 @@ def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employe
         refresh_current(source)
         refresh_current(target)
         record(
-            AuditAction.EMPLOYER_UNMERGED,
+            EmployerAction.EMPLOYER_UNMERGED,
             actor=actor,
             request=request,
             obj=source,
@@ -1210,7 +1210,7 @@ def split_employer(
         refresh_current(new)
         refresh_current(employer)
         record(
-            AuditAction.EMPLOYER_SPLIT,
+            EmployerAction.EMPLOYER_SPLIT,
             actor=actor,
             request=request,
             obj=employer,

@@ -28,10 +28,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.paths import SEP, join_path
 from laborgrid.core.search import bulk_insert, index_text
+from laborgrid.grids.audit_actions import GridAction
 from laborgrid.grids.choices import LEVEL_RANK, GridLevel, level_order_error
 from laborgrid.grids.models import Grid
 from laborgrid.grids.services import _repath, code_error
@@ -415,7 +415,7 @@ def import_divisions(
             _repath(current.path, path, path.count("/") - 1 - current.depth)
         summary.moved = len(moves)
         record(
-            AuditAction.GRIDS_IMPORTED,
+            GridAction.GRIDS_IMPORTED,
             actor=actor,
             request=request,
             object_type="file",
@@ -507,7 +507,7 @@ def import_boundaries(
             )
             summary.updated += n
         record(
-            AuditAction.BOUNDARIES_IMPORTED,
+            GridAction.BOUNDARIES_IMPORTED,
             actor=actor,
             request=request,
             object_type="file",

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.paths import CODE_CHARS, PathField, join_path
 from laborgrid.core.scope import get_scope
+from laborgrid.grids.audit_actions import GridAction
 from laborgrid.grids.choices import LEVEL_RANK, level_order_error
 from laborgrid.grids.models import Grid
 
@@ -115,7 +115,7 @@ def create_grid(
     )
     grid.full_clean()
     grid.save()
-    record(AuditAction.GRID_CREATED, actor=actor, request=request, obj=grid)
+    record(GridAction.GRID_CREATED, actor=actor, request=request, obj=grid)
     return grid
 
 
@@ -139,7 +139,7 @@ def update_grid(
             setattr(grid, key, value)
     if changes:
         grid.save(update_fields=[*fields, "updated_at"])
-        record(AuditAction.GRID_UPDATED, actor=actor, request=request, obj=grid, detail=changes)
+        record(GridAction.GRID_UPDATED, actor=actor, request=request, obj=grid, detail=changes)
     return grid
 
 
@@ -180,7 +180,7 @@ def move_grid(
     count = _repath(old_path, new_path, new_parent.depth + 1 - grid.depth)
     grid.refresh_from_db()
     record(
-        AuditAction.GRID_MOVED,
+        GridAction.GRID_MOVED,
         actor=actor,
         request=request,
         obj=grid,
@@ -229,7 +229,7 @@ def merge_grid(
     Grid.objects.filter(pk=source.pk).update(is_active=False, merged_into=target)
     source.refresh_from_db()
     record(
-        AuditAction.GRID_MERGED,
+        GridAction.GRID_MERGED,
         actor=actor,
         request=request,
         obj=source,

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record as audit
 from laborgrid.core.jobs import Progress, job_runner, start_job
 from laborgrid.core.models import Job, JobStatus
@@ -28,6 +27,7 @@ from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
 from laborgrid.employers.services import county_of
 from laborgrid.grids.models import Grid, GridLevel
+from laborgrid.registers.audit_actions import RegisterAction
 from laborgrid.registers.models import (
     IMPORT_SOURCES,
     BatchStatus,
@@ -98,7 +98,7 @@ def create_batch(
         batch.file_sha256, batch.file_size = file_digest(batch.file.path)
         batch.save()
         audit(
-            AuditAction.REGISTER_UPLOADED,
+            RegisterAction.REGISTER_UPLOADED,
             actor=actor,
             obj=batch,
             detail={"source": source, "file": batch.file_name, "sha256": batch.file_sha256},
@@ -162,7 +162,7 @@ def start_commit(batch: ImportBatch, actor: Any) -> Job:
     if batch.status not in (BatchStatus.PREVIEWED, BatchStatus.COMMITTING):
         raise ValidationError(_("请先试运行并查看结果，再确认导入。"))
     job = _start(batch, actor, commit=True)
-    audit(AuditAction.REGISTER_COMMITTED, actor=actor, obj=batch, detail={"job": str(job.pk)})
+    audit(RegisterAction.REGISTER_COMMITTED, actor=actor, obj=batch, detail={"job": str(job.pk)})
     return job
 
 
@@ -300,7 +300,7 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
         ImportBatch.objects.filter(pk=locked.pk).update(
             status=BatchStatus.ROLLED_BACK, rolled_back_by=actor, rolled_back_at=now
         )
-        audit(AuditAction.REGISTER_ROLLED_BACK, actor=actor, obj=locked, detail=result)
+        audit(RegisterAction.REGISTER_ROLLED_BACK, actor=actor, obj=locked, detail=result)
     batch.refresh_from_db()
     return result
 
@@ -362,7 +362,7 @@ def decide_row(
             ).count()
         )
         audit(
-            AuditAction.REGISTER_ROW_DECIDED,
+            RegisterAction.REGISTER_ROW_DECIDED,
             actor=actor,
             obj=batch,
             detail={"row": row.row_number, "decision": decision, "employer": row.employer_id},

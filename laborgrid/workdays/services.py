@@ -35,10 +35,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.scope import require_capability
 from laborgrid.lib import workdays as lib
+from laborgrid.workdays.audit_actions import CalendarAction
 from laborgrid.workdays.choices import DayKind, Holiday, YearSource
 from laborgrid.workdays.models import CalendarDay, CalendarRevision, CalendarYear
 
@@ -231,7 +231,7 @@ def save_calendar_day(
         row.save()
         number = _bump(year, actor)
         record(
-            AuditAction.CALENDAR_CHANGED,
+            CalendarAction.CALENDAR_CHANGED,
             actor=actor,
             request=request,
             object_type="workdays.calendarday",
@@ -261,7 +261,7 @@ def remove_calendar_day(*, actor: Any, day: datetime.date, request: Any = None) 
         row.delete()
         number = _bump(year, actor)
         record(
-            AuditAction.CALENDAR_CHANGED,
+            CalendarAction.CALENDAR_CHANGED,
             actor=actor,
             request=request,
             object_type="workdays.calendarday",
@@ -305,7 +305,7 @@ def save_calendar_year(
             row.source = YearSource.ADMINISTRATOR
         number = _bump(row, actor)
         record(
-            AuditAction.CALENDAR_CHANGED,
+            CalendarAction.CALENDAR_CHANGED,
             actor=actor,
             request=request,
             object_type="workdays.calendaryear",

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import User
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
 from laborgrid.testing.personas import client_for
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +70,10 @@ def test_lockout_after_five_failures_keyed_on_username_and_ip() -> None:
     locked = _login(client, "maochang", settings.LABORGRID_DEMO_PASSWORD)
     assert locked.status_code == 429
     assert "锁定" in locked.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.LOCKOUT, username="maochang").exists()
+    assert AuditEvent.objects.filter(action=AccountAction.LOCKOUT, username="maochang").exists()
     assert (
-        AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, username="maochang").count() >= 5
+        AuditEvent.objects.filter(action=AccountAction.LOGIN_FAILED, username="maochang").count()
+        >= 5
     )
     # the same account from another address is not locked (no lockout of others by a stranger)
     other = Client()
@@ -129,7 +131,7 @@ def test_expired_password_forces_a_change() -> None:
     assert response.status_code == 302
     assert client.get("/grids/").status_code == 200
     assert AuditEvent.objects.filter(
-        action=AuditAction.PASSWORD_CHANGED, username="maochang"
+        action=AccountAction.PASSWORD_CHANGED, username="maochang"
     ).exists()
 
 
@@ -165,7 +167,7 @@ def test_secadmin_lifts_a_lockout_and_it_is_audited() -> None:
     attempt = AccessAttempt.objects.get(username="maochang")
     secadmin.post(reverse("accounts:lockout_reset", args=[attempt.pk]))
     assert _login(client, "maochang", settings.LABORGRID_DEMO_PASSWORD).status_code == 302
-    assert AuditEvent.objects.filter(action=AuditAction.UNLOCK, object_id="maochang").exists()
+    assert AuditEvent.objects.filter(action=AccountAction.UNLOCK, object_id="maochang").exists()
 
 
 def test_client_address_comes_from_trusted_proxies_only(settings) -> None:

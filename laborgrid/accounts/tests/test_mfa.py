@@ -11,8 +11,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import User
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
 from laborgrid.testing.personas import client_for
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def enrol(username: str) -> TOTPDevice:
 
 def test_enrolled_account_must_give_its_code_at_sign_in() -> None:
     device = enrol("maochang")
-    assert AuditEvent.objects.filter(action=AuditAction.MFA_ENABLED, username="maochang").exists()
+    assert AuditEvent.objects.filter(action=AccountAction.MFA_ENABLED, username="maochang").exists()
     client = signed_in("maochang")
     response = client.get("/grids/")
     assert response.status_code == 302 and response["Location"].startswith(
@@ -70,7 +71,7 @@ def test_enrolled_account_must_give_its_code_at_sign_in() -> None:
     )  # the half-signed-in session is not enough
     bad = client.post(reverse("accounts:mfa_verify"), {"code": "123456", "next": "/grids/"})
     assert bad.status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.MFA_FAILED, username="maochang").exists()
+    assert AuditEvent.objects.filter(action=AccountAction.MFA_FAILED, username="maochang").exists()
     unthrottle(device)
     ok = client.post(
         reverse("accounts:mfa_verify"), {"code": code(device, drift=1), "next": "/grids/"}
@@ -124,7 +125,7 @@ def test_secadmin_resets_a_lost_authenticator() -> None:
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=target).exists()
     assert AuditEvent.objects.filter(
-        action=AuditAction.MFA_RESET, object_id=str(target.pk)
+        action=AccountAction.MFA_RESET, object_id=str(target.pk)
     ).exists()
 
 

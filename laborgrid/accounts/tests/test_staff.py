@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from laborgrid.accounts import services
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import GridAssignment, User
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
 from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
 from laborgrid.testing.personas import MACHANG, MAOCHANG, client_for
@@ -27,7 +28,7 @@ def test_sysadmin_creates_a_user_and_weak_passwords_are_refused() -> None:
     user = User.objects.get(username="zhangsan")
     assert response.status_code == 302 and user.password.startswith("argon2")
     assert AuditEvent.objects.filter(
-        action=AuditAction.USER_CREATED, object_id=str(user.pk)
+        action=AccountAction.USER_CREATED, object_id=str(user.pk)
     ).exists()
     # duplicate username
     response = client.post(reverse("accounts:user_create"), form)
@@ -46,7 +47,7 @@ def test_secadmin_assigns_and_ends_a_role_and_scope_follows() -> None:
     client.post(reverse("accounts:assignment_end", args=[assignment.pk]))
     assignment.refresh_from_db()
     assert assignment.valid_to is not None  # kept as history, not deleted
-    assert AuditEvent.objects.filter(action=AuditAction.ROLE_ENDED).exists()
+    assert AuditEvent.objects.filter(action=AccountAction.ROLE_ENDED).exists()
 
 
 def test_sysadmin_cannot_assign_roles_and_secadmin_cannot_create_users() -> None:
@@ -124,7 +125,7 @@ def test_sysadmin_sets_an_initial_password_that_must_be_changed() -> None:
     target.refresh_from_db()
     assert target.must_change_password and target.check_password("Chushi#2026xy")
     assert AuditEvent.objects.filter(
-        action=AuditAction.PASSWORD_RESET, object_id=str(target.pk)
+        action=AccountAction.PASSWORD_RESET, object_id=str(target.pk)
     ).exists()
     user_client = Client()
     assert (
@@ -159,5 +160,5 @@ def test_sysadmin_edits_a_user_but_cannot_disable_themself() -> None:
     target.refresh_from_db()
     assert target.full_name == "新名字" and not target.is_active
     assert AuditEvent.objects.filter(
-        action=AuditAction.USER_UPDATED, object_id=str(target.pk)
+        action=AccountAction.USER_UPDATED, object_id=str(target.pk)
     ).exists()

@@ -16,8 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import ApiToken, User
-from laborgrid.audit.models import AuditAction, AuditEvent, AuditResult
+from laborgrid.audit.models import AuditEvent, AuditResult
 from laborgrid.testing.personas import MACHANG, MAOCHANG, client_for
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_token_issue_is_audited() -> None:
     user = User.objects.get(username="maochang")
     raw = _obtain(Client(), "maochang", REMOTE_ADDR="10.20.30.40").json()["token"]
     token = ApiToken.objects.get(key_hash=hashlib.sha256(raw.encode()).hexdigest())
-    event = AuditEvent.objects.filter(action=AuditAction.TOKEN_ISSUED).order_by("-id").first()
+    event = AuditEvent.objects.filter(action=AccountAction.TOKEN_ISSUED).order_by("-id").first()
     assert event is not None
     assert event.actor_id == user.pk
     assert event.username == "maochang"
@@ -120,7 +121,7 @@ def test_only_the_sha256_of_the_token_is_stored() -> None:
     assert not any(raw in v for v in stored)
     assert not ApiToken.objects.filter(key_hash=raw).exists()
     # nor does the raw token reach the audit log
-    for event in AuditEvent.objects.filter(action=AuditAction.TOKEN_ISSUED):
+    for event in AuditEvent.objects.filter(action=AccountAction.TOKEN_ISSUED):
         assert raw not in event.canonical()
 
 
@@ -173,7 +174,7 @@ def test_revoked_token_is_401() -> None:
     token = ApiToken.objects.get(key_hash=hashlib.sha256(raw.encode()).hexdigest())
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(
-        action=AuditAction.TOKEN_REVOKED, username="county", object_id=str(token.pk)
+        action=AccountAction.TOKEN_REVOKED, username="county", object_id=str(token.pk)
     ).exists()
     _assert_json_error(client.get(ME_URL, **_bearer(raw)), 401)
     _assert_json_error(client.delete(TOKEN_URL, **_bearer(raw)), 401)
@@ -242,7 +243,7 @@ def test_lockout_refuses_even_the_right_password() -> None:
     assert "锁定" in body["detail"]
     assert not ApiToken.objects.filter(user__username="maochang").exists()
 
-    lockout = AuditEvent.objects.filter(action=AuditAction.LOCKOUT, username="maochang")
+    lockout = AuditEvent.objects.filter(action=AccountAction.LOCKOUT, username="maochang")
     assert lockout.exists()
     event = lockout.order_by("-id").first()
     assert event is not None
@@ -250,7 +251,7 @@ def test_lockout_refuses_even_the_right_password() -> None:
     assert event.result == AuditResult.FAILURE
     assert (
         AuditEvent.objects.filter(
-            action=AuditAction.LOGIN_FAILED, username="maochang", ip="10.9.8.7"
+            action=AccountAction.LOGIN_FAILED, username="maochang", ip="10.9.8.7"
         ).count()
         >= settings.AXES_FAILURE_LIMIT
     )

@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from laborgrid.accounts.audit_actions import AccountAction
 from laborgrid.accounts.models import User
 from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditResult
 from laborgrid.audit.services import record, verify_chain
@@ -55,7 +56,7 @@ def test_login_is_recorded() -> None:
     response = _login(client, "maochang")
     assert response.status_code == 302
     assert client.get("/api/v1/auth/me").json()["username"] == "maochang"  # really signed in
-    event = _last(AuditAction.LOGIN)
+    event = _last(AccountAction.LOGIN)
     assert AuditEvent.objects.count() > before
     assert event.username == "maochang"
     assert event.actor_id == User.objects.get(username="maochang").pk
@@ -66,36 +67,36 @@ def test_login_is_recorded() -> None:
 
 def test_login_from_another_address_records_that_address() -> None:
     _login(Client(REMOTE_ADDR="192.0.2.10"), "county")
-    assert _last(AuditAction.LOGIN, username="county").ip == "192.0.2.10"
+    assert _last(AccountAction.LOGIN, username="county").ip == "192.0.2.10"
 
 
 def test_client_address_behind_a_trusted_proxy(settings: Any) -> None:
     settings.LABORGRID_TRUSTED_PROXIES = ["10.0.0.1"]
     _login(Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1"), "county")
-    assert _last(AuditAction.LOGIN, username="county").ip == "203.0.113.5"
+    assert _last(AccountAction.LOGIN, username="county").ip == "203.0.113.5"
 
 
 def test_forwarded_for_from_an_untrusted_sender_is_ignored(settings: Any) -> None:
     settings.LABORGRID_TRUSTED_PROXIES = ["10.0.0.1"]
     _login(Client(REMOTE_ADDR="192.0.2.44", HTTP_X_FORWARDED_FOR="203.0.113.5"), "county")
-    assert _last(AuditAction.LOGIN, username="county").ip == "192.0.2.44"
+    assert _last(AccountAction.LOGIN, username="county").ip == "192.0.2.44"
 
 
 def test_failed_login_is_recorded() -> None:
     response = _login(Client(), "maochang", "Wrong-Pass-123")
     assert response.status_code == 200  # the form again, with an error
-    event = _last(AuditAction.LOGIN_FAILED)
+    event = _last(AccountAction.LOGIN_FAILED)
     assert event.username == "maochang"
     assert event.result == AuditResult.FAILURE
     assert event.ip == "127.0.0.1"
     assert event.actor_id is None
     assert "Wrong-Pass-123" not in event.canonical()  # the password never reaches the log
-    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN, id__gt=event.id).exists()
+    assert not AuditEvent.objects.filter(action=AccountAction.LOGIN, id__gt=event.id).exists()
 
 
 def test_failed_login_of_unknown_user_is_recorded() -> None:
     _login(Client(), "nobody-here", "Wrong-Pass-123")
-    event = _last(AuditAction.LOGIN_FAILED)
+    event = _last(AccountAction.LOGIN_FAILED)
     assert event.username == "nobody-here"
     assert event.result == AuditResult.FAILURE
 
@@ -105,7 +106,7 @@ def test_logout_is_recorded() -> None:
     assert _login(client, "maochang").status_code == 302
     response = client.post(LOGOUT_URL)
     assert response.status_code == 302
-    event = _last(AuditAction.LOGOUT)
+    event = _last(AccountAction.LOGOUT)
     assert event.username == "maochang"
     assert event.actor_id == User.objects.get(username="maochang").pk
     assert event.ip == "127.0.0.1"
@@ -123,7 +124,7 @@ def test_lockout_is_recorded_for_the_login_page() -> None:
     client = Client(REMOTE_ADDR="198.51.100.7")
     for i in range(settings.AXES_FAILURE_LIMIT):
         _login(client, "machang", f"Wrong-Pass-{i}!")
-    event = _last(AuditAction.LOCKOUT)
+    event = _last(AccountAction.LOCKOUT)
     assert event.username == "machang"
     assert event.ip == "198.51.100.7"
     assert event.result == AuditResult.FAILURE
@@ -138,9 +139,9 @@ def test_lockout_is_recorded_for_the_login_page() -> None:
 def test_record_links_to_the_previous_event() -> None:
     previous = AuditEvent.objects.order_by("-id").first()
     assert previous is not None  # the demo seed is audited
-    first = record(AuditAction.LOGIN_FAILED, username="chain-1", result=AuditResult.FAILURE)
+    first = record(AccountAction.LOGIN_FAILED, username="chain-1", result=AuditResult.FAILURE)
     second = record(
-        AuditAction.LOGIN_FAILED,
+        AccountAction.LOGIN_FAILED,
         username="chain-2",
         ip="10.0.0.2",
         result=AuditResult.FAILURE,
@@ -159,7 +160,11 @@ def test_record_links_to_the_previous_event() -> None:
 def test_record_attributes_actor_and_object() -> None:
     user = User.objects.get(username="county")
     event = record(
-        AuditAction.USER_UPDATED, actor=user, obj=user, ip="10.0.0.3", detail={"phone": ["1", "2"]}
+        AccountAction.USER_UPDATED,
+        actor=user,
+        obj=user,
+        ip="10.0.0.3",
+        detail={"phone": ["1", "2"]},
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.actor_id == user.pk
@@ -170,7 +175,7 @@ def test_record_attributes_actor_and_object() -> None:
 
 
 def test_clean_chain_verifies() -> None:
-    record(AuditAction.LOGIN_FAILED, username="clean", result=AuditResult.FAILURE)
+    record(AccountAction.LOGIN_FAILED, username="clean", result=AuditResult.FAILURE)
     assert list(verify_chain()) == []
     assert list(verify_chain(batch=7)) == []  # chunking does not matter
     out = io.StringIO()
@@ -193,7 +198,7 @@ def test_an_ipv6_client_does_not_break_the_chain() -> None:
     normalised form (Django's GenericIPAddressField: ``2001:DB8::1`` → ``2001:db8::1``), so
     ``verify_chain`` later reported the untouched event as modified."""
     _login(Client(REMOTE_ADDR="2001:DB8:0:0:0:0:0:1"), "county")
-    event = _last(AuditAction.LOGIN, username="county")
+    event = _last(AccountAction.LOGIN, username="county")
     assert event.ip == "2001:db8::1"
     assert list(verify_chain()) == []
 
@@ -203,7 +208,7 @@ def test_an_ipv6_client_does_not_break_the_chain() -> None:
 
 def _an_event() -> AuditEvent:
     return record(
-        AuditAction.LOGIN_FAILED,
+        AccountAction.LOGIN_FAILED,
         username="victim",
         result=AuditResult.FAILURE,
         detail={"k": "original"},
@@ -281,7 +286,7 @@ def _allow_deletes() -> None:
 
 def test_deleting_an_event_is_detected() -> None:
     victim = _an_event()
-    follower = record(AuditAction.LOGIN_FAILED, username="after", result=AuditResult.FAILURE)
+    follower = record(AccountAction.LOGIN_FAILED, username="after", result=AuditResult.FAILURE)
     _allow_deletes()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
@@ -305,7 +310,7 @@ def test_deleting_the_newest_event_is_detected() -> None:
 
 def test_tampering_is_detected() -> None:
     victim = _an_event()
-    record(AuditAction.LOGIN_FAILED, username="after-victim", result=AuditResult.FAILURE)
+    record(AccountAction.LOGIN_FAILED, username="after-victim", result=AuditResult.FAILURE)
     assert list(verify_chain()) == []
     _allow_updates()
     with connection.cursor() as cursor:
@@ -326,7 +331,9 @@ def test_tampering_is_detected() -> None:
 def test_rewriting_the_hash_too_breaks_the_link() -> None:
     """A forger who also recomputes the event's own hash breaks the next event's link."""
     victim = _an_event()
-    follower = record(AuditAction.LOGIN_FAILED, username="after-victim", result=AuditResult.FAILURE)
+    follower = record(
+        AccountAction.LOGIN_FAILED, username="after-victim", result=AuditResult.FAILURE
+    )
     forged = AuditEvent.objects.get(pk=victim.pk)
     forged.detail = {"k": "forged"}
     _allow_updates()
@@ -346,7 +353,9 @@ def test_rewriting_the_hash_too_breaks_the_link() -> None:
 
 def test_auditor_lists_events() -> None:
     client = client_for("auditor")  # force_login itself is audited (LOGIN)
-    record(AuditAction.LOGIN_FAILED, username="list-me", ip="10.1.2.3", result=AuditResult.FAILURE)
+    record(
+        AccountAction.LOGIN_FAILED, username="list-me", ip="10.1.2.3", result=AuditResult.FAILURE
+    )
     response = client.get(AUDIT_URL)
     assert response.status_code == 200
     body = response.content.decode()
@@ -360,9 +369,9 @@ def test_auditor_lists_events() -> None:
 
 
 def test_auditor_filters_by_action_and_username() -> None:
-    record(AuditAction.LOGIN_FAILED, username="filter-alpha", result=AuditResult.FAILURE)
-    record(AuditAction.LOGIN, username="filter-alpha")
-    record(AuditAction.LOGIN_FAILED, username="filter-beta", result=AuditResult.FAILURE)
+    record(AccountAction.LOGIN_FAILED, username="filter-alpha", result=AuditResult.FAILURE)
+    record(AccountAction.LOGIN, username="filter-alpha")
+    record(AccountAction.LOGIN_FAILED, username="filter-beta", result=AuditResult.FAILURE)
     client = client_for("auditor")
 
     by_action = client.get(AUDIT_URL, {"action": "login_failed"})
@@ -421,7 +430,7 @@ def _export(client: Client, params: dict[str, str] | None = None) -> tuple[Any, 
 
 def test_export_streams_csv_with_bom_and_chinese_header() -> None:
     record(
-        AuditAction.LOGIN_FAILED, username="export-me", ip="10.3.3.3", result=AuditResult.FAILURE
+        AccountAction.LOGIN_FAILED, username="export-me", ip="10.3.3.3", result=AuditResult.FAILURE
     )
     response, content = _export(client_for("auditor"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -453,8 +462,8 @@ def test_export_streams_csv_with_bom_and_chinese_header() -> None:
 
 
 def test_export_is_audited_and_filtered() -> None:
-    record(AuditAction.LOGIN_FAILED, username="exp-a", result=AuditResult.FAILURE)
-    record(AuditAction.LOGIN, username="exp-a")
+    record(AccountAction.LOGIN_FAILED, username="exp-a", result=AuditResult.FAILURE)
+    record(AccountAction.LOGIN, username="exp-a")
     auditor = User.objects.get(username="auditor")
     _, content = _export(client_for("auditor"), {"action": "login_failed", "username": "exp-"})
     rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))[1:]

@@ -9,16 +9,16 @@ from django.utils.translation import gettext as _
 
 from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import Cap, Role
-from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.cases import clock
+from laborgrid.cases.audit_actions import CaseAction
 from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
 from laborgrid.cases.models import Case, CaseTransition, InspectorCertificate
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write
 
 #: The audit action written for every case step (the step itself is in the event's detail).
-AUDIT_CASE_ACTION = AuditAction.CASE_ACTION
+AUDIT_CASE_ACTION = CaseAction.CASE_ACTION
 
 #: Roles that may take procedure decisions on a case (accept, file, decide...). Assistants (协管员)
 #: collect and report (DOMAIN A1): they register cases and add records but take no decision.

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.http import Http404
 
 from laborgrid.accounts.models import User
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
+from laborgrid.documents.audit_actions import DocumentAction
 from laborgrid.documents.models import DocumentNumberPattern, DocumentSequence
 from laborgrid.documents.services import (
     DocumentType,
@@ -73,7 +74,7 @@ def test_pattern_lookup_most_specific_first() -> None:
     # Changing the pattern does not restart the sequence.
     save_number_pattern(actor=admin(), bureau="", doc_type="", pattern="新〔{year}〕{seq}号")
     assert allocate_number(doc_type=T.CORRECTION_ORDER, year=2026) == "新〔2026〕2号"
-    events = AuditEvent.objects.filter(action=AuditAction.DOCUMENT_PATTERN_CHANGED)
+    events = AuditEvent.objects.filter(action=DocumentAction.DOCUMENT_PATTERN_CHANGED)
     assert events.count() == 4
     assert events.order_by("pk").last().detail["before"] == "黔大人社〔{year}〕{seq}号"  # type: ignore[union-attr]
 
@@ -85,7 +86,7 @@ def test_deleting_a_pattern_falls_back() -> None:
     assert allocate_number(doc_type=T.CORRECTION_ORDER, year=2026).startswith("大人社监")
     with pytest.raises(ValidationError):
         delete_number_pattern(actor=admin(), pk=row.pk)
-    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_PATTERN_CHANGED).count() == 2
+    assert AuditEvent.objects.filter(action=DocumentAction.DOCUMENT_PATTERN_CHANGED).count() == 2
 
 
 @pytest.mark.parametrize(

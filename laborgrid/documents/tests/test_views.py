@@ -7,7 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
+from laborgrid.documents.audit_actions import DocumentAction
 from laborgrid.documents.choices import DocumentType
 from laborgrid.documents.models import DocumentNumberPattern
 from laborgrid.testing.personas import client_for
@@ -78,7 +79,7 @@ def test_the_administrator_sets_and_deletes_a_pattern() -> None:
     assert "大人社罚〔" in body and "012号" in body
     assert client.post("/documents/numbering/delete/", {"pk": row.pk}).status_code == 302
     assert not DocumentNumberPattern.objects.exists()
-    assert AuditEvent.objects.filter(action=AuditAction.DOCUMENT_PATTERN_CHANGED).count() == 2
+    assert AuditEvent.objects.filter(action=DocumentAction.DOCUMENT_PATTERN_CHANGED).count() == 2
     assert client.post("/documents/numbering/delete/", {"pk": row.pk}).status_code == 404
 
 

@@ -229,7 +229,8 @@ def test_a_new_row_under_a_database_grid_follows_its_ancestor_moved_by_the_same_
 
 
 def test_rename_move_and_audit_in_one_file() -> None:
-    from laborgrid.audit.models import AuditAction, AuditEvent
+    from laborgrid.audit.models import AuditEvent
+    from laborgrid.grids.audit_actions import GridAction
 
     import_divisions(_csv("999901,测试县,county,", "999902,二县,county,"))
     before = Grid.objects.get(code="999901").updated_at
@@ -250,7 +251,7 @@ def test_rename_move_and_audit_in_one_file() -> None:
     assert (summary.updated, summary.moved) == (1, 1)
     village = Grid.objects.get(code="999902001001")
     assert village.path == "999902/999902001/999902001001/"
-    event = AuditEvent.objects.filter(action=AuditAction.GRIDS_IMPORTED).latest("pk")
+    event = AuditEvent.objects.filter(action=GridAction.GRIDS_IMPORTED).latest("pk")
     assert event.detail["moved"] == 1 and event.detail["updated"] == 1
 
 

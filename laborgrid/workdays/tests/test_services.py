@@ -12,8 +12,9 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from laborgrid.accounts.models import User
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
 from laborgrid.workdays import services
+from laborgrid.workdays.audit_actions import CalendarAction
 from laborgrid.workdays.choices import DayKind, Holiday, YearSource
 from laborgrid.workdays.models import CalendarDay, CalendarYear
 
@@ -107,7 +108,7 @@ def test_2027_entered_by_the_administrator() -> None:
     services.remove_calendar_day(actor=admin, day=date(2027, 1, 4))
     assert services.add_workdays(date(2026, 12, 31), 3).date == date(2027, 1, 6)
     assert services.calendar_version() != v1
-    events = AuditEvent.objects.filter(action=AuditAction.CALENDAR_CHANGED).order_by("pk")
+    events = AuditEvent.objects.filter(action=CalendarAction.CALENDAR_CHANGED).order_by("pk")
     ops = [e.detail["op"] for e in events]
     assert ops == ["save_year", "save_day", "save_day", "save_day", "save_year", "remove_day"]
     assert events.last().username == "sysadmin"  # type: ignore[union-attr]

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from laborgrid.audit.models import AuditAction, AuditEvent
+from laborgrid.audit.models import AuditEvent
 from laborgrid.testing.personas import client_for
 from laborgrid.workdays import services
+from laborgrid.workdays.audit_actions import CalendarAction
 from laborgrid.workdays.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_the_administrator_enters_2027() -> None:
     response = client.post("/calendar/days/remove/", {"day": "2027-01-01"})
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(date=date(2027, 1, 1)).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.CALENDAR_CHANGED).count() == 4
+    assert AuditEvent.objects.filter(action=CalendarAction.CALENDAR_CHANGED).count() == 4
 
 
 def test_a_weekday_is_not_a_working_weekend() -> None:

@@ -1,0 +1,71 @@
+"""Audit actions, declared by the app that records them (no migration per new action).
+
+Each app lists its security-relevant events in ``<app>/audit_actions.py`` as a ``TextChoices``
+class decorated with :func:`register_actions`::
+
+    @register_actions
+    class CaseAction(models.TextChoices):
+        CASE_ACTION = "case_action", _("案件操作")
+
+``AuditConfig.ready()`` imports every installed app's ``audit_actions`` module, so the audit log
+page, its filter and its export know every action. The database column holds the value only (no
+``choices``): a new action needs no migration, and the values already stored keep their meaning
+because the values never change. :func:`laborgrid.audit.services.record` refuses an action nobody
+registered, so a typo cannot reach the append-only log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db import models
+from django.utils.functional import Promise
+
+TChoices = TypeVar("TChoices", bound=type[models.TextChoices])
+
+
+@dataclass(frozen=True)
+class RegisteredAction:
+    value: str
+    label: str | Promise
+    module: str
+
+
+_ACTIONS: dict[str, RegisteredAction] = {}
+
+
+def register_actions(cls: TChoices) -> TChoices:
+    """Register every member of ``cls``. A value may be registered once (a second app claiming
+    it is a programming error: the log would no longer say whose event it is)."""
+    for member in cls:
+        value = str(member.value)
+        known = _ACTIONS.get(value)
+        if known is not None and known.module != cls.__module__:
+            raise ValueError(f"audit action {value!r} already registered by {known.module}")
+        if len(value) > 32:
+            raise ValueError(f"audit action {value!r} is longer than the column (32)")
+        _ACTIONS[value] = RegisteredAction(value, member.label, cls.__module__)
+    return cls
+
+
+def is_registered(value: str) -> bool:
+    return str(value) in _ACTIONS
+
+
+def action_label(value: str) -> str:
+    """The action's label in the active language; an unknown value (an app since removed) shows
+    as stored, never as an error."""
+    known = _ACTIONS.get(str(value))
+    return str(known.label) if known is not None else str(value)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(value, label) of every registered action, in registration order (apps in INSTALLED_APPS
+    order, each app's members as declared)."""
+    return [(a.value, str(a.label)) for a in _ACTIONS.values()]
+
+
+def registered_values() -> Iterable[str]:
+    return _ACTIONS.keys()
