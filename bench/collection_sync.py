@@ -28,7 +28,7 @@ def main(n: int = 200, photo_kb: int = 250) -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from laborgrid.core.demo import seed_demo
+    from laborgrid.site.demo import seed_demo
 
     seed_demo(log=lambda _m: None)
 

@@ -42,7 +42,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.db import connection
-from laborgrid.core.demo import seed_demo
+from laborgrid.site.demo import seed_demo
 from laborgrid.employers.generate import generate_employers
 from laborgrid.employers.models import Employer
 from laborgrid.lib.identifiers import org_code_check_digit, uscc_check_digit

@@ -68,7 +68,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from laborgrid.accounts.models import User
-from laborgrid.core.demo import seed_demo
+from laborgrid.site.demo import seed_demo
 from laborgrid.core.search import search_q
 from laborgrid.employers import filters
 from laborgrid.employers.generate import generate_employers

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "laborgrid.collection",
     "laborgrid.notifications",
     "laborgrid.cases",
+    "laborgrid.site",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "laborgrid.core.context_processors.shell",
+                "laborgrid.grids.context_processors.grid_switcher",
             ],
         },
     }
@@ -166,7 +168,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth and login security (SECURITY.md §1 身份鉴别) -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [

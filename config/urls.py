@@ -4,6 +4,7 @@ from laborgrid.api.api import api
 from laborgrid.api.middleware import api_not_found
 
 urlpatterns = [
+    path("", include("laborgrid.site.urls")),
     path("", include("laborgrid.core.urls")),
     path("accounts/", include("laborgrid.accounts.urls")),
     path("grids/", include("laborgrid.grids.urls")),

@@ -14,7 +14,7 @@ from laborgrid.testing.personas import client_for
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    from laborgrid.core.demo import seed_demo
+    from laborgrid.site.demo import seed_demo
 
     with django_db_blocker.unblock():
         seed_demo(log=lambda _msg: None)

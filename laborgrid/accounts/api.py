@@ -88,7 +88,7 @@ def revoke_token(request: AuthedRequest) -> Status[None]:
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> dict:
-    from laborgrid.core.selectors import user_grids
+    from laborgrid.grids.selectors import user_grids
 
     user = request.user
     return {

@@ -50,7 +50,7 @@ class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StyledPasswordChangeForm
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("site:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)

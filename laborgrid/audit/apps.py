@@ -12,3 +12,7 @@ class AuditConfig(AppConfig):
         # Every app's ``audit_actions`` module registers its actions (``audit.registry``): the
         # log page, its filter and export then know them all, whichever modules a request loaded.
         autodiscover_modules("audit_actions")
+        from laborgrid.audit import selectors
+        from laborgrid.core.extensions import HomeWidget, register_widget
+
+        register_widget(HomeWidget("audit", "audit/_home_events.html", selectors.home_events, 90))

@@ -1,6 +1,6 @@
 """The cases part of the 大方县 demo: inspectors' certificates and a few hundred cases.
 
-``seed_cases`` is called at the end of ``laborgrid.core.demo.seed_demo``. Certificates go to the
+``seed_cases`` is called at the end of ``laborgrid.site.demo.seed_demo``. Certificates go to the
 county brigade (``county``, ``brigade-1``…``brigade-4``): only they investigate and sign (A1). The
 cases are written set-based (bulk inserts of cases, complainants, transitions and deadlines, the
 deadlines computed through ``laborgrid.workdays``), spread over every township and every state,

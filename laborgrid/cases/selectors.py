@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.http import HttpRequest
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock
@@ -42,3 +43,9 @@ def workbench(user: Any) -> dict[str, int] | None:
         )
     )
     return {k: int(v or 0) for k, v in row.items()}
+
+
+def home_widget(request: HttpRequest) -> dict[str, Any] | None:
+    """The home workbench's section (``core.extensions``): hidden when ``workbench`` is None."""
+    counts = workbench(request.user)
+    return None if counts is None else {"cases": counts}

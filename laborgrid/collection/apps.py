@@ -10,4 +10,15 @@ class CollectionConfig(AppConfig):
     def ready(self) -> None:
         # Registers the background jobs (task generation, progress export) and the archive
         # timeline's source of visits without facts.
-        from laborgrid.collection import exports, generate, timeline  # noqa: F401
+        from laborgrid.collection import demo, exports, generate, selectors, timeline  # noqa: F401
+        from laborgrid.core.extensions import (
+            DemoSeeder,
+            HomeWidget,
+            register_seeder,
+            register_widget,
+        )
+
+        register_seeder(DemoSeeder("collection", demo.seed_collection, order=30))
+        register_widget(
+            HomeWidget("collection", "collection/_workbench.html", selectors.home_widget, 10)
+        )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from laborgrid.collection.choices import SubmissionStatus, TaskStatus
@@ -84,3 +85,9 @@ def workbench(user: Any) -> dict[str, int] | None:
     )
     counts["to_review"] = review_queue(user).count() if role_paths(user, REVIEW_ROLES) else 0
     return counts if any(counts.values()) else None
+
+
+def home_widget(request: HttpRequest) -> dict[str, Any] | None:
+    """The home workbench's section (``core.extensions``): hidden when ``workbench`` is None."""
+    counts = workbench(request.user)
+    return None if counts is None else {"collection": counts}

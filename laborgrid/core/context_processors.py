@@ -1,4 +1,5 @@
-"""What every page of the shell needs: navigation by capability, the grid switcher, the demo flag."""
+"""What every page of the shell needs: navigation by capability, the demo flag. (The grid
+switcher's context comes from ``laborgrid.grids.context_processors``.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from laborgrid.core.scope import get_scope
-from laborgrid.core.selectors import current_grid, user_grids
 
 APP_NAME = _("劳动保障监察两网化管理平台")
 
@@ -28,8 +28,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         {
             "scope": scope,
             "caps": {cap.replace(".", "_"): True for cap in scope.by_capability},
-            "switch_grids": user_grids(user),
-            "current_grid": current_grid(request),
         }
     )
     return ctx

@@ -5,8 +5,6 @@ from laborgrid.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("switch-grid/", views.switch_grid, name="switch_grid"),
     path("healthz", views.healthz, name="healthz"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),

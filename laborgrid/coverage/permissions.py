@@ -15,8 +15,8 @@ from django.http import Http404, HttpRequest
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.paths import CODE_CHARS
 from laborgrid.core.scope import get_scope, require_capability
-from laborgrid.core.selectors import current_grid, user_grids
 from laborgrid.grids.models import Grid
+from laborgrid.grids.selectors import current_grid, user_grids
 
 #: Grid codes are short (GB/T 2260 / NBS codes, custom park codes): anything longer is not one.
 MAX_CODE_LENGTH = 32

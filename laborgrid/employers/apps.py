@@ -7,4 +7,10 @@ class EmployersConfig(AppConfig):
     verbose_name = _("用人单位")
 
     def ready(self) -> None:
-        from laborgrid.employers import exports  # noqa: F401  (registers the list export job)
+        from laborgrid.core.extensions import DemoSeeder, register_seeder
+        from laborgrid.employers import (
+            demo,
+            exports,  # noqa: F401  (registers the list export job)
+        )
+
+        register_seeder(DemoSeeder("employers", demo.seed_employers, order=20))

@@ -1,6 +1,6 @@
 """The employer registry's part of the 大方县 demo: a minimum-wage table and employers.
 
-``seed_employers`` is called at the end of ``laborgrid.core.demo.seed_demo``. It writes Guizhou's
+``seed_employers`` is called at the end of ``laborgrid.site.demo.seed_demo``. It writes Guizhou's
 minimum-wage tiers (demo values, see :data:`MINIMUM_WAGES`), a handful of hand-written employers
 in 猫场镇 and 马场镇 — created through the services like a person would, so that demos and browser
 tests have stable names with a story (arrears, a wage under the minimum, a stale cooperative) —

@@ -7,6 +7,7 @@ app_name = "grids"
 urlpatterns = [
     path("", views.grid_list, name="grid_list"),
     path("map/", views.grid_map, name="grid_map_home"),
+    path("switch/", views.switch_grid, name="switch_grid"),
     path("<str:code>/", views.grid_detail, name="grid_detail"),
     path("<str:code>/children/", views.grid_children, name="grid_children"),
     path("<str:code>/add/", views.grid_create, name="grid_create"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,11 +18,11 @@ from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
 from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
-from laborgrid.core.selectors import user_grids
 from laborgrid.grids import services
 from laborgrid.grids.forms import GridEditForm, GridForm, GridPickForm
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid, breadcrumb
+from laborgrid.grids.selectors import SESSION_GRID_KEY, user_grids
 
 SEARCH_LIMIT = 100
 
@@ -309,3 +310,16 @@ def grid_map_data(request: HttpRequest, code: str) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@login_required
+@require_POST
+def switch_grid(request: HttpRequest) -> HttpResponse:
+    """The grid switcher of the page header: only one of the user's own grids can be chosen."""
+    code = request.POST.get("code", "")
+    if any(g.code == code for g in user_grids(request.user)):
+        request.session[SESSION_GRID_KEY] = code
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    return redirect(nxt)

@@ -6,3 +6,9 @@ class WorkdaysConfig(AppConfig):
     name = "laborgrid.workdays"
     label = "workdays"
     verbose_name = _("工作日历")
+
+    def ready(self) -> None:
+        from laborgrid.core.extensions import DemoSeeder, register_seeder
+        from laborgrid.workdays import demo
+
+        register_seeder(DemoSeeder("workdays", demo.seed_calendar, order=40))

@@ -23,8 +23,8 @@ from laborgrid.cases.models import Case, Deadline
 from laborgrid.cases.querysets import filter_cases, next_due_map
 from laborgrid.cases.services.deadlines import DUE_SOON_DAYS
 from laborgrid.core.scope import require_capability
-from laborgrid.core.selectors import current_grid
 from laborgrid.core.types import AuthedRequest
+from laborgrid.grids.selectors import current_grid
 
 PAGE_SIZE = 50
 

@@ -37,12 +37,12 @@ from laborgrid.collection.selectors import my_tasks
 from laborgrid.collection.services import A3_FIELDS, FAR_METRES
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
-from laborgrid.core.selectors import user_grids
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services as employers
 from laborgrid.employers.choices import EmployerStatus, RegisterSource
 from laborgrid.employers.forms import EmployerForm
 from laborgrid.employers.views.edit import OUT_OF_SCOPE, duplicate_rows
+from laborgrid.grids.selectors import user_grids
 
 #: Static files the service worker keeps for offline use (the app shell).
 SHELL = (

@@ -70,13 +70,13 @@ def test_roles_without_employer_data_get_404_and_no_menu_entry() -> None:
     for username in ("sysadmin", "secadmin", "auditor"):
         client = client_for(username)
         assert client.get(reverse("employers:employer_list")).status_code == 404, username
-        home = client.get(reverse("core:home")).content.decode()
+        home = client.get(reverse("site:home")).content.decode()
         assert f'href="{reverse("employers:employer_list")}"' not in home, username
 
 
 def test_staff_have_the_menu_entry() -> None:
     for username in ("county", "leader", "maochang-a1"):
-        home = client_for(username).get(reverse("core:home")).content.decode()
+        home = client_for(username).get(reverse("site:home")).content.decode()
         assert f'href="{reverse("employers:employer_list")}"' in home, username
         assert "用人单位" in home
 

@@ -59,10 +59,10 @@ def test_grid_switcher_lists_disjoint_grids_and_changes_the_home_grid() -> None:
     home = client.get("/").content.decode()
     assert 'name="code"' in home and f'value="{MACHANG}"' in home and f'value="{MAOCHANG}"' in home
     assert f'value="{MAOCHANG}002"' not in home  # villages under 猫场镇 are not separate entries
-    client.post("/switch-grid/", {"code": MACHANG, "next": "/"})
+    client.post("/grids/switch/", {"code": MACHANG, "next": "/"})
     assert "马场镇 · 二级网格" in client.get("/").content.decode()
     # a grid that is not the user's is ignored
-    client.post("/switch-grid/", {"code": "520521104", "next": "https://evil.example/"})
+    client.post("/grids/switch/", {"code": "520521104", "next": "https://evil.example/"})
     assert "马场镇 · 二级网格" in client.get("/").content.decode()
 
 

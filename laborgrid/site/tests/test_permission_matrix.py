@@ -8,192 +8,58 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from laborgrid.accounts.models import ApiToken, GridAssignment, User
 from laborgrid.accounts.services import issue_token
 from laborgrid.api.api import api
 from laborgrid.audit.models import AuditEvent
-from laborgrid.cases.tests import matrix_cases
-from laborgrid.collection.tests import matrix_collection
-from laborgrid.coverage.tests import matrix_coverage
-from laborgrid.documents.tests import matrix_documents
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
-from laborgrid.employers.tests import (
-    matrix_admin,
-    matrix_api,
-    matrix_archive,
-    matrix_edit,
-    matrix_list,
-    matrix_roster,
-)
 from laborgrid.grids.models import Grid
-from laborgrid.registers.tests import matrix_registers
 from laborgrid.testing.matrix import Spec
 from laborgrid.testing.personas import (
     MACHANG,
-    MACHANG_VILLAGE,
     MAOCHANG,
-    MAOCHANG_VILLAGE,
     client_for,
 )
-from laborgrid.workdays.tests import matrix_workdays
 
 pytestmark = pytest.mark.django_db
 
 
-def _machang_user() -> int:
-    return User.objects.get(username="machang").pk
+def _matrix_modules() -> list[ModuleType]:
+    """Every installed app's ``tests/matrix_*.py`` (its entries: ``SPECS`` and ``API_SPECS``).
+    An app adds its entries by adding such a module; nothing here names the apps."""
+    found = []
+    for config in apps.get_app_configs():
+        tests_dir = Path(config.path) / "tests"
+        if not config.name.startswith("laborgrid.") or not tests_dir.is_dir():
+            continue
+        for info in sorted(pkgutil.iter_modules([str(tests_dir)]), key=lambda m: m.name):
+            if info.name.startswith("matrix_"):
+                found.append(importlib.import_module(f"{config.name}.tests.{info.name}"))
+    return found
 
 
-def _maochang_user() -> int:
-    return User.objects.get(username="maochang-a1").pk
-
-
-def _machang_token() -> int:
-    return issue_token(user=User.objects.get(username="machang"))[1].pk
-
-
-def _machang_job() -> str:
-    from laborgrid.core.models import Job
-
-    job = Job.objects.create(
-        kind="grids.export",
-        title="马场镇名册",
-        actor=User.objects.get(username="machang"),
-        params={"grid": MACHANG},
-    )
-    return str(job.pk)
-
-
-def _machang_assignment() -> int:
-    return GridAssignment.objects.filter(user__username="machang").first().pk  # type: ignore[union-attr]
-
-
-def _maochang_assignment() -> int:
-    return GridAssignment.objects.filter(user__username="maochang-a1").first().pk  # type: ignore[union-attr]
+MATRIX_MODULES = _matrix_modules()
 
 
 # kwargs values may be callables (resolved inside the test's transaction)
-SPECS: dict[str, Spec] = {
-    "core:home": Spec(),
-    "core:switch_grid": Spec(methods=("post",)),
-    "core:healthz": Spec(public=True),
-    "api_not_found": Spec(public=True),
-    "core:job_list": Spec(),
-    "core:job_detail": Spec(other={"pk": _machang_job}),
-    "core:job_progress": Spec(other={"pk": _machang_job}),
-    "core:job_download": Spec(other={"pk": _machang_job}),
-    "set_language": Spec(public=True),
-    "accounts:login": Spec(public=True),
-    "accounts:logout": Spec(public=True, methods=("post",)),
-    "accounts:password_change": Spec(methods=("get", "post")),
-    "accounts:token_list": Spec(),
-    "accounts:mfa_setup": Spec(methods=("get", "post")),
-    "accounts:mfa_verify": Spec(methods=("get", "post")),
-    "accounts:mfa_reset": Spec(
-        other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("post",), writes=True
-    ),
-    "accounts:token_revoke": Spec(other={"pk": _machang_token}, methods=("post",), writes=True),
-    "accounts:user_list": Spec(lists={"q": ""}),
-    "accounts:user_create": Spec(methods=("get", "post"), writes=True),
-    "accounts:user_detail": Spec(other={"pk": _machang_user}, own={"pk": _maochang_user}),
-    "accounts:user_edit": Spec(
-        other={"pk": _machang_user},
-        own={"pk": _maochang_user},
-        methods=("get", "post"),
-        writes=True,
-    ),
-    "accounts:user_set_password": Spec(
-        other={"pk": _machang_user},
-        own={"pk": _maochang_user},
-        methods=("get", "post"),
-        writes=True,
-    ),
-    "accounts:assignment_add": Spec(
-        other={"pk": _machang_user}, own={"pk": _maochang_user}, methods=("post",), writes=True
-    ),
-    "accounts:assignment_end": Spec(
-        other={"pk": _machang_assignment},
-        own={"pk": _maochang_assignment},
-        methods=("post",),
-        writes=True,
-    ),
-    "accounts:lockout_list": Spec(),
-    "accounts:lockout_reset": Spec(other={"pk": 999999}, methods=("post",), writes=True),
-    "grids:grid_list": Spec(lists={"q": "马场"}),
-    "grids:grid_map_home": Spec(),
-    "grids:grid_detail": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-    "grids:grid_children": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-    "grids:grid_create": Spec(
-        other={"code": MACHANG}, own={"code": MAOCHANG}, methods=("get", "post"), writes=True
-    ),
-    "grids:grid_edit": Spec(
-        other={"code": MACHANG_VILLAGE},
-        own={"code": MAOCHANG_VILLAGE},
-        methods=("get", "post"),
-        writes=True,
-    ),
-    "grids:grid_move": Spec(
-        other={"code": MACHANG_VILLAGE},
-        own={"code": MAOCHANG_VILLAGE},
-        methods=("get", "post"),
-        writes=True,
-    ),
-    "grids:grid_merge": Spec(
-        other={"code": MACHANG_VILLAGE},
-        own={"code": MAOCHANG_VILLAGE},
-        methods=("get", "post"),
-        writes=True,
-    ),
-    "grids:grid_map": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-    "grids:grid_export": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}, methods=("post",)),
-    "grids:grid_map_data": Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-    "audit:event_list": Spec(),
-    "audit:event_export": Spec(),
-}
-for _m in (
-    matrix_admin,
-    matrix_list,
-    matrix_archive,
-    matrix_edit,
-    matrix_roster,
-    matrix_api,
-    matrix_coverage,
-    matrix_registers,
-    matrix_collection,
-    matrix_workdays,
-    matrix_documents,
-    matrix_cases,
-):
+SPECS: dict[str, Spec] = {}
+for _m in MATRIX_MODULES:
     SPECS.update(_m.SPECS)
 
 # API operations: (method, path template) → kwargs for 马场镇 / public / write
-API_SPECS: dict[tuple[str, str], Spec] = {
-    ("post", "/api/v1/auth/token"): Spec(public=True),
-    ("delete", "/api/v1/auth/token"): Spec(),
-    ("get", "/api/v1/auth/me"): Spec(),
-    ("get", "/api/v1/grids"): Spec(lists={"q": "马场"}),
-    ("get", "/api/v1/grids/{code}"): Spec(other={"code": MACHANG}, own={"code": MAOCHANG}),
-}
-for _m in (
-    matrix_admin,
-    matrix_list,
-    matrix_archive,
-    matrix_edit,
-    matrix_roster,
-    matrix_api,
-    matrix_coverage,
-    matrix_registers,
-    matrix_collection,
-    matrix_workdays,
-    matrix_documents,
-    matrix_cases,
-):
+API_SPECS: dict[tuple[str, str], Spec] = {}
+for _m in MATRIX_MODULES:
     API_SPECS.update(_m.API_SPECS)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from laborgrid.core.demo import seed_demo
+from laborgrid.site.demo import seed_demo
 
 
 class Command(BaseCommand):

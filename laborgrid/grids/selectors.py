@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from laborgrid.accounts.models import GridAssignment
+from laborgrid.accounts.roles import Cap
+from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
 
 SESSION_GRID_KEY = "laborgrid_current_grid"
@@ -42,3 +44,23 @@ def current_grid(request: HttpRequest) -> Grid | None:
         if g.code == code:
             return g
     return grids[0]
+
+
+def home_summary(request: HttpRequest) -> dict[str, Any] | None:
+    """The home widget of the current grid: its child grids, the size of the subtree and the
+    people responsible at this level and the next (网格定位、人员定格、责任到人)."""
+    from laborgrid.grids.services import subtree_count
+    from laborgrid.grids.views import staff_of, with_child_counts
+
+    grid = current_grid(request)
+    if grid is None or not get_scope(request.user).allows(Cap.GRID_READ, grid.path):
+        return None
+    children = list(with_child_counts(grid.children.filter(is_active=True)).order_by("code"))
+    staff = staff_of([grid, *children])
+    return {
+        "grid": grid,
+        "staff": staff[grid.pk],
+        "children": [(c, staff[c.pk]) for c in children],
+        "subtree_size": subtree_count(grid),
+        "staff_total": sum(len(v) for v in staff.values()),
+    }

@@ -1,4 +1,4 @@
-"""The 大方县 demo: grids from the NBS division list, the three industrial parks of the 2013 plan,
+"""The 大方县 demo's grids and staff (the first demo seeder; ``site.demo.seed_demo`` runs them all): grids from the NBS division list, the three industrial parks of the 2013 plan,
 synthetic boundaries, and staff per the plan (DOMAIN A1). Idempotent: running it again changes
 nothing that is already there.
 
@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from laborgrid.accounts import services as accounts
@@ -29,7 +28,7 @@ from laborgrid.grids.services import create_grid
 from laborgrid.lib.geometry import synthetic_outline, synthetic_partition, synthetic_small_area
 
 COUNTY = "520521"
-DIVISIONS = Path(__file__).resolve().parent.parent / "grids" / "data" / "dafang-520521.csv"
+DIVISIONS = Path(__file__).resolve().parent / "data" / "dafang-520521.csv"
 # (code, name, host township code, host township name). Placement is an assumption (see above).
 PARKS = [
     ("520521P01", "药品食品产业园区", "520521002", "顺德街道"),
@@ -151,8 +150,8 @@ def _boundaries() -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-@transaction.atomic
-def seed_demo(log: Callable[[str], None] = print) -> None:
+def seed_grids_and_staff(log: Callable[[str], None] = print) -> None:
+    """Grids, parks, synthetic boundaries, demo accounts and the staff of every grid."""
     summary = import_divisions(DIVISIONS.read_bytes(), filename=DIVISIONS.name)
     log(f"区划：新建 {summary.created}，更新 {summary.updated}，未变 {summary.unchanged}")
     for code, name, host, host_name in PARKS:
@@ -219,19 +218,3 @@ def seed_demo(log: Callable[[str], None] = print) -> None:
         f"人员：{User.objects.filter(is_demo=True).count()} 个账号，"
         f"{GridAssignment.objects.current().count()} 个在岗岗位"
     )
-    from laborgrid.employers.demo import seed_employers
-
-    seed_employers(log)
-    from laborgrid.collection.demo import seed_collection
-
-    seed_collection(log)
-
-    from laborgrid.workdays.services import seed_from_package
-
-    # Years a newer chinese-calendar knows (the migration seeded the rest).
-    added = seed_from_package()
-    log(f"工作日历：新增 {len(added)} 个年度" if added else "工作日历：无需更新")
-
-    from laborgrid.cases.demo import seed_cases
-
-    seed_cases(log)

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 
 from laborgrid.accounts.models import GridAssignment, User
-from laborgrid.core.demo import DEMO_USERS, seed_demo
+from laborgrid.grids.demo import DEMO_USERS
 from laborgrid.grids.models import Grid
+from laborgrid.site.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 
