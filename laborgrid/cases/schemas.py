@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from laborgrid.api.params import MAX_OFFSET
+from laborgrid.core.paging import OffsetParams
 
 # Text fields are capped well above the service's limits so that an oversized value reaches the
 # service and gets its message ("最多 N 个字符"), while a megabyte string is still refused early.
@@ -81,15 +81,13 @@ class PublicStatusOut(Schema):
     result: str
 
 
-class CaseFilters(Schema):
+class CaseFilters(OffsetParams):
     grid: str | None = Field(None, description="grid code: cases in its subtree")
     state: str | None = Field(None, description="a case state, or `open` for every open state")
     category: str | None = None
     overdue: bool | None = Field(None, description="only cases with a deadline past due")
     escalated: bool | None = Field(None, description="only cases under supervision (挂牌督办)")
     q: str | None = Field(None, max_length=100)
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class GridRef(Schema):

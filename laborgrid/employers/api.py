@@ -47,6 +47,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.core.paging import offset_page
 from laborgrid.core.scope import check_write, get_scope, require_capability
 from laborgrid.core.text import clauses, enumeration, labelled
 from laborgrid.core.types import AuthedRequest
@@ -505,10 +506,7 @@ def list_workers(request: AuthedRequest, key: str, params: Query[WorkerFilters])
     if params.current:
         qs = qs.current()
     qs = qs.order_by("name", "id")
-    return {
-        "count": qs.count(),
-        "items": [_worker_out(w) for w in qs[params.offset : params.offset + params.limit]],
-    }
+    return offset_page(qs, params, _worker_out)
 
 
 @router.post(

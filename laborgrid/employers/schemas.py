@@ -26,7 +26,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from laborgrid.api.params import MAX_OFFSET
+from laborgrid.core.paging import OffsetParams
 from laborgrid.employers.choices import (
     ContractTerm,
     EmployerStatus,
@@ -227,10 +227,9 @@ class SnapshotList(Schema):
 # --- roster ------------------------------------------------------------------------------------
 
 
-class WorkerFilters(Schema):
+class WorkerFilters(OffsetParams):
     current: bool = Field(True, description="true: people still employed; false: everyone")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class WorkerOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from laborgrid.api.params import MAX_OFFSET
+from laborgrid.core.paging import OffsetParams, offset_page
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid
@@ -14,7 +14,7 @@ from laborgrid.grids.views import staff_of
 router = Router(tags=["grids"])
 
 
-class GridFilters(Schema):
+class GridFilters(OffsetParams):
     level: GridLevel | None = None
     parent: str | None = Field(None, description="parent grid code")
     q: str | None = Field(
@@ -23,7 +23,6 @@ class GridFilters(Schema):
         "or code starts with",
     )
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class GridOut(Schema):
@@ -79,10 +78,7 @@ def list_grids(request: HttpRequest, filters: Query[GridFilters]) -> dict:
     if filters.q:
         qs = qs.search(filters.q)
     qs = qs.order_by("path")
-    return {
-        "count": qs.count(),
-        "items": [_out(g) for g in qs[filters.offset : filters.offset + filters.limit]],
-    }
+    return offset_page(qs, filters, _out)
 
 
 @router.get("/{code}", response=GridDetailOut)
