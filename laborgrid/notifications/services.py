@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -11,8 +12,17 @@ from django.utils import timezone
 from laborgrid.notifications.models import Notification
 
 
-def notify(users: Iterable[Any], *, title: str, body: str = "", url: str = "") -> int:
-    """One notification per distinct active user; returns how many were written."""
+def notify(
+    users: Iterable[Any], *, title: str, body: str = "", url: str = "", once: bool = False
+) -> int:
+    """One notification per distinct active user, delivered when the caller's transaction
+    commits (``transaction.on_commit``): a decision that rolls back notifies nobody, and nobody
+    is told of a step the database does not hold. Returns how many are due for delivery.
+
+    ``once``: skip a user who still has an unread notification with the same title when it is
+    delivered (an alert raised many times in one transaction, or again before it was read, is
+    delivered once).
+    """
     seen: set[int] = set()
     rows = []
     for user in users:
@@ -20,8 +30,20 @@ def notify(users: Iterable[Any], *, title: str, body: str = "", url: str = "") -
             continue
         seen.add(user.pk)
         rows.append(Notification(user=user, title=title[:200], body=body[:500], url=url[:200]))
-    Notification.objects.bulk_create(rows)
+    if rows:
+        transaction.on_commit(partial(_deliver, rows, once=once))
     return len(rows)
+
+
+def _deliver(rows: list[Notification], *, once: bool) -> None:
+    if once:
+        unread = set(
+            Notification.objects.filter(
+                title=rows[0].title, read_at__isnull=True, user_id__in=[r.user_id for r in rows]
+            ).values_list("user_id", flat=True)
+        )
+        rows = [r for r in rows if r.user_id not in unread]
+    Notification.objects.bulk_create(rows)
 
 
 @transaction.atomic

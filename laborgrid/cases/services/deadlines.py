@@ -76,7 +76,6 @@ def alert_calendar_admins(years: list[int]) -> None:
     once: no second unread notification for the same years."""
     from laborgrid.accounts.models import GridAssignment, User
     from laborgrid.accounts.roles import Role
-    from laborgrid.notifications.models import Notification
     from laborgrid.notifications.services import notify
 
     title = _("日历缺少 %(years)s 年的官方数据：案件期限无法计算") % {
@@ -85,14 +84,18 @@ def alert_calendar_admins(years: list[int]) -> None:
     admins = User.objects.filter(
         pk__in=GridAssignment.objects.current().filter(role=Role.SYSADMIN).values("user_id"),
         is_active=True,
-    ).exclude(
-        pk__in=Notification.objects.filter(title=title, read_at__isnull=True).values("user_id")
     )
     try:
         url = reverse("workdays:calendar_year")
     except NoReverseMatch:
         url = ""
-    notify(admins, title=title, body=_("请按国务院办公厅通知补充该年度的节假日安排。"), url=url)
+    notify(
+        admins,
+        title=title,
+        body=_("请按国务院办公厅通知补充该年度的节假日安排。"),
+        url=url,
+        once=True,
+    )
 
 
 def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = None) -> Deadline:

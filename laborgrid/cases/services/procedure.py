@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,14 +69,20 @@ def _check_approver(approver: Any, actor: Any, case: Case) -> None:
 
 
 def tell_complainant(case: Case, message: str) -> None:
-    """Send ``message`` to every complainant with a phone through the configured notifier."""
+    """Send ``message`` to every complainant with a phone through the configured notifier.
+
+    The step is recorded now (notified time, the D17 deadline met) and the message goes out when
+    the transaction commits (``transaction.on_commit``): a step that rolls back sends nothing.
+    """
     from laborgrid.cases.notifier import get_notifier
 
     notifier = get_notifier()
     sent = False
     for person in case.complainants.all():
         if person.phone_enc:
-            notifier.send(case=case, complainant=person, message=message)
+            transaction.on_commit(
+                partial(notifier.send, case=case, complainant=person, message=message)
+            )
             sent = True
     if sent:
         case.complainant_notified_at = timezone.now()

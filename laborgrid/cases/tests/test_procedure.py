@@ -49,8 +49,11 @@ def investigate(case: Case) -> None:
     )
 
 
-def test_complaint_lands_in_maochang_with_acceptance_deadline(on_day: Any) -> None:
-    case = submit(on_day)
+def test_complaint_lands_in_maochang_with_acceptance_deadline(
+    on_day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(on_day)
     assert case.state == CaseState.RECEIVED
     assert case.grid_path.startswith(f"{case.grid_path.split(MAOCHANG)[0]}{MAOCHANG}/")
     assert case.route_method == "employer"
@@ -195,13 +198,16 @@ def test_extension_and_suspension_need_an_approver_and_keep_the_clock(on_day: An
     assert resumed.due is not None and extended.due is not None and resumed.due > extended.due
 
 
-def test_refusal_notifies_the_complainant(on_day: Any) -> None:
+def test_refusal_notifies_the_complainant(
+    on_day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from laborgrid.cases.notifier import LoggingNotifier
 
     case = submit(on_day)
-    services.refuse_case(
-        actor=user("maochang"), case=case, ground="out_of_scope", reason="不属于监察范围"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refuse_case(
+            actor=user("maochang"), case=case, ground="out_of_scope", reason="不属于监察范围"
+        )
     case.refresh_from_db()
     assert case.state == CaseState.REJECTED
     assert LoggingNotifier.sent[-1][0] == case.reference
@@ -232,14 +238,75 @@ def test_overdue_cases_are_escalated_to_the_level_above(on_day: Any) -> None:
     assert escalate_overdue(today=dt.date(2026, 10, 20)) == []  # idempotent
 
 
-def test_missing_calendar_year_gives_a_warning_not_a_guess(on_day: Any) -> None:
+def test_missing_calendar_year_gives_a_warning_not_a_guess(
+    on_day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     case = submit(on_day, day=dt.date(2026, 12, 24))
     on_day(dt.date(2026, 12, 24))
-    services.accept_case(actor=user("maochang"), case=case)
-    services.file_case(actor=user("maochang"), case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_case(actor=user("maochang"), case=case)
+        services.file_case(actor=user("maochang"), case=case)
     inv = case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION)
     assert inv.due is None and 2027 in inv.missing_years
     case.refresh_from_db()
     assert "2027" in case.calendar_warning
     alerts = Notification.objects.filter(user__username="sysadmin", title__contains="2027")
     assert alerts.count() == 1  # administrators are alerted, once
+
+
+class _Abandoned(Exception):
+    pass
+
+
+def test_a_rolled_back_decision_notifies_nobody(
+    on_day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Staff notices and the complainant's SMS go out after commit (transaction.on_commit)."""
+    from django.db import transaction
+
+    from laborgrid.cases.notifier import LoggingNotifier
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(on_day)
+    sms_before = list(LoggingNotifier.sent)
+    notices_before = Notification.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(_Abandoned),
+        transaction.atomic(),
+    ):
+        services.refuse_case(
+            actor=user("maochang"), case=case, ground="out_of_scope", reason="不属于监察范围"
+        )
+        raise _Abandoned
+    assert callbacks == []
+    assert LoggingNotifier.sent == sms_before
+    assert Notification.objects.count() == notices_before
+    case.refresh_from_db()
+    assert case.state == CaseState.RECEIVED
+    # the same decision, committed, does reach the complainant
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refuse_case(
+            actor=user("maochang"), case=case, ground="out_of_scope", reason="不属于监察范围"
+        )
+    assert LoggingNotifier.sent[-1][0] == case.reference
+
+
+def test_a_rolled_back_complaint_alerts_no_staff(
+    on_day: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    before = Notification.objects.count()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(_Abandoned),
+        transaction.atomic(),
+    ):
+        submit(on_day)
+        raise _Abandoned
+    assert callbacks == [] and Notification.objects.count() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(on_day)
+    assert Notification.objects.filter(user__username="maochang").count() > 0
+    assert Notification.objects.count() > before

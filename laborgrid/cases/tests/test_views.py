@@ -185,8 +185,9 @@ def test_duplicates_are_shown_and_merged_with_all_complainants() -> None:
     assert sorted(first.complainants.values_list("name", flat=True)) == ["张三", "李四"]
 
 
-def test_notifications_page_lists_own_only() -> None:
-    public_case()
+def test_notifications_page_lists_own_only(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        public_case()
     page = client_for("maochang").get(reverse("notifications:notification_list"))
     assert page.status_code == 200 and "新案件" in page.content.decode()
     client_for("maochang").post(reverse("notifications:notification_read"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -22,9 +24,12 @@ def test_notify_once_per_user_and_only_active_users() -> None:
     )
 
 
-def test_nobody_reads_or_marks_another_users_notifications() -> None:
+def test_nobody_reads_or_marks_another_users_notifications(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     machang = User.objects.get(username="machang")
-    notify([machang], title="马场镇的通知")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([machang], title="马场镇的通知")
     other = Notification.objects.get(user=machang, title="马场镇的通知")
     client = client_for("maochang")
     assert (
