@@ -170,7 +170,7 @@ def test_secadmin_lifts_a_lockout_and_it_is_audited() -> None:
     assert AuditEvent.objects.filter(action=AccountAction.UNLOCK, object_id="maochang").exists()
 
 
-def test_client_address_comes_from_trusted_proxies_only(settings) -> None:
+def test_client_address_comes_from_trusted_proxies_only(settings: Any) -> None:
     settings.LABORGRID_TRUSTED_PROXIES = ["127.0.0.1"]
     Client().post(
         LOGIN,

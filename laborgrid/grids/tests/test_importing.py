@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -112,7 +114,7 @@ def test_missing_columns_and_empty_files_are_refused() -> None:
     assert "没有数据行" in _refused(HEADER.encode())[0]
 
 
-def test_command_reports_rows_and_writes_nothing(tmp_path, capsys) -> None:
+def test_command_reports_rows_and_writes_nothing(tmp_path: Path, capsys: Any) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(_csv("999901,测试县,county,", "999901,重复县,county,"))
     with pytest.raises(CommandError, match="未写入任何数据"):
@@ -166,7 +168,7 @@ def test_invalid_polygon_refuses_the_whole_file() -> None:
     assert Grid.objects.get(code="520521102").boundary == before
 
 
-def test_unknown_code_and_non_geojson_are_refused(tmp_path) -> None:
+def test_unknown_code_and_non_geojson_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ImportRefused, match="不存在"):
         import_boundaries(_fc(("000000", SQUARE)))
     with pytest.raises(ImportRefused, match="JSON"):

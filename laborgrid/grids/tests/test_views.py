@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -96,7 +98,7 @@ def test_map_for_maochang_starts_at_maochang_without_the_county() -> None:
     assert [c["name"] for c in data["crumbs"]] == ["猫场镇"]
 
 
-def test_list_pages_have_bounded_queries(django_assert_max_num_queries) -> None:
+def test_list_pages_have_bounded_queries(django_assert_max_num_queries: Any) -> None:
     client = client_for("county")
     client.get("/")  # warm the session
     with django_assert_max_num_queries(13):
