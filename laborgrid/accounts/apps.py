@@ -15,3 +15,14 @@ class AccountsConfig(AppConfig):
         from laborgrid.core.extensions import HomeWidget, register_widget
 
         register_widget(HomeWidget("admin", "accounts/_home_admin.html", selectors.home_admin, 80))
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import NavLink, NavMenu, register_menu
+
+        register_menu(
+            NavMenu("people", _("人员与岗位"), "ti-users", 80, dropdown=False),
+            NavLink(_("人员与岗位"), "accounts:user_list", (Cap.USER_MANAGE, Cap.ROLE_MANAGE)),
+        )
+        register_menu(
+            NavMenu("lockouts", _("登录锁定"), "ti-lock", 88, dropdown=False),
+            NavLink(_("登录锁定"), "accounts:lockout_list", (Cap.ROLE_MANAGE,)),
+        )

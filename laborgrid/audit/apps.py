@@ -16,3 +16,10 @@ class AuditConfig(AppConfig):
         from laborgrid.core.extensions import HomeWidget, register_widget
 
         register_widget(HomeWidget("audit", "audit/_home_events.html", selectors.home_events, 90))
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import NavLink, NavMenu, register_menu
+
+        register_menu(
+            NavMenu("audit", _("审计日志"), "ti-shield-check", 95, dropdown=False),
+            NavLink(_("审计日志"), "audit:event_list", (Cap.AUDIT_READ,)),
+        )

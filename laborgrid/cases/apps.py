@@ -18,3 +18,24 @@ class CasesConfig(AppConfig):
 
         register_seeder(DemoSeeder("cases", demo.seed_cases, order=50))
         register_widget(HomeWidget("cases", "cases/_workbench.html", selectors.home_widget, 20))
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import NavLink, NavMenu, register_menu
+
+        register_menu(
+            NavMenu("cases", _("投诉举报"), "ti-message-report", 30, caps=(Cap.WORK_READ,)),
+            NavLink(_("案件"), "cases:case_list", order=10),
+            NavLink(_("期限看板"), "cases:case_boards", order=20),
+            NavLink(_("登记投诉举报"), "cases:case_create", (Cap.WORK_WRITE,), order=30),
+            NavLink(_("我的通知"), "notifications:notification_list", order=40),
+            NavLink(
+                _("公众投诉页面"),
+                "public:complaint_form",
+                order=90,
+                new_tab=True,
+                divider_before=True,
+            ),
+        )
+        register_menu(
+            NavMenu("certificates", _("执法证"), "ti-id-badge", 85, dropdown=False),
+            NavLink(_("执法证"), "cases:certificate_list", (Cap.USER_MANAGE,)),
+        )

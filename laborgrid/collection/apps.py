@@ -22,3 +22,13 @@ class CollectionConfig(AppConfig):
         register_widget(
             HomeWidget("collection", "collection/_workbench.html", selectors.home_widget, 10)
         )
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import NavLink, NavMenu, register_menu
+
+        register_menu(
+            NavMenu("collection", _("信息采集"), "ti-clipboard-list", 40, caps=(Cap.WORK_READ,)),
+            NavLink(_("我的任务"), "collection:my_tasks", order=10),
+            NavLink(_("采集轮次"), "collection:round_list", order=20),
+            NavLink(_("待审核"), "collection:review_list", order=30),
+            NavLink(_("发现的问题"), "collection:problem_list", order=40),
+        )

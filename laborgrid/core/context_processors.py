@@ -1,4 +1,5 @@
-"""What every page of the shell needs: navigation by capability, the demo flag. (The grid
+"""What every page of the shell needs: the menus apps registered (``core.extensions``), shown by
+capability, the demo flag. (The grid
 switcher's context comes from ``laborgrid.grids.context_processors``.)"""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.core.extensions import menus_for
 from laborgrid.core.scope import get_scope
 
 APP_NAME = _("劳动保障监察两网化管理平台")
@@ -28,6 +30,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         {
             "scope": scope,
             "caps": {cap.replace(".", "_"): True for cap in scope.by_capability},
+            "nav_menus": menus_for(lambda cap: cap in scope.by_capability),
         }
     )
     return ctx

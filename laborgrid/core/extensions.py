@@ -1,4 +1,5 @@
-"""What apps add to the top layer (``laborgrid/site``): home widgets and demo seeders.
+"""What apps add to the shell and the top layer (``laborgrid/site``): menu entries, home widgets
+and demo seeders.
 
 ``core`` imports no app; apps import this module and register from their ``AppConfig.ready()``;
 ``site`` reads the registries and composes the home workbench and ``seed_demo`` from them. Adding
@@ -11,6 +12,8 @@ Order: each registration carries a number; lower comes first. The convention, so
 can slot in without renumbering anyone:
 
 ==========  ==================================================================================
+menus       10 grids · 20 employers · 30 cases · 40 collection · 50–69 new flows · 80 people ·
+            85 certificates · 88 lockouts · 90 calendar and documents · 95 audit
 seeders     10 grids and staff · 20 employers · 30 collection · 40 calendar · 50 cases ·
             60+ flows that need cases or employers
 widgets     10 collection tasks · 20 cases · 30 deadlines · 50 grid summary · 80 administration ·
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 Log = Callable[[str], None]
 
@@ -54,8 +58,73 @@ class DemoSeeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of a menu: a URL name, shown to users holding any of ``caps`` (none: everyone
+    signed in). ``divider_before`` draws a line above it in a drop-down."""
+
+    label: str | Promise
+    url_name: str
+    caps: tuple[str, ...] = ()
+    order: int = 100
+    new_tab: bool = False
+    divider_before: bool = False
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """A top-level menu of the page header. Shown to users holding any of ``caps`` (none:
+    everyone signed in) and none of ``unless_caps``, when at least one of its links is theirs.
+    ``dropdown=False``: a single link, drawn as a plain item with the menu's label and icon.
+    Other apps may add links to a menu by its key (the registers app adds its pages to the
+    employers menu) without importing its app."""
+
+    key: str
+    label: str | Promise
+    icon: str
+    order: int = 100
+    caps: tuple[str, ...] = ()
+    unless_caps: tuple[str, ...] = ()
+    dropdown: bool = True
+
+
+_MENUS: dict[str, NavMenu] = {}
+_LINKS: dict[str, dict[str, NavLink]] = {}
 _WIDGETS: dict[str, HomeWidget] = {}
 _SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_menu(menu: NavMenu, *links: NavLink) -> NavMenu:
+    """Add (or, with the same key, replace) a menu, with its first links."""
+    _MENUS[menu.key] = menu
+    for link in links:
+        register_link(menu.key, link)
+    return menu
+
+
+def register_link(menu_key: str, link: NavLink) -> NavLink:
+    """Add a link to a menu (registered before or after); the same URL name replaces."""
+    _LINKS.setdefault(menu_key, {})[link.url_name] = link
+    return link
+
+
+def menus_for(has: Callable[[str], bool]) -> list[tuple[NavMenu, list[NavLink]]]:
+    """The menus and links a user sees; ``has(cap)`` answers whether they hold a capability."""
+
+    def allowed(caps: tuple[str, ...]) -> bool:
+        return not caps or any(has(c) for c in caps)
+
+    shown = []
+    for menu in sorted(_MENUS.values(), key=lambda m: (m.order, m.key)):
+        if not allowed(menu.caps) or any(has(c) for c in menu.unless_caps):
+            continue
+        links = sorted(
+            (link for link in _LINKS.get(menu.key, {}).values() if allowed(link.caps)),
+            key=lambda link: link.order,
+        )
+        if links:
+            shown.append((menu, links))
+    return shown
 
 
 def register_widget(widget: HomeWidget) -> HomeWidget:

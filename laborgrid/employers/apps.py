@@ -14,3 +14,25 @@ class EmployersConfig(AppConfig):
         )
 
         register_seeder(DemoSeeder("employers", demo.seed_employers, order=20))
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import NavLink, NavMenu, register_menu
+
+        register_menu(
+            NavMenu("employers", _("用人单位"), "ti-building", 20, caps=(Cap.WORK_READ,)),
+            NavLink(_("用人单位名录"), "employers:employer_list", order=10),
+            NavLink(_("按证件号码查询职工"), "employers:worker_lookup", order=30),
+            NavLink(_("最低工资标准"), "employers:minimum_wage_list", order=40),
+        )
+        # Those who keep the minimum-wage table without working on employers (系统管理员).
+        register_menu(
+            NavMenu(
+                "minimum_wage",
+                _("最低工资标准"),
+                "ti-coin-yuan",
+                21,
+                caps=(Cap.GRID_MANAGE,),
+                unless_caps=(Cap.WORK_READ,),
+                dropdown=False,
+            ),
+            NavLink(_("最低工资标准"), "employers:minimum_wage_list"),
+        )

@@ -66,3 +66,26 @@ def test_the_home_page_query_count_is_bounded() -> None:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/").status_code == 200
     assert len(ctx.captured_queries) <= 20, [q["sql"] for q in ctx.captured_queries]
+
+
+def _menu(username: str) -> str:
+    page = client_for(username).get("/").content.decode()
+    return page[page.index('id="navbar-menu"') : page.index("</header>")]
+
+
+def test_the_menus_apps_register_are_shown_by_capability() -> None:
+    leader = _menu("leader")
+    assert "用人单位名录" in leader and "底数覆盖情况" in leader and "登记库导入" in leader
+    assert "案件" in leader and "登记投诉举报" not in leader  # read-only
+    assert "审计日志" not in leader and "人员与岗位" not in leader
+
+    squadron = _menu("maochang")
+    assert "登记投诉举报" in squadron and "我的任务" in squadron and "工作日历" in squadron
+    assert 'target="_blank"' in squadron  # the public complaint page opens apart
+
+    sysadmin = _menu("sysadmin")
+    assert "最低工资标准" in sysadmin and "用人单位名录" not in sysadmin
+    assert "执法证" in sysadmin and "人员与岗位" in sysadmin and "文书编号规则" in sysadmin
+
+    auditor = _menu("auditor")
+    assert "审计日志" in auditor and "用人单位" not in auditor and "投诉举报" not in auditor
