@@ -38,11 +38,11 @@ roll-ups, which no flow may import, register theirs in their ``AppConfig.ready()
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal
 from functools import partial
 from typing import Any, cast
 
@@ -57,7 +57,7 @@ from laborgrid.employers.names import name_core
 SEARCHED: tuple[str, ...] = cast(SearchTextField, Employer._meta.get_field("search_text")).sources
 #: The columns computed from others (never given by a caller).
 DERIVED = ("name_key", "name_core", "search_text")
-#: The change reasons of the history rows this module writes for the generator.
+#: The change reason of the generator's history rows (synthetic employers).
 GENERATED = "批量生成"
 
 
@@ -321,12 +321,6 @@ AS_IS = (
     models.BooleanField,
     models.ForeignKey,
 )
-_SQLITE_DATES = frozenset(
-    f.attname for f in Employer._meta.concrete_fields if type(f) is models.DateField
-)
-_DECIMALS = frozenset(
-    f.attname for f in Employer._meta.concrete_fields if isinstance(f, models.DecimalField)
-)
 
 
 def employer_table() -> Table:
@@ -367,28 +361,10 @@ def write_new(
     writer.insert(histories, history_rows)
 
 
-def from_driver(values: dict[str, Any]) -> dict[str, Any]:
-    """Column values read raw from SQLite, as Python values (dates, decimals): what
-    :meth:`EmployerWrites.update` compares and what policies read. PostgreSQL's driver gives
-    them already."""
-    if connection.vendor != "sqlite":
-        return values
-    out = dict(values)
-    for name in _SQLITE_DATES:
-        if isinstance(out.get(name), str):
-            out[name] = date.fromisoformat(out[name])
-    for name in _DECIMALS:
-        if out.get(name) is not None and not isinstance(out[name], Decimal):
-            out[name] = Decimal(str(out[name]))
-    return out
-
-
 def in_list(values: Iterable[Any]) -> tuple[str, Any]:
     """``column IN values`` as SQL and one parameter: an array on PostgreSQL (a list of
     thousands of parameters costs more to plan than the lookups), a JSON array on SQLite (whose
     statements take at most 32,766 parameters). Each value is looked up in the column's index."""
-    import json
-
     values = list(values)
     if connection.vendor == "postgresql":
         # Not ``= ANY(%s)``: for an array of thousands PostgreSQL plans a scan of the table.
@@ -636,7 +612,6 @@ __all__ = [
     "derived_columns",
     "employers_changed",
     "field_values",
-    "from_driver",
     "history_row",
     "in_list",
     "join_names",
