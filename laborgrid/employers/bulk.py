@@ -565,13 +565,12 @@ def save_changes(
     """Write what changed on ``employer`` (a locked instance) since ``before``
     (:func:`field_values` when it was read) through :meth:`EmployerWrites.update`, and give the
     instance the written values (version, timestamps, former names, derived columns). Answers
-    what was written (``{}`` when nothing changed: no write, no history)."""
+    what was written. A save that changes no field still counts as one (a new version and a
+    history row: a person saved, a merge happened), as a model ``save()`` did."""
     skip = {"id", "version", "updated_at", "updated_by_id", "created_at", *DERIVED}
     changes = {
         a: v for a, v in field_values(employer).items() if a not in skip and before.get(a) != v
     }
-    if not changes:
-        return {}
     current = locked([employer.pk])[employer.pk]
     (done,) = EmployerWrites(actor=actor, reason=reason).update(
         [(current, changes)], restore=restore

@@ -82,7 +82,8 @@ def test_an_edit_writes_derived_columns_version_and_history_through_bulk() -> No
 
 
 @pytest.mark.django_db
-def test_an_edit_that_changes_nothing_writes_nothing() -> None:
+def test_an_edit_that_changes_no_field_is_still_a_version() -> None:
+    """As a model save() was: a person saved (the optimistic lock moves on)."""
     e = make_employer(MAOCHANG_VILLAGE, name="大方县无变化商行")
     e = services.update_employer(
         actor=User.objects.get(username="county"),
@@ -90,7 +91,7 @@ def test_an_edit_that_changes_nothing_writes_nothing() -> None:
         data={"name": "大方县无变化商行"},
         expected_version=1,
     )
-    assert e.version == 1 and e.history.count() == 1
+    assert e.version == 2 and e.former_names == "" and e.history.count() == 2
 
 
 # --- one write path -----------------------------------------------------------------------------------
