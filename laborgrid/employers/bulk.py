@@ -91,17 +91,22 @@ def renamed_former_names(former_names: str, old_name: str, new_name: str) -> str
     return join_names([old_name, *(n for n in names if n not in (old_name, new_name))])
 
 
+def _name_columns(name: str | None) -> tuple[str, str]:
+    key = normalise(str(name or ""))
+    return key, name_core(key)
+
+
+def _search_text(values: Mapping[str, Any]) -> str:
+    return index_text(*(str(values.get(f) or "") for f in SEARCHED))
+
+
 def derived_columns(values: Mapping[str, Any]) -> dict[str, str]:
     """The derived columns of an employer whose fields (by name) are ``values``: the name key
     (normalised name: "same key in the same county" is a duplicate), the name core (the key
     without county prefix and legal or trade suffix: a probable duplicate) and the search text
     (:data:`SEARCHED` in the character index)."""
-    key = normalise(str(values.get("name") or ""))
-    return {
-        "name_key": key,
-        "name_core": name_core(key),
-        "search_text": index_text(*(str(values.get(f) or "") for f in SEARCHED)),
-    }
+    key, core = _name_columns(values.get("name"))
+    return {"name_key": key, "name_core": core, "search_text": _search_text(values)}
 
 
 def set_derived(employer: Employer) -> None:
@@ -496,16 +501,14 @@ class EmployerWrites:
             values["version"] += 1
             values["updated_at"] = prepared_now
             values["updated_by_id"] = self.actor_id
-            if "name" in columns or not columns.isdisjoint(SEARCHED):
-                derived = derived_columns(values)
-                if "name" in columns:
-                    values["name_key"] = derived["name_key"]
-                    values["name_core"] = derived["name_core"]
-                    columns |= {"name_key", "name_core"}
-                if not columns.isdisjoint(SEARCHED):
-                    values["search_text"] = derived["search_text"]
-                    columns.add("search_text")
-                    searched.append(values["id"])
+            # Only what the change touches is computed (a status change: nothing).
+            if "name" in columns:
+                values["name_key"], values["name_core"] = _name_columns(values["name"])
+                columns |= {"name_key", "name_core"}
+            if not columns.isdisjoint(SEARCHED):
+                values["search_text"] = _search_text(values)
+                columns.add("search_text")
+                searched.append(values["id"])
             done["_columns"] = sorted(columns)
             written.append(done)
             by_columns.setdefault(tuple(sorted(columns)), []).append(values)
