@@ -141,7 +141,7 @@ with connection.cursor() as c:
 # counted): a lower bound of what creating these employers costs here.
 from django.db import transaction
 from laborgrid.core.search import bulk_insert
-from laborgrid.employers.generate import _Table, _Writer
+from laborgrid.employers.bulk import Table as _Table, Writer as _Writer
 from laborgrid.registers.pipeline import CHUNK
 
 writer = _Writer()

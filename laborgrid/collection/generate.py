@@ -2,7 +2,7 @@
 
 A county round covers tens of thousands of employers, so the employers in scope are read as
 plain value rows in priority order — never collected first, then the stalest (the coverage
-definitions: ``coverage.services.stale_cutoff``), then the rest — and written with
+definitions: ``employers.freshness.stale_cutoff``), then the rest — and written with
 ``bulk_create`` a chunk at a time, each chunk in its own transaction (the progress bar moves,
 other writers are not held up for the whole run).
 
@@ -30,8 +30,8 @@ from laborgrid.collection.services import GENERATE_JOB
 from laborgrid.core.jobs import Progress, job_runner
 from laborgrid.core.models import Job
 from laborgrid.core.paths import path_codes
-from laborgrid.coverage.services import stale_cutoff
 from laborgrid.employers.choices import EmployerStatus
+from laborgrid.employers.freshness import stale_cutoff
 from laborgrid.employers.models import Employer
 from laborgrid.grids.models import Grid
 

@@ -54,7 +54,7 @@ import dataclasses
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -78,7 +78,8 @@ from django.utils import timezone
 from laborgrid.core.paths import path_codes
 from laborgrid.coverage.choices import Measure
 from laborgrid.employers.choices import EmployerStatus, RegisterSource
-from laborgrid.employers.models import STALE_AFTER_DAYS, Employer, EmployerSource
+from laborgrid.employers.freshness import stale_cutoff
+from laborgrid.employers.models import Employer, EmployerSource
 from laborgrid.grids.models import Grid
 
 #: Department registers, each with its bit in the per-employer code.
@@ -102,11 +103,6 @@ def cache_threshold() -> int:
 
 def cache_seconds() -> int:
     return int(settings.LABORGRID_COVERAGE_CACHE_SECONDS)
-
-
-def stale_cutoff(today: date) -> date:
-    """Facts collected before this day are stale (more than 183 days old on ``today``)."""
-    return today - timedelta(days=STALE_AFTER_DAYS)
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from laborgrid.coverage.choices import COUNTS, DEFINITIONS, MAP_MEASURES, Measur
 from laborgrid.coverage.permissions import access_coverage_grid, default_grid
 from laborgrid.employers import filters
 from laborgrid.employers.choices import EmployerStatus, RegisterSource, RiskFlag
+from laborgrid.employers.freshness import STALE_AFTER_DAYS
 from laborgrid.employers.models import Employer, EmployerSource
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
@@ -298,7 +299,7 @@ def _render(request: HttpRequest, grid: Grid) -> HttpResponse:
             "definitions": [(m.label, DEFINITIONS[m]) for m in Measure],
             "map_data": map_data,
             "show_parent": depth > 1,
-            "stale_days": services.STALE_AFTER_DAYS,
+            "stale_days": STALE_AFTER_DAYS,
         },
     )
 

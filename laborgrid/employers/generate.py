@@ -31,26 +31,31 @@ Deterministic for a given seed, database content and day.
 
 from __future__ import annotations
 
-import operator
 import os
 import random
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from time import perf_counter
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from laborgrid.core import pii
 from laborgrid.core.paths import path_codes
-from laborgrid.core.search import bulk_insert, index_text, normalise
 from laborgrid.employers import services
+from laborgrid.employers.bulk import (
+    GENERATED,
+    Table,
+    Writer,
+    derived_columns,
+    history_row,
+    write_new,
+)
 from laborgrid.employers.models import (
     COLLECTION_STANDARD,
     Employer,
@@ -59,7 +64,6 @@ from laborgrid.employers.models import (
     MinimumWage,
     Worker,
 )
-from laborgrid.employers.names import name_core
 from laborgrid.grids.choices import GridLevel, LocateMethod
 from laborgrid.grids.models import Grid
 from laborgrid.lib.identifiers import (
@@ -70,7 +74,7 @@ from laborgrid.lib.identifiers import (
 )
 
 #: The change reason on the history rows the generator writes.
-HISTORY_REASON = "批量生成"
+HISTORY_REASON = GENERATED
 #: Employers per transaction: big enough for set-based writes to pay, small enough for memory.
 BATCH_SIZE = 10000
 
@@ -412,197 +416,6 @@ def minimum_wage(leaf: Leaf, on: str) -> Decimal | None:
 # --- writing -----------------------------------------------------------------------------------
 
 
-class _Table:
-    """A model's table as the writer sees it: column order, defaults, and a row builder."""
-
-    def __init__(self, model: type[models.Model], *, skip: Iterable[str] = ()) -> None:
-        skipped = set(skip)
-        fields = [
-            f
-            for f in model._meta.concrete_fields
-            if f.attname not in skipped and not getattr(f, "generated", False)
-        ]
-        self.table = model._meta.db_table
-        self.columns = [str(f.column) for f in fields]
-        attnames = [f.attname for f in fields]
-        self.defaults: dict[str, Any] = {}
-        for f in fields:
-            value = f.get_default() if f.has_default() else (None if f.null else "")
-            if isinstance(value, str):
-                value = str(value)  # TextChoices members: plain text for the drivers
-            self.defaults[f.attname] = value
-        self._get = operator.itemgetter(*attnames)
-
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return self._get({**self.defaults, **values})
-
-
-class _Writer:
-    """Set-based writes for the current database: ``COPY`` (PostgreSQL) or ``executemany``."""
-
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        self.vendor = connection.vendor
-        if self.vendor not in ("sqlite", "postgresql"):
-            raise NotImplementedError(f"generate_employers does not support {self.vendor}")
-        # SQLite keeps Django's naive-UTC text; PostgreSQL's timestamptz takes an offset.
-        self.tz_suffix = "+00" if self.vendor == "postgresql" else ""
-
-    @contextmanager
-    def tuned(self) -> Iterator[None]:
-        """SQLite: a page cache big enough for the indexes a million rows are inserted into
-        (the default 2 MB makes every index insert a read from disk); restored afterwards."""
-        if self.vendor != "sqlite":
-            yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (before,) = cursor.fetchone()
-            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-    def commit_without_waiting(self) -> None:
-        """PostgreSQL: the current transaction's commit does not wait for its WAL to reach the
-        disk (``synchronous_commit`` off, for this transaction only). For a chunk of a long
-        import, which records its own checkpoint: if the server itself crashes, the last few
-        chunks are lost together with their checkpoint, and the run resumes before them. The
-        run's last, ordinary commit flushes everything before it. (SQLite in WAL mode with
-        ``synchronous=NORMAL`` does not wait at a commit either.)"""
-        if self.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-    def lock(self, *tables: str) -> None:
-        """PostgreSQL: keep concurrent inserts out while ids are reserved (SQLite's IMMEDIATE
-        transaction already holds the write lock)."""
-        if self.vendor == "postgresql":
-            names = ", ".join(f'"{t}"' for t in tables)
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
-
-    def next_id(self, model: type[models.Model]) -> int:
-        """The first id above every id used or handed out for ``model``'s table."""
-        table, pk = model._meta.db_table, model._meta.pk.column
-        with connection.cursor() as cursor:
-            cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608
-            (top,) = cursor.fetchone()
-            if self.vendor == "sqlite":
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                row = cursor.fetchone()
-                return max(top, row[0] if row else 0) + 1
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, pk])
-            (handed,) = cursor.fetchone()
-            return max(top + 1, handed)
-
-    def reserve(self, model: type[models.Model], count: int) -> int:
-        """Reserve ``count`` ids for explicit use (call in a transaction, after :meth:`lock`):
-        the sequence moves past them, so other writers' rows get ids after the range."""
-        first = self.next_id(model)
-        last = first + max(count, 1) - 1
-        table, pk = model._meta.db_table, model._meta.pk.column
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, pk, last]
-                )
-            else:
-                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [last, table])
-                if cursor.rowcount == 0:
-                    cursor.execute(
-                        "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last]
-                    )
-        return first
-
-    def check_unused(self, model: type[models.Model], first: int) -> None:
-        """SQLite: refuse to go on if another writer added a row above our reserved ids since
-        the run started: ``search.bulk_insert`` indexes the rows above the largest id, and would
-        skip ours."""
-        if self.vendor != "sqlite":
-            return
-        table, pk = model._meta.db_table, model._meta.pk.column
-        with connection.cursor() as cursor:
-            cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608
-            (top,) = cursor.fetchone()
-        if top >= first:
-            raise RuntimeError(
-                "另一个进程在生成期间新增了用人单位，批量生成已停止（已写入的批次保留）。"
-            )
-
-    def date(self, value: date | None) -> Any:
-        """A date as the driver takes it (SQLite keeps ISO text; psycopg adapts ``date``)."""
-        if value is None or self.vendor == "postgresql":
-            return value
-        return value.isoformat()
-
-    def insert(self, table: _Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        cols = ", ".join(f'"{c}"' for c in table.columns)
-        raw = connection.connection
-        if self.vendor == "postgresql":
-            sql = f'COPY "{table.table}" ({cols}) FROM STDIN'
-            with raw.cursor() as cursor, cursor.copy(sql) as copy:
-                for r in rows:
-                    copy.write_row(r)
-        else:
-            marks = ", ".join("?" * len(table.columns))
-            cursor = raw.cursor()
-            try:
-                cursor.executemany(
-                    f'INSERT INTO "{table.table}" ({cols}) VALUES ({marks})',  # noqa: S608
-                    rows,
-                )
-            finally:
-                cursor.close()
-
-    def update(
-        self, model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
-    ) -> None:
-        """Set ``columns`` (attribute names) of many rows of ``model``'s table: each row is the
-        columns' values as the driver takes them, then the row's primary key. PostgreSQL: one
-        ``UPDATE … FROM unnest(arrays)`` (a statement per row takes a third longer); SQLite: one
-        prepared statement run with every row (``executemany``)."""
-        if not rows:
-            return
-        fields = [model._meta.get_field(c) for c in columns]
-        names = [str(f.column) for f in fields]  # type: ignore[union-attr]
-        table, pk = model._meta.db_table, str(model._meta.pk.column)
-        if self.vendor != "postgresql":
-            sets = ", ".join(f'"{n}" = ?' for n in names)
-            cursor = connection.connection.cursor()
-            try:
-                cursor.executemany(f'UPDATE "{table}" SET {sets} WHERE "{pk}" = ?', rows)  # noqa: S608
-            finally:
-                cursor.close()
-            return
-        types = [f.db_type(connection) for f in fields]  # type: ignore[union-attr]
-        types.append(cast(Any, model._meta.pk).rel_db_type(connection))
-        arrays = ", ".join(f"%s::{t}[]" for t in types)
-        sets = ", ".join(f'"{n}" = v."{n}"' for n in names)
-        aliases = ", ".join(f'"{n}"' for n in [*names, "_key"])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f'UPDATE "{table}" AS t SET {sets} FROM unnest({arrays}) AS v({aliases}) '  # noqa: S608
-                f'WHERE t."{pk}" = v."_key"',
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-
-    def taken_org_codes(self, codes: list[str]) -> set[str]:
-        """Which of ``codes`` an employer in the database already has (USCCs embed them)."""
-        found: set[str] = set()
-        step = 500
-        for i in range(0, len(codes), step):
-            chunk = codes[i : i + step]
-            found.update(
-                Employer.objects.filter(org_code__in=chunk).values_list("org_code", flat=True)
-            )
-        return found
-
-
 # --- the generator -----------------------------------------------------------------------------
 
 
@@ -696,14 +509,14 @@ class Generator:
         self.pick_method = _Weighted([(m, s) for m, s, _w in METHODS], (w for *_x, w in METHODS))
         self.names: set[str] = set()
         self.collectors = [self._person() for _ in range(60)]
-        self.writer = _Writer()
+        self.writer = Writer()
         self.tables = {
-            "employer": _Table(Employer),
-            "snapshot": _Table(LabourSnapshot),
-            "source": _Table(EmployerSource, skip={"id"}),
-            "employer_history": _Table(Employer.history.model, skip={"history_id"}),
-            "worker": _Table(Worker),
-            "worker_history": _Table(Worker.history.model, skip={"history_id"}),
+            "employer": Table(Employer),
+            "snapshot": Table(LabourSnapshot),
+            "source": Table(EmployerSource, skip={"id"}),
+            "employer_history": Table(Employer.history.model, skip={"history_id"}),
+            "worker": Table(Worker),
+            "worker_history": Table(Worker.history.model, skip={"history_id"}),
         }
         self._iso: dict[int, str] = {}
         self._flags: dict[tuple[Any, ...], bool] = {}
@@ -1042,8 +855,6 @@ class Generator:
         e: dict[str, Any] = {
             "id": eid,
             "name": name,
-            "name_key": normalise(name),
-            "name_core": name_core(normalise(name)),
             "former_names": former,
             "employer_type": etype,
             "industry": industry,
@@ -1063,7 +874,10 @@ class Generator:
             "grid_method": _LOCATED if leaf.shape is not None and lat is not None else _MANUAL,
             "grid_note": HISTORY_REASON,
             "version": 1,
-            "search_text": index_text(name, former, address, rep),
+            # The name key and core, the search text: the registry's one rule for them.
+            **derived_columns(
+                {"name": name, "former_names": former, "address": address, "legal_rep": rep}
+            ),
         }
         dates = self._snapshot_dates(established)
         snaps = []
@@ -1115,17 +929,7 @@ class Generator:
                         }
                     )
                 )
-            out.employer_history.append(
-                t_hist.row(
-                    {
-                        **e,
-                        "history_date": e["created_at"],
-                        "history_type": "+",
-                        "history_change_reason": HISTORY_REASON,
-                        "history_user_id": None,
-                    }
-                )
-            )
+            out.employer_history.append(history_row(t_hist, e, "+", HISTORY_REASON, None))
             if snaps and self.workers_per_roster and r() < self.roster_share:
                 count = min(self.workers_per_roster, max(1, snaps[-1]["employees"]))
                 wid = self._workers(out, wid, e["id"], e, leaf, count)
@@ -1281,7 +1085,7 @@ class _Codes:
     """Organisation-code bodies for USCCs: a scrambled sequence (from the first reserved id),
     skipping those an employer in the database already has, checked a batch at a time."""
 
-    def __init__(self, writer: _Writer, *, seed: int, start: int) -> None:
+    def __init__(self, writer: Writer, *, seed: int, start: int) -> None:
         self.writer = writer
         self.seed = seed
         self.seq = start
@@ -1295,9 +1099,19 @@ class _Codes:
                 value = (self.seq * _ORG_MULTIPLIER + self.seed * 7_919) % _ORG_SPACE
                 bodies.append(f"{value:08d}")
             orgs = [b + org_code_check_digit(b) for b in bodies]
-            taken = self.writer.taken_org_codes(orgs)
+            taken = _taken_org_codes(orgs)
             out.extend(b for b, o in zip(bodies, orgs, strict=True) if o not in taken)
         return out
+
+
+def _taken_org_codes(codes: list[str]) -> set[str]:
+    """Which of ``codes`` an employer in the database already has (USCCs embed them)."""
+    found: set[str] = set()
+    step = 500
+    for i in range(0, len(codes), step):
+        chunk = codes[i : i + step]
+        found.update(Employer.objects.filter(org_code__in=chunk).values_list("org_code", flat=True))
+    return found
 
 
 #: The generator a forked child process works with (set before the fork; see _pipeline).
@@ -1349,11 +1163,17 @@ def _write(gen: Generator, job: _Job, batch: _Batch) -> None:
     writer, tables = gen.writer, gen.tables
     with transaction.atomic():
         writer.check_unused(Employer, job.eid)
-        with bulk_insert(Employer):
-            writer.insert(tables["employer"], batch.employers)
+        # Employers and their history rows through the registry's write path (search index
+        # fed once per batch on SQLite).
+        write_new(
+            writer,
+            tables["employer"],
+            tables["employer_history"],
+            batch.employers,
+            batch.employer_history,
+        )
         writer.insert(tables["snapshot"], batch.snapshots)
         writer.insert(tables["source"], batch.sources)
-        writer.insert(tables["employer_history"], batch.employer_history)
         writer.insert(tables["worker"], batch.workers)
         writer.insert(tables["worker_history"], batch.worker_history)
 

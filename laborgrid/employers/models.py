@@ -42,7 +42,6 @@ from laborgrid.employers.choices import (
     PayMethod,
     RegisterSource,
 )
-from laborgrid.employers.names import name_core
 from laborgrid.grids.choices import LocateMethod
 
 #: Base data are refreshed at least every 6 months (DOMAIN A3, 2009 pilot notice).
@@ -292,10 +291,11 @@ class Employer(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from laborgrid.core.search import normalise
+        """Writes go through :mod:`laborgrid.employers.bulk`; a plain ``save()`` (admin, data
+        fixes in a shell) still gets the derived columns from the same function."""
+        from laborgrid.employers.bulk import set_derived
 
-        self.name_key = normalise(self.name)
-        self.name_core = name_core(self.name_key)
+        set_derived(self)
         if kwargs.get("update_fields") is not None:
             fields = with_search_fields(Employer, kwargs["update_fields"]) or []
             if "name" in fields:

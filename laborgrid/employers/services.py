@@ -29,6 +29,7 @@ from laborgrid.core import pii
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.core.search import normalise, search_q
+from laborgrid.employers import bulk
 from laborgrid.employers.audit_actions import EmployerAction
 from laborgrid.employers.choices import (
     CollectionMethod,
@@ -370,9 +371,7 @@ def _apply_fields(employer: Employer, data: Mapping[str, Any]) -> dict[str, list
         if f == "name" and re.search(r"[\u4e00-\u9fff]", value):
             value = value.replace(" ", "")
         setattr(employer, f, value)
-    employer.former_names = "\n".join(
-        n.strip() for n in (employer.former_names or "").splitlines() if n.strip()
-    )
+    employer.former_names = bulk.join_names((employer.former_names or "").splitlines())
     if "contact_phone" in data:
         try:
             phone = _clean_phone(data.get("contact_phone"), "contact_phone")
@@ -440,11 +439,10 @@ def create_employer(
     if any(d.hard for d in dups) or (dups and not confirm_not_duplicate):
         raise DuplicateEmployer(dups)
     employer.created_by = employer.updated_by = actor
-    _stamp(employer, actor, _("新建"))
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            employer.save()
+            bulk.create_one(employer, actor=actor, reason=_("新建"))
             EmployerSource.objects.create(
                 employer=employer, source=source, first_seen_on=today, last_seen_on=today
             )
@@ -487,6 +485,7 @@ def update_employer(
                 _("该单位已被 %(who)s 于 %(when)s 修改，请刷新后重新编辑。")
                 % {"who": who, "when": when}
             )
+        loaded = bulk.field_values(current)
         before = (current.lat, current.lng, current.address)
         errors = _apply_fields(current, data)
         moved = before != (current.lat, current.lng, current.address)
@@ -513,13 +512,10 @@ def update_employer(
             renamed = (current.name_key, current.address) != (employer.name_key, employer.address)
             if any(d.hard for d in dups) or (dups and renamed and not confirm_not_duplicate):
                 raise DuplicateEmployer(dups)
-        if current.name != employer.name and employer.name not in current.former_name_list:
-            current.former_names = "\n".join([employer.name, *current.former_name_list])
-        current.version += 1
-        current.updated_by = actor
-        _stamp(current, actor, reason[:100] or _("修改"))
+        # The former names follow the rename in bulk.save_changes (newest first).
         try:
-            current.save()
+            with transaction.atomic():
+                bulk.save_changes(current, loaded, actor=actor, reason=reason[:100] or _("修改"))
         except IntegrityError as exc:
             raise ValidationError({"uscc": _("该统一社会信用代码已登记。")}) from exc
     return current
@@ -1027,6 +1023,7 @@ def merge_employers(
     # Work on fresh, locked rows: a caller's instance may predate someone's edit, and saving it
     # would silently undo that edit.
     source, target = _locked(source), _locked(target)
+    source_before, target_before = bulk.field_values(source), bulk.field_values(target)
     check_write(actor, Cap.WORK_WRITE, source.grid_path)
     check_write(actor, Cap.WORK_WRITE, target.grid_path)
     reason = reason.strip()
@@ -1076,32 +1073,28 @@ def merge_employers(
         ]
         if former:
             filled["former_names"] = former
-        if "uscc" in filled:
-            Employer.objects.filter(pk=source.pk).update(uscc=None)
+        # The source first: it gives up its USCC before the target takes it.
         source.merged_into = target
-        source.version += 1
-        source.updated_by = actor
-        _stamp(source, actor)
-        source._change_reason = _("并入 %(name)s：%(reason)s") % {  # type: ignore[attr-defined]
-            "name": target.name,
-            "reason": reason,
-        }
         if "uscc" in filled:
             source.uscc = None
-        source.save()
+        bulk.save_changes(
+            source,
+            source_before,
+            actor=actor,
+            reason=_("并入 %(name)s：%(reason)s") % {"name": target.name, "reason": reason},
+        )
         for f in ("uscc", "org_code", "reg_number"):
             if f in filled:
                 setattr(target, f, filled[f])
         if former:
-            target.former_names = "\n".join([*target.former_name_list, *former])
-        target.version += 1
-        target.updated_by = actor
-        _stamp(target, actor)
-        target._change_reason = _("合并 %(name)s：%(reason)s") % {  # type: ignore[attr-defined]
-            "name": source.name,
-            "reason": reason,
-        }
-        target.save()
+            # The merged record's names are not the target's own: they follow its own.
+            target.former_names = bulk.join_names([*target.former_name_list, *former])
+        bulk.save_changes(
+            target,
+            target_before,
+            actor=actor,
+            reason=_("合并 %(name)s：%(reason)s") % {"name": source.name, "reason": reason},
+        )
         merge = EmployerMerge.objects.create(
             source=source,
             target=target,
@@ -1126,6 +1119,7 @@ def merge_employers(
 def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employer:
     """Undo a merge: move back exactly what moved, give back codes and names; both records live."""
     source, target = _locked(merge.source), _locked(merge.target)
+    source_before, target_before = bulk.field_values(source), bulk.field_values(target)
     check_write(actor, Cap.WORK_WRITE, target.grid_path)
     if merge.reverted_at is not None:
         raise ValidationError(_("该合并已撤销。"))
@@ -1145,20 +1139,25 @@ def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employe
             if f in filled and getattr(target, f) == filled[f]:
                 setattr(target, f, None if f == "uscc" else "")
         if filled.get("former_names"):
-            target.former_names = "\n".join(
+            target.former_names = bulk.join_names(
                 n for n in target.former_name_list if n not in filled["former_names"]
             )
-        target.version += 1
-        target.updated_by = actor
-        _stamp(target, actor, _("撤销合并 %(name)s") % {"name": source.name})
-        target.save()
+        # The target first: it gives back the USCC before the source takes it again.
+        bulk.save_changes(
+            target,
+            target_before,
+            actor=actor,
+            reason=_("撤销合并 %(name)s") % {"name": source.name},
+        )
         if "uscc" in filled:
             source.uscc = filled["uscc"]
         source.merged_into = None
-        source.version += 1
-        source.updated_by = actor
-        _stamp(source, actor, _("撤销并入 %(name)s") % {"name": target.name})
-        source.save()
+        bulk.save_changes(
+            source,
+            source_before,
+            actor=actor,
+            reason=_("撤销并入 %(name)s") % {"name": target.name},
+        )
         merge.reverted_at = timezone.now()
         merge.reverted_by = actor
         merge.save(update_fields=["reverted_at", "reverted_by"])

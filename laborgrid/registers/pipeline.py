@@ -27,21 +27,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
-from functools import partial
 from typing import Any, NamedTuple, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.core import pii
-from laborgrid.core.search import bulk_insert, bulk_update, index_text, normalise
+from laborgrid.core.search import normalise
 from laborgrid.core.text import clauses
-from laborgrid.coverage.services import schedule_refresh
+from laborgrid.employers import bulk
+from laborgrid.employers.bulk import EmployerWrites, Table, in_list
 from laborgrid.employers.choices import RegisterSource
-from laborgrid.employers.generate import _Table, _Writer
-from laborgrid.employers.models import Employer, EmployerSource, split_names
+from laborgrid.employers.models import Employer, EmployerSource
 from laborgrid.employers.names import name_core
 from laborgrid.employers.services import PHONE_CONTEXT
 from laborgrid.grids.choices import LocateMethod
@@ -106,11 +105,8 @@ CURRENT_SQL = ", ".join(
     f'"{cast(models.Field, Employer._meta.get_field("id" if f == "pk" else f)).column}"'
     for f in CURRENT
 )
-#: Attribute names of :data:`CURRENT`, and every column of an employer (for an update).
+#: Attribute names of :data:`CURRENT`.
 CURRENT_ATTNAMES = tuple("id" if f == "pk" else f for f in CURRENT)
-ALL_ATTNAMES = tuple(f.attname for f in Employer._meta.concrete_fields)
-COLUMN_OF = {f.attname: str(f.column) for f in Employer._meta.concrete_fields}
-ALL_SQL = ", ".join(f'"{COLUMN_OF[a]}"' for a in ALL_ATTNAMES)
 #: Positions in :data:`CURRENT` that SQLite returns as text or a number, not the Python type.
 _SQLITE_DATES = tuple(
     i for i, f in enumerate(CURRENT) if f in ("last_collected_on", "established_on")
@@ -127,18 +123,6 @@ def _from_sqlite(row: tuple[Any, ...]) -> list[Any]:
         if out[i] is not None and not isinstance(out[i], Decimal):
             out[i] = Decimal(str(out[i]))
     return out
-
-
-def in_list(values: Iterable[Any]) -> tuple[str, Any]:
-    """``column IN values`` as SQL and one parameter: an array on PostgreSQL (a list of
-    thousands of parameters costs more to plan than the lookups), a JSON array on SQLite (whose
-    statements take at most 32,766 parameters). Each value is looked up in the column's index."""
-    values = list(values)
-    if connection.vendor == "postgresql":
-        # Not ``= ANY(%s)``: for an array of thousands PostgreSQL plans a scan of the table.
-        kind = "bigint" if values and isinstance(values[0], int) else "text"
-        return f"IN (SELECT unnest(%s::{kind}[]))", values
-    return "IN (SELECT value FROM json_each(%s))", json.dumps(values)
 
 
 def _as_date(value: date | str) -> date:
@@ -285,27 +269,14 @@ class Runner:
         self.counts = Counts()
         self.seen: dict[str, int] = {}
         self.locate = locator(self.county, copy_grid=False)
-        self.writer = _Writer()
-        self.source_table = _Table(EmployerSource, skip=("id",))
-        self.record_table = _Table(ImportRow, skip=("id",))
-        self.employer_table = _Table(Employer)
-        self.history_table = _Table(Employer.history.model, skip=("history_id",))
-        self.search_field = Employer._meta.get_field("search_text")
-        #: Each column's conversion for the driver; ``None`` where the value goes as it is.
-        #: (Bound to the connection itself: ``django.db.connection`` is a proxy whose every
-        #: attribute costs a context-local lookup.)
-        db = connections[DEFAULT_DB_ALIAS]
-        self.prepare_by_name = {
-            f.attname: None if type(f) in AS_IS else partial(f.get_db_prep_save, connection=db)
-            for f in Employer._meta.concrete_fields
-            if f.attname != "search_text"
-        }
-        #: A new employer's columns before the register's values: the model's defaults.
-        self.new_defaults = {
-            f.attname: f.get_db_prep_save(f.get_default(), connection)
-            for f in Employer._meta.concrete_fields
-            if f.attname not in ("id", "search_text")
-        }
+        #: Employer rows, their derived columns and history: written by the registry's one
+        #: write path (``employers.bulk``), set-based.
+        self.employers = EmployerWrites(
+            actor=actor, reason=_("登记库导入（批次 %(id)s）") % {"id": batch.pk}
+        )
+        self.writer = self.employers.writer
+        self.source_table = Table(EmployerSource, skip=("id",))
+        self.record_table = Table(ImportRow, skip=("id",))
         self.total = 0  # the file's estimated data rows (a progress bar's 100 %)
 
     @contextmanager
@@ -574,9 +545,7 @@ class Runner:
         """A new employer's column values (by attribute name) from a register row, placed by
         coordinates, else by address, else in the county's "to be assigned" queue."""
         v = {k: clean[k] for k in PLAIN_FIELDS if k in clean and clean[k] is not None}
-        v["former_names"] = clean.get("former_names") or ""  # one name per line already
-        v["name_key"] = normalise(v["name"])
-        v["name_core"] = name_core(v["name_key"])
+        v["former_names"] = bulk.join_names((clean.get("former_names") or "").splitlines())
         if clean.get("contact_phone"):
             v["contact_phone_enc"] = pii.seal(clean["contact_phone"], context=PHONE_CONTEXT)
             v["contact_phone_masked"] = ids.mask_phone(clean["contact_phone"])
@@ -595,63 +564,33 @@ class Runner:
 
     def _apply(self, rows: list[Planned]) -> None:
         now = timezone.now()
-        reason = _("登记库导入（批次 %(id)s）") % {"id": self.batch.pk}
         new = [p for p in rows if p.outcome == RowOutcome.CREATED]
         if new:
             with self._timed("locate"):
                 values = [self._new_employer(p.result.clean) for p in new]
             with self._timed("create"):
-                ids_ = self._insert_new(values, now, reason)
+                ids_ = self.employers.create(values, now=now)
             for p, pk in zip(new, ids_, strict=True):
                 p.employer = Created(pk)
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
         if changed:
             with self._timed("update"):
-                self._update(changed, now, reason)
+                self._update(changed, now)
         with self._timed("sources"):
             self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
 
-    def _history_row(self, values: dict[str, Any], kind: str, reason: str) -> tuple[Any, ...]:
-        return self.history_table.row(
-            {
-                **values,
-                "history_date": values["updated_at"],
-                "history_type": kind,
-                "history_change_reason": reason,
-                "history_user_id": getattr(self.actor, "pk", None),
-            }
-        )
-
-    def _locked(self, pks: list[int]) -> dict[int, dict[str, Any]]:
-        """Every column of the employers ``pks`` (attribute name → the driver's value), locked
-        until the chunk commits (PostgreSQL; SQLite's write transaction holds the database)."""
-        among, listed = in_list(pks)
-        lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {ALL_SQL} FROM {EMPLOYER_TABLE} "  # noqa: S608 - names from _meta
-                f'WHERE "id" {among}{lock}',
-                [listed],
-            )
-            return {r[0]: dict(zip(ALL_ATTNAMES, r, strict=True)) for r in cursor.fetchall()}
-
-    def _update(self, changed: list[Planned], now: Any, reason: str) -> None:
-        """Apply the rows that change an existing employer: one ``UPDATE`` with many parameter
-        rows, and the "changed" history rows, set-based. The records are read again, locked,
-        and the changes worked out again on them, in case someone edited one since matching.
-        Plain column values throughout: a model instance per record, and preparing each of its
-        values for the driver, cost more than the writes (the ORM's ``bulk_update`` built a
-        ``CASE`` per field and row: ~5 ms a row)."""
-        rows = self._locked([cast(Current, p.employer).pk for p in changed])
+    def _update(self, changed: list[Planned], now: Any) -> None:
+        """Apply the rows that change an existing employer, set-based, through the registry's
+        write path (:meth:`laborgrid.employers.bulk.EmployerWrites.update`: one ``UPDATE`` per
+        set of changed columns, the derived columns, the former names of a rename, the
+        "changed" history rows). The records are read again, locked, and the changes worked
+        out again on them, in case someone edited one since matching. Plain column values
+        throughout: a model instance per record, and preparing each of its values for the
+        driver, cost more than the writes."""
+        rows = bulk.locked([cast(Current, p.employer).pk for p in changed])
         sqlite = connection.vendor == "sqlite"
-        actor_id = getattr(self.actor, "pk", None)
-        prepared_now = self.prepare_by_name["updated_at"](now)  # type: ignore[misc]
-        sources = self.search_field.sources
-        # Each record is written with the columns its row changed and no others: an indexed
-        # column named in an UPDATE has its index entries rewritten even when its value stays
-        # the same (SQLite), and the search index is rewritten only for changed search text.
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        searched: list[int] = []
+        updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        applied: list[Planned] = []
         for p in changed:
             values = rows[cast(Current, p.employer).pk]
             current = tuple(values[a] for a in CURRENT_ATTNAMES)
@@ -662,71 +601,19 @@ class Runner:
                 p.outcome = RowOutcome.UNCHANGED
                 continue
             clean = p.result.clean
-            columns = {"version", "updated_at", "updated_by_id"}
-            for name, (before, _after) in p.changes.items():
+            new: dict[str, Any] = {}
+            for name in p.changes:
                 if name == "contact_phone":
-                    values["contact_phone_enc"] = pii.seal(clean[name], context=PHONE_CONTEXT)
-                    values["contact_phone_masked"] = ids.mask_phone(clean[name])
-                    columns |= {"contact_phone_enc", "contact_phone_masked"}
-                    continue
-                if name == "name" and before and before != clean["name"]:
-                    former = split_names(values["former_names"])
-                    if before not in former:
-                        values["former_names"] = "\n".join([*former, before])
-                        columns.add("former_names")
-                prep = self.prepare_by_name[name]
-                value = clean[name]
-                values[name] = prep(value) if prep and value is not None else value
-                columns.add(name)
-            p.changes["_version"] = [values["version"], values["version"] + 1]
-            values["version"] += 1
-            values["updated_at"] = prepared_now
-            values["updated_by_id"] = actor_id
-            if "name" in columns:
-                values["name_key"] = normalise(values["name"])
-                values["name_core"] = name_core(values["name_key"])
-                columns |= {"name_key", "name_core"}
-            if not columns.isdisjoint(sources):
-                values["search_text"] = index_text(*(str(values[f] or "") for f in sources))
-                columns.add("search_text")
-                searched.append(values["id"])
-            by_columns.setdefault(tuple(sorted(columns)), []).append(values)
-        if not by_columns:
-            return
-        with bulk_update(Employer, searched):
-            for columns_, group in by_columns.items():
-                self.writer.update(
-                    Employer, columns_, [[*(v[a] for a in columns_), v["id"]] for v in group]
-                )
-        self.writer.insert(
-            self.history_table,
-            [self._history_row(v, "~", reason) for group in by_columns.values() for v in group],
-        )
-
-    def _insert_new(self, new: list[dict[str, Any]], now: Any, reason: str) -> range:
-        """Insert new employers (column values by attribute name) and their "created" history
-        rows set-based (``executemany`` / ``COPY`` with ids reserved in the chunk's transaction,
-        as ``generate_employers`` writes), and answer their ids. No model instances: building
-        one and preparing each of its values cost more than the insert."""
-        writer = self.writer
-        writer.lock(Employer._meta.db_table, self.history_table.table)
-        first = writer.reserve(Employer, len(new))
-        prepared_now = self.prepare_by_name["created_at"](now)  # type: ignore[misc]
-        employer_rows, history_rows = [], []
-        sources = self.search_field.sources
-        for i, v in enumerate(new):
-            values = dict(self.new_defaults)
-            for name, value in v.items():
-                prep = self.prepare_by_name[name]
-                values[name] = prep(value) if prep and value is not None else value
-            values.update(id=first + i, created_at=prepared_now, updated_at=prepared_now, version=1)
-            values["search_text"] = index_text(*(str(v.get(f) or "") for f in sources))
-            employer_rows.append(self.employer_table.row(values))
-            history_rows.append(self._history_row(values, "+", reason))
-        with bulk_insert(Employer):  # SQLite: the search index fed once, not per row
-            writer.insert(self.employer_table, employer_rows)
-        writer.insert(self.history_table, history_rows)
-        return range(first, first + len(new))
+                    new["contact_phone_enc"] = pii.seal(clean[name], context=PHONE_CONTEXT)
+                    new["contact_phone_masked"] = ids.mask_phone(clean[name])
+                else:
+                    new[name] = clean[name]
+            updates.append((values, new))
+            applied.append(p)
+        for p, done in zip(applied, self.employers.update(updates, now=now), strict=True):
+            if "former_names" in done:  # a rename: what a rollback gives back
+                p.changes["former_names"] = done["former_names"]
+            p.changes["_version"] = done["_version"]
 
     def _sources(self, rows: list[Planned]) -> None:
         """The employer is listed in this register: its code there and registered status.
@@ -923,20 +810,6 @@ CODES = ("uscc", "org_code", "reg_number")
 #: How alike two addresses must be (difflib ratio of the normalised texts) for a similar name to
 #: be a probable match; the registry's duplicate check uses the same bar.
 SIMILAR_ADDRESS = 0.6
-#: Field types whose Python value is what the database drivers take.
-AS_IS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.SmallIntegerField,
-    models.BigIntegerField,
-    models.BigAutoField,
-    models.AutoField,
-    models.BooleanField,
-    models.ForeignKey,
-)
 APPLIED = (RowOutcome.CREATED, RowOutcome.UPDATED, RowOutcome.UNCHANGED)
 
 
@@ -992,8 +865,8 @@ def run_batch(
     extra: dict[str, Any] = {"status": done, "heartbeat_at": None}
     if commit:
         extra.update(committed_by=actor, committed_at=timezone.now(), file="")
-        # The county's coverage figures (底数清) are counted again in the background.
-        schedule_refresh(batch.grid.path)
+        # The county's figures (coverage: 底数清) are counted again by whoever listens.
+        bulk.employers_changed(batch.grid.path)
         # The file's content is in the database now; the upload (names, phone numbers) is not
         # kept twice (DOMAIN A6). Its name, size and SHA-256 stay with the batch.
         batch.file.delete(save=False)

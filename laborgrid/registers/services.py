@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record as audit
 from laborgrid.core.jobs import Progress, job_runner, start_job
 from laborgrid.core.models import Job, JobStatus
 from laborgrid.core.scope import check_write, get_scope
+from laborgrid.employers import bulk
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
 from laborgrid.employers.services import county_of
 from laborgrid.grids.models import Grid, GridLevel
@@ -232,15 +232,9 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
                 employer_id__in=list(employers), source=locked.source
             )
         }
-        restore: list[Employer] = []
-        fields: set[str] = {
-            "version",
-            "updated_at",
-            "updated_by",
-            "search_text",
-            "name_key",
-            "name_core",
-        }
+        #: employer id → the values to give back (the earliest row's, where several rows of
+        #: the batch changed one employer: rows go newest first).
+        restore: dict[int, dict[str, Any]] = {}
         now = timezone.now()
         for row in rows:
             employer = employers.get(row.employer_id or 0)
@@ -262,16 +256,12 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
             if version and employer.version != version[1]:
                 result["kept"] += 1  # changed again since: a person's later edit wins
                 continue
-            for name, pair in row.changes.items():
-                if name.startswith("_") or name == "contact_phone":
-                    continue
-                setattr(employer, name, from_json(name, pair[0]))
-                fields.add(name)
             if version:
-                employer.version += 1
-                employer.updated_at = now
-                employer.updated_by = actor
-                restore.append(employer)
+                restore.setdefault(employer.pk, {}).update(
+                    (name, from_json(name, pair[0]))
+                    for name, pair in row.changes.items()
+                    if not name.startswith("_") and name != "contact_phone"
+                )
             source_change = row.changes.get("_source")
             source = sources.get(employer.pk)
             if source_change and source is not None:
@@ -282,20 +272,14 @@ def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
                     source.last_seen_on = seen
                     source.save(update_fields=["reference", "registered_status", "last_seen_on"])
             result["restored"] += 1
-        from laborgrid.core.search import normalise
-        from laborgrid.employers.names import name_core
-
-        for e in restore:
-            e.name_key = normalise(e.name)
-            e.name_core = name_core(e.name_key)
-            Employer._meta.get_field("search_text").pre_save(e, False)
         if restore:
-            bulk_update_with_history(
-                restore,
-                Employer,
-                sorted(fields),
-                default_user=actor,
-                default_change_reason=_("撤销登记库导入（批次 %(id)s）") % {"id": locked.pk},
+            # The registry's write path: derived columns, version and history as for any
+            # change; the former names as the import found them (recorded with a rename).
+            current = bulk.locked(restore)
+            bulk.EmployerWrites(
+                actor=actor, reason=_("撤销登记库导入（批次 %(id)s）") % {"id": locked.pk}
+            ).update(
+                [(current[pk], values) for pk, values in restore.items()], now=now, restore=True
             )
         ImportBatch.objects.filter(pk=locked.pk).update(
             status=BatchStatus.ROLLED_BACK, rolled_back_by=actor, rolled_back_at=now
