@@ -73,7 +73,7 @@ def _section(qs: DeadlineQuerySet) -> list[Row]:
 @require_GET
 def board(request: AuthedRequest) -> HttpResponse:
     """期限看板：本人可见网格内各类期限的超期、即将到期与无法计算（缺少日历）情况。"""
-    require_capability(request.user, Cap.WORK_READ)
+    scope = require_capability(request.user, Cap.WORK_READ)
     today = timezone.localdate()
     now = timezone.now()
     qs = Deadline.objects.visible_to(request.user).pending()
@@ -83,6 +83,8 @@ def board(request: AuthedRequest) -> HttpResponse:
         if grid_code
         else None
     )
+    if grid is not None and not scope.allows(Cap.WORK_READ, grid.path):
+        grid = None  # a grid outside the user's scope is not named, nor its rows shown
     if grid_code:
         qs = qs.filter(grid_path__under=grid.path) if grid is not None else qs.none()
     kinds = [(r.kind, str(r.label)) for r in rules()]

@@ -175,7 +175,10 @@ def test_extension_and_suspension_need_an_approver_and_keep_the_clock(on_day: An
     )
     extended = case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION)
     assert (
-        extended.amount == 90 and extended.due is not None and due is not None and extended.due > due
+        extended.amount == 90
+        and extended.due is not None
+        and due is not None
+        and extended.due > due
     )
     with pytest.raises(ValidationError):
         services.extend_case(

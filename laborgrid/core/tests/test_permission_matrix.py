@@ -21,6 +21,7 @@ from laborgrid.audit.models import AuditEvent
 from laborgrid.cases.tests import matrix_cases
 from laborgrid.collection.tests import matrix_collection
 from laborgrid.coverage.tests import matrix_coverage
+from laborgrid.deadlines.tests import matrix_deadlines
 from laborgrid.documents.tests import matrix_documents
 from laborgrid.employers.models import Employer, LabourSnapshot, Worker
 from laborgrid.employers.tests import (
@@ -169,6 +170,7 @@ for _m in (
     matrix_workdays,
     matrix_documents,
     matrix_cases,
+    matrix_deadlines,
 ):
     SPECS.update(_m.SPECS)
 
