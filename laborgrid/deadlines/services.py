@@ -280,10 +280,19 @@ def escalate_overdue(
             d.escalation_level = 1
             d.escalated_at = now
             d.save(update_fields=["escalation_level", "escalated_at"])
-            rule = get_rule(d.kind)
-            result = rule.escalate(d, today) if rule.escalate is not None else notify_grid_above(d)
+            handler = _escalation_handler(d.kind)
+            result = handler(d, today) if handler is not None else notify_grid_above(d)
             done.append(Escalation(d, result))
     return done
+
+
+def _escalation_handler(kind: str) -> Any:
+    """The kind's handler; a kind no app registers any more falls back to the default."""
+    try:
+        return get_rule(kind).escalate
+    except LookupError:
+        log.warning("escalating a deadline of unregistered kind %r", kind)
+        return None
 
 
 def notify_grid_above(deadline: Deadline) -> int:
