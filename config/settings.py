@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "laborgrid.documents",
     "laborgrid.collection",
     "laborgrid.notifications",
+    "laborgrid.deadlines",
     "laborgrid.cases",
     "laborgrid.site",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("laborgrid.audit.urls")),
     path("calendar/", include("laborgrid.workdays.urls")),
     path("documents/", include("laborgrid.documents.urls")),
+    path("deadlines/", include("laborgrid.deadlines.urls")),
     path("cases/", include("laborgrid.cases.urls")),
     path("complaint/", include("laborgrid.cases.public_urls")),
     path("notifications/", include("laborgrid.notifications.urls")),

@@ -39,3 +39,7 @@ class CasesConfig(AppConfig):
             NavMenu("certificates", _("执法证"), "ti-id-badge", 85, dropdown=False),
             NavLink(_("执法证"), "cases:certificate_list", (Cap.USER_MANAGE,)),
         )
+
+        from laborgrid.cases import deadline_rules
+
+        deadline_rules.register()

@@ -32,11 +32,14 @@ from laborgrid.cases.choices import (
     RedirectKind,
     RefusalGround,
 )
-from laborgrid.cases.models import Case, CaseRecord, CaseTransition, Complainant, Deadline
+from laborgrid.cases.models import Case, CaseRecord, Complainant
+from laborgrid.cases.services.common import seed_transitions
 from laborgrid.cases.services.deadlines import RULES, compute
 from laborgrid.cases.services.intake import ID_CONTEXT, PHONE_CONTEXT, new_tracking_code
 from laborgrid.core import pii
 from laborgrid.core.paths import path_codes
+from laborgrid.deadlines import services as deadline_engine
+from laborgrid.deadlines.models import Deadline
 from laborgrid.employers.models import Employer
 from laborgrid.lib import identifiers as ids
 
@@ -208,27 +211,17 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
     Case.objects.bulk_create([p.case for p in plans], batch_size=500)
 
     people: list[Complainant] = []
-    steps: list[CaseTransition] = []
+    steps: list[dict[str, Any]] = []
     deadlines: list[Deadline] = []
     records: list[CaseRecord] = []
     cache: dict[tuple[date, int, str], Any] = {}
 
-    def due(kind: str, start: date) -> Deadline:
-        days, day_type, basis = RULES[kind]
+    def due(case: Case, kind: str, start: date) -> Deadline:
+        days, day_type, _basis = RULES[kind]
         key = (start, days, day_type)
         if key not in cache:
             cache[key] = compute(start, days, day_type)
-        c = cache[key]
-        return Deadline(
-            kind=kind,
-            start=start,
-            days=days,
-            day_type=day_type,
-            due=c.due,
-            calendar_version=c.calendar_version,
-            missing_years=list(c.missing_years),
-            basis=basis,
-        )
+        return deadline_engine.build(case, kind, start, grid=case.grid, computed=cache[key])
 
     updated: list[Case] = []
     for n, plan in enumerate(plans):
@@ -241,17 +234,17 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         township = next((c for c in path_codes(case.grid_path) if len(c) == 9), "")
         handler_id = leaders.get(township, county.pk)
         steps.append(
-            CaseTransition(
-                case=case,
-                action=Action.REGISTER,
-                from_state="",
-                to_state=CaseState.RECEIVED,
-                at=case.received_at,
-            )
+            {
+                "case": case,
+                "action": Action.REGISTER,
+                "from_state": "",
+                "to_state": CaseState.RECEIVED,
+                "at": case.received_at,
+            }
         )
         open_dl: dict[str, Deadline] = {}
         if case.kind == CaseKind.COMPLAINT:
-            open_dl[DeadlineKind.ACCEPTANCE] = due(DeadlineKind.ACCEPTANCE, case.received_on)
+            open_dl[DeadlineKind.ACCEPTANCE] = due(case, DeadlineKind.ACCEPTANCE, case.received_on)
         current: str = CaseState.RECEIVED
         for step_action, day in plan.steps:
             action: str = step_action
@@ -279,16 +272,16 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 reason = "用人单位负责人下落不明。"
                 case.suspended_since = day
             steps.append(
-                CaseTransition(
-                    case=case,
-                    action=action,
-                    from_state=current,
-                    to_state=target,
-                    actor_id=actor,
-                    approver_id=county.pk if action == Action.SUSPEND else None,
-                    at=_at(day, rng),
-                    reason=reason,
-                )
+                {
+                    "case": case,
+                    "action": action,
+                    "from_state": current,
+                    "to_state": target,
+                    "actor_id": actor,
+                    "approver_id": county.pk if action == Action.SUSPEND else None,
+                    "at": _at(day, rng),
+                    "reason": reason,
+                }
             )
             if DeadlineKind.ACCEPTANCE in open_dl and action in (
                 Action.ACCEPT,
@@ -298,17 +291,17 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 open_dl[DeadlineKind.ACCEPTANCE].met_on = day
             if action == Action.REQUEST_CORRECTION and DeadlineKind.ACCEPTANCE in open_dl:
                 open_dl[DeadlineKind.ACCEPTANCE].voided = True
-                open_dl[DeadlineKind.CORRECTION] = due(DeadlineKind.CORRECTION, day)
+                open_dl[DeadlineKind.CORRECTION] = due(case, DeadlineKind.CORRECTION, day)
             if action == Action.ACCEPT:
                 case.accepted_on = day
             if action == Action.FILE:
                 case.filed_on = day
-                open_dl[DeadlineKind.INVESTIGATION] = due(DeadlineKind.INVESTIGATION, day)
-                open_dl[DeadlineKind.PENALTY_CAP] = due(DeadlineKind.PENALTY_CAP, day)
+                open_dl[DeadlineKind.INVESTIGATION] = due(case, DeadlineKind.INVESTIGATION, day)
+                open_dl[DeadlineKind.PENALTY_CAP] = due(case, DeadlineKind.PENALTY_CAP, day)
             if action == Action.COMPLETE_INVESTIGATION:
                 case.investigation_completed_on = day
                 open_dl[DeadlineKind.INVESTIGATION].met_on = day
-                open_dl[DeadlineKind.DECISION] = due(DeadlineKind.DECISION, day)
+                open_dl[DeadlineKind.DECISION] = due(case, DeadlineKind.DECISION, day)
                 records.append(
                     CaseRecord(
                         case=case,
@@ -322,7 +315,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                     )
                 )
             if action == Action.NOTIFY_PENALTY:
-                open_dl[DeadlineKind.HEARING_REQUEST] = due(DeadlineKind.HEARING_REQUEST, day)
+                open_dl[DeadlineKind.HEARING_REQUEST] = due(case, DeadlineKind.HEARING_REQUEST, day)
             if action == Action.DECIDE:
                 penalty = current == CaseState.PENALTY_NOTICE
                 case.decision_kind = (
@@ -338,7 +331,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 ):
                     if k in open_dl:
                         open_dl[k].met_on = day
-                open_dl[DeadlineKind.SERVICE] = due(DeadlineKind.SERVICE, day)
+                open_dl[DeadlineKind.SERVICE] = due(case, DeadlineKind.SERVICE, day)
             if action == Action.SERVE:
                 case.served_on = day
                 open_dl[DeadlineKind.SERVICE].met_on = day
@@ -359,9 +352,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 if d.met_on is None:
                     d.voided = True
         case.state = current
-        for d in open_dl.values():
-            d.case = case
-            deadlines.append(d)
+        deadlines.extend(open_dl.values())
         updated.append(case)
     Case.objects.bulk_update(
         updated,
@@ -372,14 +363,17 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         batch_size=500,
     )  # fmt: skip
     Complainant.objects.bulk_create(people, batch_size=500)
-    CaseTransition.objects.bulk_create(steps, batch_size=1000)
+    seed_transitions(steps)
     Deadline.objects.bulk_create(deadlines, batch_size=1000)
     CaseRecord.objects.bulk_create(records, batch_size=500)
     _merge_some(plans, county)
     from laborgrid.cases.services.deadlines import refresh_warning
 
     for case in Case.objects.filter(
-        pk__in=Deadline.objects.pending().filter(due__isnull=True).values("case_id")
+        pk__in=Deadline.objects.pending()
+        .for_model(Case)
+        .filter(due__isnull=True)
+        .values("object_id")
     ):
         refresh_warning(case)  # "calendar missing for 2027" on the case, as the services do
     from laborgrid.cases.services.deadlines import escalate_overdue
@@ -399,15 +393,8 @@ def _merge_some(plans: list[_Plan], actor: User) -> None:
         if target is None or merged >= 4:
             continue
         Case.objects.filter(pk=case.pk).update(state=CaseState.MERGED, merged_into=target)
-        Deadline.objects.filter(case=case).update(voided=True)
-        CaseTransition.objects.create(
-            case=case,
-            action=Action.MERGE,
-            from_state=CaseState.RECEIVED,
-            to_state=CaseState.MERGED,
-            actor=actor,
-            reason="同一用人单位同一事项，并案处理",
-        )
+        deadline_engine.void(case)
+        _merge_step(case, actor)
         merged += 1
     if merged:
         return
@@ -423,12 +410,21 @@ def _merge_some(plans: list[_Plan], actor: User) -> None:
             grid=target.grid,
             grid_path=target.grid_path,
         )
-        Deadline.objects.filter(case=case).update(voided=True)
-        CaseTransition.objects.create(
-            case=case,
-            action=Action.MERGE,
-            from_state=CaseState.RECEIVED,
-            to_state=CaseState.MERGED,
-            actor=actor,
-            reason="同一用人单位同一事项，并案处理",
-        )
+        deadline_engine.move(case, target.grid)
+        deadline_engine.void(case)
+        _merge_step(case, actor)
+
+
+def _merge_step(case: Case, actor: User) -> None:
+    seed_transitions(
+        [
+            {
+                "case": case,
+                "action": Action.MERGE,
+                "from_state": CaseState.RECEIVED,
+                "to_state": CaseState.MERGED,
+                "actor": actor,
+                "reason": "同一用人单位同一事项，并案处理",
+            }
+        ]
+    )

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -28,8 +29,6 @@ from laborgrid.cases.choices import (
     Category,
     Channel,
     ClosureKind,
-    DayType,
-    DeadlineKind,
     DecisionKind,
     Gender,
     PlatformConclusion,
@@ -217,6 +216,8 @@ class Case(models.Model):
     escalated = models.BooleanField(_("挂牌督办"), default=False)
     escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
     calendar_warning = models.CharField(_("日历提示"), max_length=200, blank=True)
+    # The deadlines of B1.10, kept by the deadline engine (one table for every object's deadlines).
+    deadlines = GenericRelation("deadlines.Deadline", related_query_name="case")
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -332,69 +333,6 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
-
-
-class DeadlineQuerySet(models.QuerySet["Deadline"]):
-    def pending(self) -> DeadlineQuerySet:
-        return self.filter(met_on__isnull=True, voided=False)
-
-    def overdue(self, today: dt.date | None = None) -> DeadlineQuerySet:
-        return self.pending().filter(due__lt=today or clock.today())
-
-    def due_within(self, days: int, today: dt.date | None = None) -> DeadlineQuerySet:
-        today = today or clock.today()
-        return self.pending().filter(due__gte=today, due__lte=today + dt.timedelta(days=days))
-
-
-class Deadline(models.Model):
-    """A computed deadline of B1.10 with the calendar version it was computed with (A4).
-
-    ``due`` is None when the period runs into a year without official calendar data: the case
-    shows a warning instead of a guess. ``met_on`` is the day the step was taken.
-    """
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
-    kind = models.CharField(_("期限"), max_length=24, choices=DeadlineKind.choices)
-    start = models.DateField(_("起算日"))
-    days = models.PositiveIntegerField(_("天数"))
-    day_type = models.CharField(_("计算方式"), max_length=10, choices=DayType.choices)
-    due = models.DateField(_("届满日"), null=True, blank=True)
-    calendar_version = models.CharField(_("日历版本"), max_length=64, blank=True)
-    missing_years = models.JSONField(default=list, blank=True)
-    met_on = models.DateField(_("完成日期"), null=True, blank=True)
-    voided = models.BooleanField(_("已不适用"), default=False)
-    basis = models.CharField(_("依据"), max_length=100, blank=True)
-
-    objects = DeadlineQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("案件期限")
-        verbose_name_plural = _("案件期限")
-        ordering = ["due", "id"]
-        indexes = [models.Index(fields=["met_on", "voided", "due"], name="deadline_open_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.due}"
-
-    def status(self, today: dt.date | None = None) -> str:
-        """open / due_soon / overdue / met / late / void / unknown (no calendar)."""
-        today = today or clock.today()
-        if self.voided:
-            return "void"
-        if self.due is None:
-            return "unknown"
-        if self.met_on is not None:
-            return "met" if self.met_on <= self.due else "late"
-        if self.due < today:
-            return "overdue"
-        if (self.due - today).days <= 3:
-            return "due_soon"
-        return "open"
-
-    def days_left(self, today: dt.date | None = None) -> int | None:
-        if self.due is None:
-            return None
-        return (self.due - (today or clock.today())).days
 
 
 def _record_upload(instance: Any, filename: str) -> str:

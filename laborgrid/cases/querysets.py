@@ -9,12 +9,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from laborgrid.cases import clock
 from laborgrid.cases.choices import OPEN_STATES, CaseState, Category
-from laborgrid.cases.models import Case, Deadline
+from laborgrid.cases.models import Case
+from laborgrid.deadlines.models import Deadline
 from laborgrid.grids.models import Grid
 
 
 def overdue_q() -> Exists:
-    return Exists(Deadline.objects.overdue(clock.today()).filter(case=OuterRef("pk")))
+    return Exists(
+        Deadline.objects.overdue(clock.today()).for_model(Case).filter(object_id=OuterRef("pk"))
+    )
 
 
 def filter_cases(qs: QuerySet[Case], params: Mapping[str, Any]) -> QuerySet[Case]:
@@ -49,7 +52,8 @@ def filter_cases(qs: QuerySet[Case], params: Mapping[str, Any]) -> QuerySet[Case
 def next_due_map(case_ids: list[int]) -> dict[int, Deadline]:
     """The nearest pending deadline of each case, in one query."""
     result: dict[int, Deadline] = {}
-    for d in Deadline.objects.pending().filter(case_id__in=case_ids).order_by("due", "id"):
-        if d.case_id not in result or (result[d.case_id].due is None and d.due is not None):
-            result[d.case_id] = d
+    qs = Deadline.objects.pending().for_model(Case).filter(object_id__in=case_ids)
+    for d in qs.order_by("due", "id"):
+        if d.object_id not in result or (result[d.object_id].due is None and d.due is not None):
+            result[d.object_id] = d
     return result

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock
 from laborgrid.cases.choices import OPEN_STATES, CaseState
-from laborgrid.cases.models import Case, Deadline
-from laborgrid.cases.services.deadlines import DUE_SOON_DAYS
+from laborgrid.cases.models import Case
 from laborgrid.core.scope import get_scope
+from laborgrid.deadlines.models import DUE_SOON_DAYS, Deadline
 
 
 def workbench(user: Any) -> dict[str, int] | None:
@@ -26,10 +26,10 @@ def workbench(user: Any) -> dict[str, int] | None:
     if not get_scope(user).has(Cap.WORK_READ):
         return None
     today = clock.today()
-    pending = Deadline.objects.pending()
-    overdue = pending.filter(due__lt=today).values("case_id")
+    pending = Deadline.objects.pending().for_model(Case)
+    overdue = pending.filter(due__lt=today).values("object_id")
     soon = pending.filter(due__gte=today, due__lte=today + timedelta(days=DUE_SOON_DAYS)).values(
-        "case_id"
+        "object_id"
     )
     row = (
         Case.objects.visible_to(user)

@@ -181,7 +181,17 @@ def _bump(year: CalendarYear, actor: Any) -> int:
     clear_cache()
     _pending["edit"] = True
     transaction.on_commit(_committed)
+    _recompute_deadlines(f"r{revision.number}")
     return revision.number
+
+
+def _recompute_deadlines(version: str) -> None:
+    """The calendar changed: working-day deadlines not yet due are recomputed with it in the same
+    transaction (DOMAIN A4), so no page shows a due date of the old calendar. Called after the
+    edit's rows are written; reads see them (the cache checks the version until commit)."""
+    from laborgrid.deadlines.services import recompute_for_calendar_change
+
+    recompute_for_calendar_change(since_version=version)
 
 
 def _year_row(year: int, actor: Any) -> CalendarYear:
@@ -207,7 +217,7 @@ def save_calendar_day(
     under 放假办法 Art. 4). A working day must be a Saturday or Sunday: a weekday is one already.
 
     Needs ``calendar.manage``; audited; bumps the calendar version (deadlines computed with an
-    older version are recomputed by the case workflow, DOMAIN A4).
+    older version are recomputed at once, ``laborgrid.deadlines``, DOMAIN A4).
     """
     require_capability(actor, Cap.CALENDAR_MANAGE)
     if kind not in DayKind.values:

@@ -1,7 +1,13 @@
-"""What every case service shares: the transition guard, who may work a case, the audit trail."""
+"""What every case service shares: the transition guard, who may work a case, the audit trail.
+
+``transition`` is the one code path that writes ``CaseTransition`` rows (checked by
+``tests/test_transitions.py``); demo seeding bulk-inserts the demo's past through
+``seed_transitions`` beside it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +88,12 @@ def allowed_actions(case: Case) -> list[str]:
     return [a for a, (sources, _to) in TRANSITIONS.items() if case.state in sources]
 
 
+#: Steps the system records that are not actions of ``TRANSITIONS`` (no button, no guard):
+#: registration (the case is created in its first state; the step has no "from") and supervision
+#: by the level above (挂牌督办: the state does not change). The caller has saved the case.
+SYSTEM_STEPS = frozenset({Action.REGISTER, Action.ESCALATE})
+
+
 def transition(
     case: Case,
     action: str,
@@ -92,21 +104,26 @@ def transition(
     detail: dict[str, Any] | None = None,
     request: Any = None,
 ) -> CaseTransition:
-    """Move ``case`` by ``action`` if the table allows it, and record who, when, why.
+    """Move ``case`` by ``action`` if the table allows it, and record who, when, why (the
+    ``CaseTransition`` row and the audit event, in the caller's transaction).
 
-    The caller holds the case row locked (``select_for_update``) inside its transaction.
+    The caller holds the case row locked (``select_for_update``) inside its transaction. A system
+    step (``SYSTEM_STEPS``) is recorded without the guard and without saving the case.
     """
-    sources, target = TRANSITIONS[action]
-    if case.state not in sources:
-        raise TransitionRefused(
-            _("当前状态“%(state)s”下不能执行“%(action)s”。")
-            % {"state": CaseState(case.state).label, "action": Action(action).label}
-        )
-    before = case.state
-    if target is not None:
-        case.state = target
-    case.version += 1
-    case.save()
+    if action in SYSTEM_STEPS:
+        before = "" if action == Action.REGISTER else case.state
+    else:
+        sources, target = TRANSITIONS[action]
+        if case.state not in sources:
+            raise TransitionRefused(
+                _("当前状态“%(state)s”下不能执行“%(action)s”。")
+                % {"state": CaseState(case.state).label, "action": Action(action).label}
+            )
+        before = case.state
+        if target is not None:
+            case.state = target
+        case.version += 1
+        case.save()
     step = CaseTransition.objects.create(
         case=case,
         action=action,
@@ -125,6 +142,14 @@ def transition(
         detail={"action": action, "from": before, "to": case.state},
     )
     return step
+
+
+def seed_transitions(rows: Iterable[Mapping[str, Any]], *, batch_size: int = 1000) -> int:
+    """Demo seeding only: bulk-insert the steps of the demo's invented past (each row the fields
+    of a ``CaseTransition``), not audited — no one took them. Live code calls ``transition``."""
+    steps = [CaseTransition(**row) for row in rows]
+    CaseTransition.objects.bulk_create(steps, batch_size=batch_size)
+    return len(steps)
 
 
 def require_reason(reason: str | None, *, field: str = "reason") -> str:

@@ -1,5 +1,7 @@
-"""Deadlines of B1.10: computed in working days through ``laborgrid.workdays``, stored with the
-calendar version, closed when the step is taken, escalated when missed (DOMAIN A4).
+"""Deadlines of B1.10 for cases, kept by the deadline engine (``laborgrid.deadlines``): computed
+in working days through ``laborgrid.workdays``, stored with the calendar version, closed when the
+step is taken, escalated when missed (DOMAIN A4). The kinds and their lengths are registered in
+``laborgrid.cases.deadline_rules``.
 
 The start day is not counted. A working-day period that runs into a year without official
 calendar data gets no due date: the case shows "calendar missing for YEAR" (never a guess).
@@ -8,52 +10,43 @@ calendar data gets no due date: the case shows "calendar missing for YEAR" (neve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.cases import clock
 from laborgrid.cases.choices import DayType, DeadlineKind
-from laborgrid.cases.models import Case, Deadline
+from laborgrid.cases.deadline_rules import RULES
+from laborgrid.cases.models import Case
+from laborgrid.deadlines import services as engine
+from laborgrid.deadlines.models import DUE_SOON_DAYS, Deadline
+from laborgrid.deadlines.services import Computed
 
-#: kind → (length, day type, legal basis) (B1.10; D-numbers in comments).
-RULES: dict[str, tuple[int, str, str]] = {
-    DeadlineKind.ACCEPTANCE: (5, DayType.WORKING, "若干规定第十八条"),  # D1
-    DeadlineKind.CORRECTION: (15, DayType.WORKING, "补正答复期限（地方规定）"),  # D20
-    DeadlineKind.INVESTIGATION: (60, DayType.WORKING, "劳动保障监察条例第十七条"),  # D3
-    DeadlineKind.DECISION: (15, DayType.WORKING, "若干规定；青岛条例第三十一条"),  # D5
-    DeadlineKind.PENALTY_CAP: (90, DayType.CALENDAR, "行政处罚法第六十条"),  # D10
-    DeadlineKind.HEARING_REQUEST: (5, DayType.WORKING, "行政处罚法第六十四条、第八十五条"),  # D8
-    DeadlineKind.SERVICE: (7, DayType.WORKING, "行政处罚法第六十一条、第八十五条"),  # D6
-    DeadlineKind.NOTIFY_COMPLAINANT: (3, DayType.CALENDAR, "浙江条例第三十条（地方）"),  # D17
-    DeadlineKind.FINE_PAYMENT: (15, DayType.CALENDAR, "行政处罚法第六十七条"),  # D11
-}
+__all__ = [
+    "DUE_SOON_DAYS",
+    "EXTENSION_DAYS",
+    "RULES",
+    "Computed",
+    "compute",
+    "countdown",
+    "escalate_overdue",
+    "extend_investigation",
+    "meet",
+    "open_deadline",
+    "recompute_pending",
+    "refresh_warning",
+    "resume_investigation",
+    "void",
+]
+
 #: Extension of the investigation period (D4): +30 working days.
 EXTENSION_DAYS = 30
-#: A deadline this close (calendar days) is "due soon" on the boards.
-DUE_SOON_DAYS = 3
-
-
-@dataclass(frozen=True)
-class Computed:
-    due: dt.date | None
-    calendar_version: str
-    missing_years: tuple[int, ...]
 
 
 def compute(start: dt.date, days: int, day_type: str) -> Computed:
     """The due date of a period of ``days`` after ``start`` (start day not counted)."""
-    from laborgrid.workdays import services as workdays
-
-    if day_type == DayType.CALENDAR:
-        return Computed(start + dt.timedelta(days=days), workdays.calendar_version(), ())
-    result = workdays.add_workdays(start, days)
-    return Computed(result.date, result.calendar_version, tuple(result.missing_years))
+    return engine.compute(start, days, day_type)
 
 
 def refresh_warning(case: Case) -> None:
@@ -72,48 +65,18 @@ def refresh_warning(case: Case) -> None:
 
 
 def alert_calendar_admins(years: list[int]) -> None:
-    """Tell the system administrators that deadlines wait for a year's official calendar (A4),
-    once: no second unread notification for the same years."""
-    from laborgrid.accounts.models import GridAssignment, User
-    from laborgrid.accounts.roles import Role
-    from laborgrid.notifications.services import notify
-
+    """Tell the system administrators that case deadlines wait for a year's official calendar
+    (A4), once: no second unread notification for the same years."""
     title = _("日历缺少 %(years)s 年的官方数据：案件期限无法计算") % {
         "years": "、".join(str(y) for y in years)
     }
-    admins = User.objects.filter(
-        pk__in=GridAssignment.objects.current().filter(role=Role.SYSADMIN).values("user_id"),
-        is_active=True,
-    )
-    try:
-        url = reverse("workdays:calendar_year")
-    except NoReverseMatch:
-        url = ""
-    notify(
-        admins,
-        title=title,
-        body=_("请按国务院办公厅通知补充该年度的节假日安排。"),
-        url=url,
-        once=True,
-    )
+    engine.alert_calendar_admins(years, title=title)
 
 
 def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = None) -> Deadline:
     """Compute and store a deadline (an earlier pending one of the same kind is voided)."""
-    length, day_type, basis = RULES[kind]
-    length = days if days is not None else length
-    case.deadlines.pending().filter(kind=kind).update(voided=True)
-    c = compute(start, length, day_type)
-    deadline = Deadline.objects.create(
-        case=case,
-        kind=kind,
-        start=start,
-        days=length,
-        day_type=day_type,
-        due=c.due,
-        calendar_version=c.calendar_version,
-        missing_years=list(c.missing_years),
-        basis=basis,
+    deadline = engine.open_deadline(
+        case, kind, start, grid=case.grid, amount=days, alert_missing=False
     )
     refresh_warning(case)
     return deadline
@@ -121,15 +84,12 @@ def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = N
 
 def meet(case: Case, kind: str, on: dt.date) -> None:
     """The step the deadline was for has been taken on ``on``."""
-    case.deadlines.pending().filter(kind=kind).update(met_on=on)
+    engine.meet(case, kind, on)
     refresh_warning(case)
 
 
 def void(case: Case, *kinds: str) -> None:
-    qs = case.deadlines.pending()
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    qs.update(voided=True)
+    engine.void(case, *kinds)
     refresh_warning(case)
 
 
@@ -140,14 +100,10 @@ def extend_investigation(case: Case) -> Deadline | None:
         return None
     base = current.due or current.start
     c = compute(base, EXTENSION_DAYS, DayType.WORKING)
-    current.voided = True
-    current.save(update_fields=["voided"])
-    deadline = Deadline.objects.create(
-        case=case,
-        kind=DeadlineKind.INVESTIGATION,
-        start=current.start,
-        days=current.days + EXTENSION_DAYS,
-        day_type=DayType.WORKING,
+    deadline = engine.replace(
+        current,
+        amount=current.amount + EXTENSION_DAYS,
+        unit=DayType.WORKING,
         due=c.due if current.due is not None else None,
         calendar_version=c.calendar_version,
         missing_years=sorted(set(current.missing_years or []) | set(c.missing_years)),
@@ -175,71 +131,48 @@ def resume_investigation(case: Case, suspended_since: dt.date, resumed_on: dt.da
     if paused <= 0:
         return
     c = compute(current.due, paused, DayType.WORKING)
-    current.voided = True
-    current.save(update_fields=["voided"])
-    Deadline.objects.create(
-        case=case,
-        kind=DeadlineKind.INVESTIGATION,
-        start=current.start,
-        days=current.days + paused,
-        day_type=DayType.WORKING,
+    engine.replace(
+        current,
+        amount=current.amount + paused,
+        unit=DayType.WORKING,
         due=c.due,
         calendar_version=c.calendar_version,
         missing_years=list(c.missing_years),
-        basis=current.basis,
     )
     refresh_warning(case)
 
 
 def recompute_pending(*, since_version: str | None = None) -> int:
     """Recompute pending working-day deadlines not yet due (the calendar changed; A4). Returns
-    how many due dates moved."""
-    today = clock.today()
-    moved = 0
-    qs = (
-        Deadline.objects.pending()
-        .filter(day_type=DayType.WORKING)
-        .filter(Q(due__gte=today) | Q(due__isnull=True))
-    )
-    if since_version:
-        qs = qs.exclude(calendar_version=since_version)
-    for d in qs.select_related("case").iterator():
-        c = compute(d.start, d.days, d.day_type)
-        if (c.due, c.calendar_version) != (d.due, d.calendar_version):
-            moved += int(c.due != d.due)
-            Deadline.objects.filter(pk=d.pk).update(
-                due=c.due, calendar_version=c.calendar_version, missing_years=list(c.missing_years)
-            )
-            refresh_warning(d.case)
-    return moved
+    how many due dates moved. The engine recomputes every object's deadlines; for cases it then
+    refreshes the calendar warning (``deadline_rules``)."""
+    return engine.recompute_for_calendar_change(today=clock.today(), since_version=since_version)
 
 
 def escalate_overdue(*, today: dt.date | None = None) -> list[int]:
     """Flag cases with an overdue deadline for supervision by the level above (挂牌督办) and
     notify the staff of the parent grid. Idempotent; returns the ids newly flagged."""
+    today = today or clock.today()
+    done = engine.escalate_overdue(today=today, model=Case)
+    return [e.result for e in done if e.result]
+
+
+def escalate_case(deadline: Deadline, today: dt.date) -> int | None:
+    """The escalation of a missed case deadline (registered in ``deadline_rules``; run by the
+    engine inside its transaction): the case is flagged once, whatever deadline is missed."""
     from laborgrid.cases.services.routing import notify_staff
 
-    today = today or clock.today()
-    ids = list(
-        Case.objects.filter(escalated=False, deadlines__in=Deadline.objects.overdue(today))
-        .values_list("pk", flat=True)
-        .distinct()
+    case = Case.objects.select_for_update().select_related("grid").get(pk=deadline.object_id)
+    if case.escalated:
+        return None
+    _flag(case, today)
+    notify_staff(
+        supervising_grid(case),
+        title=_("挂牌督办：案件 %(ref)s 已超期") % {"ref": case.reference},
+        url=case.get_absolute_url(),
+        exact=True,
     )
-    flagged: list[int] = []
-    for pk in ids:
-        with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("grid").get(pk=pk)
-            if case.escalated:
-                continue
-            _flag(case, today)
-            flagged.append(pk)
-            notify_staff(
-                supervising_grid(case),
-                title=_("挂牌督办：案件 %(ref)s 已超期") % {"ref": case.reference},
-                url=case.get_absolute_url(),
-                exact=True,
-            )
-    return flagged
+    return case.pk
 
 
 def supervising_grid(case: Case) -> Any:
@@ -259,17 +192,16 @@ def supervising_grid(case: Case) -> Any:
 
 
 def _flag(case: Case, today: dt.date) -> None:
-    from laborgrid.cases.choices import Action, CaseState
-    from laborgrid.cases.models import CaseTransition
+    from laborgrid.cases.choices import Action
+    from laborgrid.cases.services.common import transition
 
     case.escalated = True
     case.escalated_at = timezone.now()
     Case.objects.filter(pk=case.pk).update(escalated=True, escalated_at=case.escalated_at)
-    CaseTransition.objects.create(
-        case=case,
-        action=Action.ESCALATE,
-        from_state=case.state,
-        to_state=CaseState(case.state),
+    transition(
+        case,
+        Action.ESCALATE,
+        actor=None,
         reason=_("期限已届满未办结，提请上级挂牌督办。"),
         detail={"on": today.isoformat()},
     )
@@ -279,6 +211,6 @@ def countdown(deadline: Deadline, today: dt.date | None = None) -> dict[str, Any
     """What a page shows for a deadline: status, days left, the warning when uncomputable."""
     return {
         "deadline": deadline,
-        "status": deadline.status(today),
-        "days_left": deadline.days_left(today),
+        "status": deadline.status(today or clock.today()),
+        "days_left": deadline.days_left(today or clock.today()),
     }

@@ -27,7 +27,6 @@ from laborgrid.cases import clock
 from laborgrid.cases.choices import (
     Action,
     CaseKind,
-    CaseState,
     Category,
     Channel,
     DeadlineKind,
@@ -35,9 +34,9 @@ from laborgrid.cases.choices import (
     RecordKind,
     RedirectKind,
 )
-from laborgrid.cases.models import Case, CaseRecord, CaseTransition, Complainant
+from laborgrid.cases.models import Case, CaseRecord, Complainant
 from laborgrid.cases.services import deadlines
-from laborgrid.cases.services.common import AUDIT_CASE_ACTION, transition
+from laborgrid.cases.services.common import transition
 from laborgrid.cases.services.limits import (
     MAX_FACTS,
     MAX_REPRESENTATIVES,
@@ -375,18 +374,13 @@ def _register(
         p.case = case
         p.save()
     _store_attachments(case, files, actor, public)
-    CaseTransition.objects.create(
-        case=case,
-        action=Action.REGISTER,
-        from_state="",
-        to_state=CaseState.RECEIVED,
+    transition(
+        case,
+        Action.REGISTER,
         actor=case.registered_by,
-        reason="",
         detail={"channel": case.channel, "route": case.route_method},
+        request=request,
     )
-    from laborgrid.audit.services import record
-
-    record(AUDIT_CASE_ACTION, actor=actor, request=request, obj=case, detail={"action": "register"})
     if case.kind == CaseKind.COMPLAINT:
         deadlines.open_deadline(case, DeadlineKind.ACCEPTANCE, received_on)
     on_registered(case)

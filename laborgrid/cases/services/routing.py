@@ -168,6 +168,9 @@ def reroute_case(*, actor: Any, case: Case, grid: Grid, reason: str, request: An
     before = case.grid
     case.grid = grid
     case.grid_path = grid.path
+    from laborgrid.deadlines.services import move
+
+    move(case, grid)  # the deadlines follow the case to its new grid's board; the clock runs on
     case.route_method = LocateMethod.MANUAL
     case.route_note = reason[:200]
     transition(

@@ -58,9 +58,9 @@ def data_strings() -> set[str]:
         CaseRecord,
         CaseTransition,
         Complainant,
-        Deadline,
         InspectorCertificate,
     )
+    from laborgrid.deadlines.models import Deadline
     from laborgrid.notifications.models import Notification
 
     data: set[str] = set()

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from laborgrid.cases.choices import DayType
-from laborgrid.cases.models import Deadline
 from laborgrid.cases.services.deadlines import compute, recompute_pending
+from laborgrid.deadlines.models import Deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_daily_command_recomputes_and_escalates(on_day: object) -> None:
 
     d = (
         Deadline.objects.pending()
-        .filter(day_type=DayType.WORKING, due__gte=timezone.localdate())
+        .filter(unit=DayType.WORKING, due__gte=timezone.localdate())
         .first()
     )
     assert d is not None
@@ -58,7 +58,7 @@ def test_daily_command_recomputes_and_escalates(on_day: object) -> None:
     call_command("check_case_deadlines", stdout=out)
     d.refresh_from_db()
     assert d.calendar_version != "old"  # recomputed: a deadline not yet due follows the calendar
-    assert d.due == compute(d.start, d.days, d.day_type).due
+    assert d.due == compute(d.start, d.amount, d.unit).due
     assert "escalated" in out.getvalue()
     assert recompute_pending() == 0
     assert Case.objects.filter(escalated=True).exists()

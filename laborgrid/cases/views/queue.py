@@ -19,11 +19,11 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock
 from laborgrid.cases.choices import OPEN_STATES
 from laborgrid.cases.forms import QueueFilterForm
-from laborgrid.cases.models import Case, Deadline
+from laborgrid.cases.models import Case
 from laborgrid.cases.querysets import filter_cases, next_due_map
-from laborgrid.cases.services.deadlines import DUE_SOON_DAYS
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
+from laborgrid.deadlines.models import DUE_SOON_DAYS, Deadline, DeadlineQuerySet
 from laborgrid.grids.selectors import current_grid
 
 PAGE_SIZE = 50
@@ -70,18 +70,12 @@ def case_boards(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_READ)
     today = clock.today()
     visible = Case.objects.visible_to(request.user).filter(state__in=OPEN_STATES)
-    pending = Deadline.objects.pending().filter(case__in=visible.values("pk"))
-    overdue = list(
-        pending.filter(due__lt=today)
-        .select_related("case", "case__grid")
-        .defer("case__grid__boundary", "case__facts")
-        .order_by("due")[:100]
-    )
-    soon = list(
-        pending.filter(due__gte=today, due__lte=today + timedelta(days=DUE_SOON_DAYS))
-        .select_related("case", "case__grid")
-        .defer("case__grid__boundary", "case__facts")
-        .order_by("due")[:100]
+    pending = Deadline.objects.pending().for_model(Case).filter(object_id__in=visible.values("pk"))
+    overdue = _with_cases(pending.filter(due__lt=today).order_by("due")[:100])
+    soon = _with_cases(
+        pending.filter(due__gte=today, due__lte=today + timedelta(days=DUE_SOON_DAYS)).order_by(
+            "due"
+        )[:100]
     )
     escalated = list(
         visible.filter(escalated=True).with_list_related().order_by("escalated_at")[:100]
@@ -116,6 +110,13 @@ def case_boards(request: AuthedRequest) -> HttpResponse:
             "grid": grid,
         },
     )
+
+
+def _with_cases(deadlines: DeadlineQuerySet) -> list[dict[str, Any]]:
+    """Each deadline with its case (and the case's grid): two queries for the whole list."""
+    rows = list(deadlines)
+    cases = Case.objects.with_list_related().in_bulk([d.object_id for d in rows])
+    return [{"deadline": d, "case": cases[d.object_id]} for d in rows if d.object_id in cases]
 
 
 urlpatterns: list[URLPattern] = [
