@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,9 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from laborgrid.audit.models import AuditAction, AuditChainHead, AuditEvent, AuditResult
 from laborgrid.audit.registry import is_registered
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -56,7 +59,7 @@ def _normalise_ip(ip: str | None) -> str | None:
 def record(
     action: AuditAction | str,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     username: str = "",
     request: HttpRequest | None = None,
     ip: str | None = None,

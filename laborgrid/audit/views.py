@@ -22,6 +22,7 @@ from laborgrid.audit.models import AuditAction, AuditEvent, AuditResult
 from laborgrid.audit.registry import action_choices, is_registered
 from laborgrid.audit.services import record
 from laborgrid.core.scope import require_capability
+from laborgrid.core.types import AuthedRequest
 
 EXPORT_LIMIT = 200_000
 
@@ -81,7 +82,7 @@ class _Echo:
 
 @login_required
 @require_GET
-def event_export(request: HttpRequest) -> StreamingHttpResponse:
+def event_export(request: AuthedRequest) -> StreamingHttpResponse:
     require_capability(request.user, Cap.AUDIT_READ)
     qs, params = filtered_events(request)
     record(AuditAction.AUDIT_EXPORTED, actor=request.user, request=request, detail=params)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from laborgrid.cases import services
 from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
 from laborgrid.cases.models import Case
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: action → the parameters it reads besides ``reason`` (for the forms and the API docs).
 PARAMS: dict[str, tuple[str, ...]] = {
@@ -96,7 +99,7 @@ def check_state(case: Case, action: str) -> None:
 
 
 def run(
-    action: str, *, actor: Any, case: Case, params: Mapping[str, Any], request: Any = None
+    action: str, *, actor: User, case: Case, params: Mapping[str, Any], request: Any = None
 ) -> Case:
     """Take ``action`` on ``case``; unknown actions are a ``ValidationError``."""
     if action not in PARAMS:

@@ -8,13 +8,16 @@ lists for each type. Complainants' identity and phone numbers are never printed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborgrid.cases.choices import TWO_INSPECTOR_RECORDS, Action, Category, RecordKind
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: The legal provision a decision applies, by subject (条例 Art. 23–30; B1.12). Configuration
 #: would be better for local rules; these are the national articles.
@@ -59,7 +62,7 @@ def _at(day: dt.date | None, hour: int = 9) -> dt.datetime | None:
 
 
 def build_context(
-    case: Any, doc_type: str, *, actor: Any, number: str, today: dt.date
+    case: Any, doc_type: str, *, actor: User, number: str, today: dt.date
 ) -> dict[str, Any]:
     """Everything the case knows, under the documents' key names (a superset: the caller keeps
     the keys the type reads)."""
@@ -172,7 +175,7 @@ def build_context(
 
 
 def context_for(
-    case: Any, doc_type: str, *, actor: Any, number: str, today: dt.date
+    case: Any, doc_type: str, *, actor: User, number: str, today: dt.date
 ) -> dict[str, Any]:
     """The keys ``doc_type`` reads, with empty values dropped; missing required keys raise a
     ``ValidationError`` naming what the case still lacks."""

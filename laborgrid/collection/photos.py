@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from laborgrid.collection.choices import PhotoKind, SubmissionStatus
 from laborgrid.collection.models import MAX_PHOTO_BYTES, PHOTO_TYPES, Submission, SubmissionPhoto
 from laborgrid.core import pii
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 PHOTO_CONTEXT = "collection.photo"
 
@@ -40,7 +43,7 @@ def _sniff(content: bytes) -> str | None:
 
 def add_photo(
     *,
-    actor: Any,
+    actor: User,
     submission: Submission,
     kind: str,
     content: bytes,

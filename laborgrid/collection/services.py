@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -51,6 +51,9 @@ from laborgrid.employers import services as employers
 from laborgrid.employers.choices import CollectionMethod
 from laborgrid.employers.models import Employer, LabourSnapshot
 from laborgrid.grids.models import Grid
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: The A3 items a submission carries (the snapshot's fields; GPS travels beside them).
 A3_FIELDS: tuple[str, ...] = tuple(
@@ -104,7 +107,7 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 def open_round(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     kind: str,
     grid: Grid,
@@ -186,7 +189,7 @@ def open_round(
     return rnd
 
 
-def close_round(*, actor: Any, rnd: CollectionRound, request: Any = None) -> CollectionRound:
+def close_round(*, actor: User, rnd: CollectionRound, request: Any = None) -> CollectionRound:
     """End a round: its open tasks leave the assignees' lists (progress keeps them)."""
     if not can_manage(actor, rnd.grid_path):
         raise PermissionDenied
@@ -204,7 +207,7 @@ def close_round(*, actor: Any, rnd: CollectionRound, request: Any = None) -> Col
 
 def reassign_task(
     *,
-    actor: Any,
+    actor: User,
     task: CollectionTask,
     assignee: Any,
     due_on: date | None = None,
@@ -238,7 +241,9 @@ def reassign_task(
     return task
 
 
-def add_field_task(*, actor: Any, employer: Employer, request: Any = None) -> CollectionTask | None:
+def add_field_task(
+    *, actor: User, employer: Employer, request: Any = None
+) -> CollectionTask | None:
     """A new employer found in the field joins the finder's open round that covers its grid, as
     the finder's own task (never collected: first priority). None when no such round is open."""
     from laborgrid.collection.choices import Priority
@@ -362,7 +367,7 @@ def _checked_facts(
 
 def submit(
     *,
-    actor: Any,
+    actor: User,
     task: CollectionTask,
     client_uuid: uuid.UUID,
     outcome: str,
@@ -506,7 +511,7 @@ def _pending(submission: Submission) -> Submission:
 
 
 def approve(
-    *, actor: Any, submission: Submission, comment: str = "", request: Any = None
+    *, actor: User, submission: Submission, comment: str = "", request: Any = None
 ) -> Submission:
     """The squadron accepts a submission: collected facts become the employer's new labour-use
     snapshot (``employers.services.record_snapshot``: method 实地采集, the assignee as collector);
@@ -559,7 +564,7 @@ def approve(
 
 
 def return_submission(
-    *, actor: Any, submission: Submission, comment: str, request: Any = None
+    *, actor: User, submission: Submission, comment: str, request: Any = None
 ) -> Submission:
     """Send a submission back to its assignee with what to fix; they correct and resubmit."""
     if not can_review(actor, submission):

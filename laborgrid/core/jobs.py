@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files import File
 from django.db import transaction
@@ -22,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborgrid.core.models import Job, JobStatus
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ class Progress:
         Job.objects.filter(pk=self.job.pk).update(done=self.job.done, message=self.job.message)
 
 
-def start_job(*, kind: str, title: str, actor: Any, params: dict[str, Any]) -> Job:
+def start_job(*, kind: str, title: str, actor: User, params: dict[str, Any]) -> Job:
     """Record a job and queue it to run after the current transaction commits."""
     if kind not in RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -107,7 +110,7 @@ def start_export(
     return job
 
 
-def exported_by(actor: Any) -> str:
+def exported_by(actor: User) -> str:
     """ "姓名（用户名）" for an export's title line."""
     if actor is None:
         return "—"

@@ -11,13 +11,16 @@ an audit event with the reason in the same transaction.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from laborgrid.lib.crypto import KeyRing
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 
 @cache
@@ -42,7 +45,7 @@ def blind(value: str, *, context: str) -> str:
 
 def reveal(
     *,
-    actor: Any,
+    actor: User,
     token: str,
     context: str,
     reason: str,

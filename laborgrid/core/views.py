@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.models import Job, JobStatus
+from laborgrid.core.types import AuthedRequest
 
 
 @require_GET
@@ -59,7 +60,7 @@ def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+def job_download(request: AuthedRequest, pk: uuid.UUID) -> FileResponse:
     job = access_job(request.user, pk)
     if job.status != JobStatus.SUCCEEDED or not job.result_file:
         raise Http404

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +36,9 @@ from laborgrid.documents.audit_actions import DocumentAction
 from laborgrid.documents.choices import DocumentType
 from laborgrid.documents.layouts import SPECS
 from laborgrid.documents.models import DocumentNumberPattern, DocumentSequence
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 __all__ = [
     "DEFAULT_PATTERN",
@@ -156,7 +159,7 @@ def render_document(doc_type: DocumentType, context: Mapping[str, Any]) -> bytes
 
 
 def save_number_pattern(
-    *, actor: Any, bureau: str, doc_type: str, pattern: str, request: Any = None
+    *, actor: User, bureau: str, doc_type: str, pattern: str, request: Any = None
 ) -> DocumentNumberPattern:
     """Set the numbering pattern of a bureau (``""``: all) and type (``""``: all).
 
@@ -192,7 +195,7 @@ def save_number_pattern(
     return row
 
 
-def delete_number_pattern(*, actor: Any, pk: int, request: Any = None) -> None:
+def delete_number_pattern(*, actor: User, pk: int, request: Any = None) -> None:
     """Remove a pattern: the next more general one (or the default) applies again. Audited."""
     require_capability(actor, Cap.DOCUMENT_CONFIGURE)
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
+from laborgrid.core.types import AuthedRequest
 from laborgrid.documents import services
 from laborgrid.documents.choices import DocumentType
 from laborgrid.documents.forms import NumberPatternForm, PatternDeleteForm
@@ -92,7 +93,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pattern_list(request: HttpRequest) -> HttpResponse:
+def pattern_list(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.DOCUMENT_CONFIGURE)
     form = NumberPatternForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -143,7 +144,7 @@ def pattern_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def pattern_delete(request: HttpRequest) -> HttpResponse:
+def pattern_delete(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.DOCUMENT_CONFIGURE)
     form = PatternDeleteForm(request.POST)
     if not form.is_valid():

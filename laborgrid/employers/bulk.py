@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import partial
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
@@ -52,6 +52,9 @@ from django.utils import timezone
 from laborgrid.core.search import SearchTextField, bulk_insert, bulk_update, index_text, normalise
 from laborgrid.employers.models import Employer, split_names
 from laborgrid.employers.names import name_core
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: The employer fields the character index covers (the search text's sources).
 SEARCHED: tuple[str, ...] = cast(SearchTextField, Employer._meta.get_field("search_text")).sources
@@ -398,7 +401,7 @@ class EmployerWrites:
     ``actor`` is who writes (``created_by`` / ``updated_by`` and the history's user), ``reason``
     the history's change reason. Call inside a transaction (each call's rows are one unit)."""
 
-    def __init__(self, *, actor: Any, reason: str, writer: Writer | None = None) -> None:
+    def __init__(self, *, actor: User, reason: str, writer: Writer | None = None) -> None:
         self.actor_id: int | None = getattr(actor, "pk", None)
         self.reason = reason
         self.writer = writer or Writer()
@@ -538,7 +541,7 @@ def field_values(employer: Employer) -> dict[str, Any]:
     return {a: getattr(employer, a) for a in ALL_ATTNAMES}
 
 
-def create_one(employer: Employer, *, actor: Any, reason: str) -> Employer:
+def create_one(employer: Employer, *, actor: User, reason: str) -> Employer:
     """Insert ``employer`` (an unsaved, validated instance) through :meth:`EmployerWrites.create`
     and give the instance its id and the written values."""
     now = timezone.now()
@@ -561,7 +564,7 @@ def save_changes(
     employer: Employer,
     before: Mapping[str, Any],
     *,
-    actor: Any,
+    actor: User,
     reason: str,
     restore: bool = False,
 ) -> dict[str, Any]:

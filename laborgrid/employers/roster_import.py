@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
@@ -38,6 +38,9 @@ from laborgrid.employers import services
 from laborgrid.employers.audit_actions import EmployerAction
 from laborgrid.employers.choices import ContractTerm, EmploymentForm, Gender, IdKind
 from laborgrid.employers.models import Employer, Worker
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: Rosters are small; anything bigger is not a roster (or belongs in a register import job).
 MAX_BYTES = 10 * 1024 * 1024
@@ -547,7 +550,7 @@ class _Roster:
 
 def import_roster(
     *,
-    actor: Any,
+    actor: User,
     employer: Employer,
     content: bytes,
     filename: str,

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -51,8 +51,11 @@ from laborgrid.grids.choices import GridLevel, LocateMethod
 from laborgrid.grids.models import Grid
 from laborgrid.lib import identifiers as ids
 
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
-def _stamp(obj: Any, actor: Any, reason: str | None = None) -> None:
+
+def _stamp(obj: Any, actor: User, reason: str | None = None) -> None:
     """Tell django-simple-history who makes the next save of ``obj``, and why."""
     obj._history_user = actor
     if reason is not None:
@@ -288,7 +291,7 @@ def find_duplicates(
 
 def _place(
     *,
-    actor: Any,
+    actor: User,
     employer: Employer,
     grid: Grid | None,
     grid_reason: str,
@@ -329,7 +332,7 @@ def _place(
     employer.grid_note = located.detail[:200]
 
 
-def _actor_root(actor: Any) -> Grid:
+def _actor_root(actor: User) -> Grid:
     """The top grid the actor may write in (the county for a county inspector)."""
     paths = get_scope(actor).paths(Cap.WORK_WRITE)
     if not paths:
@@ -405,7 +408,7 @@ def _validate_employer(employer: Employer, pending: dict[str, list[str]] | None 
 
 def create_employer(
     *,
-    actor: Any,
+    actor: User,
     data: Mapping[str, Any],
     grid: Grid | None = None,
     grid_reason: str = "",
@@ -453,7 +456,7 @@ def create_employer(
 
 def update_employer(
     *,
-    actor: Any,
+    actor: User,
     employer: Employer,
     data: Mapping[str, Any],
     expected_version: int | None,
@@ -540,7 +543,11 @@ def minimum_wage_for(grid_path: str, on: date) -> MinimumWage | None:
 
 
 def save_minimum_wage(
-    *, actor: Any, data: Mapping[str, Any], instance: MinimumWage | None = None, request: Any = None
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    instance: MinimumWage | None = None,
+    request: Any = None,
 ) -> MinimumWage:
     """Add or correct a row of the minimum-wage table (configuration, not code: DOMAIN A3).
 
@@ -691,7 +698,7 @@ def validate_snapshot(snap: LabourSnapshot, skip: set[str] | None = None) -> Non
 
 def record_snapshot(
     *,
-    actor: Any,
+    actor: User | None,
     employer: Employer,
     data: Mapping[str, Any],
     method: str = CollectionMethod.OFFICE,
@@ -737,7 +744,7 @@ def record_snapshot(
     return snap
 
 
-def withdraw_snapshot(*, actor: Any, snapshot: LabourSnapshot, reason: str) -> LabourSnapshot:
+def withdraw_snapshot(*, actor: User, snapshot: LabourSnapshot, reason: str) -> LabourSnapshot:
     """Withdraw a wrong snapshot (kept, marked, with the reason); the current facts fall back."""
     employer = snapshot.employer
     check_write(actor, Cap.WORK_WRITE, employer.grid_path)
@@ -889,7 +896,7 @@ def validate_worker(worker: Worker) -> None:
 
 
 @transaction.atomic
-def add_worker(*, actor: Any, employer: Employer, data: Mapping[str, Any]) -> Worker:
+def add_worker(*, actor: User, employer: Employer, data: Mapping[str, Any]) -> Worker:
     """Add a line to the employer's roster; the same person twice (current) is refused."""
     check_write(actor, Cap.WORK_WRITE, employer.grid_path)
     if "id_number" not in data:
@@ -908,7 +915,7 @@ def add_worker(*, actor: Any, employer: Employer, data: Mapping[str, Any]) -> Wo
 
 
 @transaction.atomic
-def update_worker(*, actor: Any, worker: Worker, data: Mapping[str, Any]) -> Worker:
+def update_worker(*, actor: User, worker: Worker, data: Mapping[str, Any]) -> Worker:
     """Change a roster line. A new ID type needs the number again (the lookup hash covers both);
     a gender typed without the number is still checked against the stored ID number."""
     check_write(actor, Cap.WORK_WRITE, worker.employer.grid_path)
@@ -933,7 +940,7 @@ def update_worker(*, actor: Any, worker: Worker, data: Mapping[str, Any]) -> Wor
     return worker
 
 
-def employers_of_person(actor: Any, kind: str, number: str) -> models.QuerySet[Worker]:
+def employers_of_person(actor: User, kind: str, number: str) -> models.QuerySet[Worker]:
     """Roster lines with this identity number on employers the actor may see ("which employers
     has this worker been on?"), found through the keyed hash without decrypting any row."""
     normalised = clean_person_id(kind, number)
@@ -946,7 +953,7 @@ def employers_of_person(actor: Any, kind: str, number: str) -> models.QuerySet[W
 
 
 def reveal_worker_number(
-    *, actor: Any, worker: Worker, field: str, reason: str, request: Any = None
+    *, actor: User, worker: Worker, field: str, reason: str, request: Any = None
 ) -> str:
     """The full ID or phone number of a roster line, for a person allowed to see it; audited."""
     if field == "id_number":
@@ -969,7 +976,7 @@ def reveal_worker_number(
 
 
 def reveal_contact_phone(
-    *, actor: Any, employer: Employer, reason: str, request: Any = None
+    *, actor: User, employer: Employer, reason: str, request: Any = None
 ) -> str:
     if not employer.contact_phone_enc:
         return ""
@@ -1009,7 +1016,7 @@ def _locked(employer: Employer) -> Employer:
 
 @transaction.atomic
 def merge_employers(
-    *, actor: Any, source: Employer, target: Employer, reason: str, request: Any = None
+    *, actor: User, source: Employer, target: Employer, reason: str, request: Any = None
 ) -> EmployerMerge:
     """Merge ``source`` into ``target``: the same employer recorded twice.
 
@@ -1116,7 +1123,7 @@ def merge_employers(
 
 
 @transaction.atomic
-def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employer:
+def unmerge(*, actor: User, merge: EmployerMerge, request: Any = None) -> Employer:
     """Undo a merge: move back exactly what moved, give back codes and names; both records live."""
     source, target = _locked(merge.source), _locked(merge.target)
     source_before, target_before = bulk.field_values(source), bulk.field_values(target)
@@ -1175,7 +1182,7 @@ def unmerge(*, actor: Any, merge: EmployerMerge, request: Any = None) -> Employe
 
 def split_employer(
     *,
-    actor: Any,
+    actor: User,
     employer: Employer,
     data: Mapping[str, Any],
     snapshot_ids: Iterable[int],

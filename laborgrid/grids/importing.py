@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,6 +36,9 @@ from laborgrid.grids.choices import LEVEL_RANK, GridLevel, level_order_error
 from laborgrid.grids.models import Grid
 from laborgrid.grids.services import _repath, code_error
 from laborgrid.lib.geometry import centroid_of, to_geojson, validate_geojson_geometry
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 MAX_REPORTED_ERRORS = 200
@@ -370,7 +373,7 @@ def _update_names(updates: list[tuple[str, str, str]], now: datetime) -> None:
 
 
 def import_divisions(
-    data: bytes, *, actor: Any = None, filename: str = "", request: Any = None
+    data: bytes, *, actor: User | None = None, filename: str = "", request: Any = None
 ) -> ImportSummary:
     """Validate the whole file, then create/update/move grids in one transaction."""
     summary = ImportSummary(sha256=hashlib.sha256(data).hexdigest())
@@ -449,7 +452,7 @@ def _feature_code(feature: dict[str, Any]) -> str:
 def import_boundaries(
     data: bytes,
     *,
-    actor: Any = None,
+    actor: User | None = None,
     synthetic: bool = False,
     filename: str = "",
     request: Any = None,

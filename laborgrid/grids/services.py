@@ -8,7 +8,7 @@ that carries a denormalised ``grid_path`` — in one transaction.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +26,9 @@ from laborgrid.core.scope import get_scope
 from laborgrid.grids.audit_actions import GridAction
 from laborgrid.grids.choices import LEVEL_RANK, level_order_error
 from laborgrid.grids.models import Grid
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 
 def code_error(code: str) -> str | None:
@@ -52,7 +55,7 @@ def rank_of(grid: Grid | None) -> int:
     return max(ranked, default=0)
 
 
-def _require_manage(actor: Any, path: str) -> None:
+def _require_manage(actor: User | None, path: str) -> None:
     if actor is not None and not get_scope(actor).allows(Cap.GRID_MANAGE, path):
         raise PermissionDenied
 
@@ -73,7 +76,7 @@ def grid_path_models() -> list[type[models.Model]]:
 @transaction.atomic
 def create_grid(
     *,
-    actor: Any,
+    actor: User | None,
     parent: Grid | None,
     code: str,
     name: str,
@@ -121,7 +124,7 @@ def create_grid(
 
 @transaction.atomic
 def update_grid(
-    *, actor: Any, grid: Grid, request: HttpRequest | None = None, **fields: Any
+    *, actor: User | None, grid: Grid, request: HttpRequest | None = None, **fields: Any
 ) -> Grid:
     """Rename or annotate a grid. Code, parent and level change only through move/merge."""
     _require_manage(actor, grid.path)
@@ -161,7 +164,7 @@ def _repath(old_prefix: str, new_prefix: str, depth_delta: int) -> int:
 
 @transaction.atomic
 def move_grid(
-    *, actor: Any, grid: Grid, new_parent: Grid, request: HttpRequest | None = None
+    *, actor: User | None, grid: Grid, new_parent: Grid, request: HttpRequest | None = None
 ) -> Grid:
     """Re-home ``grid`` and everything under it below ``new_parent`` in one transaction."""
     _require_manage(actor, grid.path)
@@ -191,7 +194,7 @@ def move_grid(
 
 @transaction.atomic
 def merge_grid(
-    *, actor: Any, source: Grid, target: Grid, request: HttpRequest | None = None
+    *, actor: User, source: Grid, target: Grid, request: HttpRequest | None = None
 ) -> Grid:
     """Merge ``source`` into ``target`` (e.g. two villages joined by a 撤并).
 

@@ -18,6 +18,7 @@ from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
 from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
+from laborgrid.core.types import AuthedRequest
 from laborgrid.grids import services
 from laborgrid.grids.forms import GridEditForm, GridForm, GridPickForm
 from laborgrid.grids.models import Grid
@@ -110,7 +111,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_create(request: HttpRequest, code: str) -> HttpResponse:
+def grid_create(request: AuthedRequest, code: str) -> HttpResponse:
     parent = access_grid(request.user, code, Cap.GRID_MANAGE)
     form = GridForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +138,7 @@ def grid_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_edit(request: HttpRequest, code: str) -> HttpResponse:
+def grid_edit(request: AuthedRequest, code: str) -> HttpResponse:
     grid = access_grid(request.user, code, Cap.GRID_MANAGE)
     initial = {"name": grid.name, "note": grid.note, "placement_assumed": grid.placement_assumed}
     form = GridEditForm(request.POST or None, initial=initial)
@@ -171,7 +172,7 @@ def _attach_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, _validation_messages(exc))
 
 
-def _pick(request: HttpRequest, grid: Grid, action: str) -> HttpResponse:
+def _pick(request: AuthedRequest, grid: Grid, action: str) -> HttpResponse:
     form = GridPickForm(request.POST or None)
     form.fields["target"].widget.attrs["list"] = "candidates"
     if request.method == "POST" and form.is_valid():
@@ -230,13 +231,13 @@ def _pick(request: HttpRequest, grid: Grid, action: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_move(request: HttpRequest, code: str) -> HttpResponse:
+def grid_move(request: AuthedRequest, code: str) -> HttpResponse:
     return _pick(request, access_grid(request.user, code, Cap.GRID_MANAGE), "move")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def grid_merge(request: HttpRequest, code: str) -> HttpResponse:
+def grid_merge(request: AuthedRequest, code: str) -> HttpResponse:
     return _pick(request, access_grid(request.user, code, Cap.GRID_MANAGE), "merge")
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from laborgrid.notifications.models import Notification
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 
 def notify(
@@ -47,7 +50,7 @@ def _deliver(rows: list[Notification], *, once: bool) -> None:
 
 
 @transaction.atomic
-def mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
+def mark_read(*, actor: User, ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all of them when ``ids`` is None)."""
     qs = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:

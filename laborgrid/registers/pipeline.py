@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -59,6 +59,9 @@ from laborgrid.registers.models import (
 from laborgrid.registers.presets import PRESETS, check_mapping, match_headers
 from laborgrid.registers.reading import RegisterFileError, open_register
 from laborgrid.registers.rows import RowNormaliser, RowResult
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 CHUNK = 20_000
 
@@ -253,7 +256,7 @@ class Runner:
         batch: ImportBatch,
         *,
         commit: bool,
-        actor: Any,
+        actor: User,
         progress: Callable[[int, int], None] | None = None,
         today: date | None = None,
         chunk: int | None = None,
@@ -817,7 +820,7 @@ def run_batch(
     batch: ImportBatch,
     *,
     commit: bool,
-    actor: Any,
+    actor: User,
     progress: Callable[[int, int], None] | None = None,
     chunk: int | None = None,
 ) -> Counts:

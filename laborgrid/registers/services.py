@@ -9,7 +9,7 @@ and a batch of a file already committed for the same source and county says so.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -40,11 +40,14 @@ from laborgrid.registers.models import (
 )
 from laborgrid.registers.pipeline import BatchError, Runner, file_digest, from_json, run_batch
 
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
+
 #: The largest register file accepted (a million-row CSV is ~300 MB).
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 
 
-def import_root(actor: Any) -> Grid:
+def import_root(actor: User) -> Grid:
     """The county an actor imports into: the county-level grid of their widest write scope."""
     paths = sorted(get_scope(actor).paths(Cap.WORK_WRITE), key=len)
     for path in paths:
@@ -61,7 +64,7 @@ def import_root(actor: Any) -> Grid:
 
 def create_batch(
     *,
-    actor: Any,
+    actor: User,
     source: str,
     file: IO[bytes] | File,
     file_name: str,
@@ -121,7 +124,7 @@ def previous_import(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-def _start(batch: ImportBatch, actor: Any, *, commit: bool) -> Job:
+def _start(batch: ImportBatch, actor: User, *, commit: bool) -> Job:
     check_write(actor, Cap.WORK_WRITE, batch.grid_path)
     if batch.is_active or (batch.job is not None and batch.job.status == JobStatus.QUEUED):
         raise ValidationError(_("该批次正在处理，请等它结束。"))
@@ -146,7 +149,7 @@ def _start(batch: ImportBatch, actor: Any, *, commit: bool) -> Job:
     return job
 
 
-def start_preview(batch: ImportBatch, actor: Any) -> Job:
+def start_preview(batch: ImportBatch, actor: User) -> Job:
     restartable = batch.status == BatchStatus.PREVIEWING and batch.stalled
     if not restartable and batch.status not in (
         BatchStatus.UPLOADED,
@@ -157,7 +160,7 @@ def start_preview(batch: ImportBatch, actor: Any) -> Job:
     return _start(batch, actor, commit=False)
 
 
-def start_commit(batch: ImportBatch, actor: Any) -> Job:
+def start_commit(batch: ImportBatch, actor: User) -> Job:
     """Commit a previewed batch (or resume a commit that stopped)."""
     if batch.status not in (BatchStatus.PREVIEWED, BatchStatus.COMMITTING):
         raise ValidationError(_("请先试运行并查看结果，再确认导入。"))
@@ -199,7 +202,7 @@ def summary(counts: dict[str, int]) -> str:
 # --- rollback ------------------------------------------------------------------------------------
 
 
-def rollback_batch(batch: ImportBatch, actor: Any) -> dict[str, int]:
+def rollback_batch(batch: ImportBatch, actor: User) -> dict[str, int]:
     """Undo a committed batch: employers it created go (unless people have since worked on them),
     fields it updated get their earlier values back (unless changed again since), and its register
     listings are removed or restored. Returns what was undone and what was kept."""
@@ -310,7 +313,7 @@ def _untouched(employer: Employer, batch: ImportBatch) -> bool:
 
 
 def decide_row(
-    row: ImportRow, actor: Any, *, decision: str, employer_id: int | None = None
+    row: ImportRow, actor: User, *, decision: str, employer_id: int | None = None
 ) -> ImportRow:
     """A person's decision on a probable match: the same employer (update it per the batch's
     policy) or a different one (register it as new)."""
@@ -359,7 +362,7 @@ def decide_row(
 
 def set_plan(
     batch: ImportBatch,
-    actor: Any,
+    actor: User,
     *,
     mapping: dict[str, str | None],
     policy: dict[str, str],
@@ -382,7 +385,7 @@ def set_plan(
 
 
 def save_preset(
-    *, actor: Any, source: str, name: str, mapping: dict[str, str | None]
+    *, actor: User, source: str, name: str, mapping: dict[str, str | None]
 ) -> ImportPreset:
     """Save a person's column mapping as a named preset of a source (the same name replaces it)."""
     import_root(actor)

@@ -26,7 +26,7 @@ import datetime
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +41,9 @@ from laborgrid.lib import workdays as lib
 from laborgrid.workdays.audit_actions import CalendarAction
 from laborgrid.workdays.choices import DayKind, Holiday, YearSource
 from laborgrid.workdays.models import CalendarDay, CalendarRevision, CalendarYear
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 MAX_WORKDAYS = lib.MAX_WORKDAYS
 
@@ -170,7 +173,7 @@ def is_workday(day: datetime.date) -> bool | None:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _bump(year: CalendarYear, actor: Any) -> int:
+def _bump(year: CalendarYear, actor: User) -> int:
     """Next calendar version, stamped on the year (call inside the transaction)."""
     revision, _created = CalendarRevision.objects.select_for_update().get_or_create(pk=1)
     CalendarRevision.objects.filter(pk=1).update(number=F("number") + 1)
@@ -194,7 +197,7 @@ def _recompute_deadlines(version: str) -> None:
     recompute_for_calendar_change(since_version=version)
 
 
-def _year_row(year: int, actor: Any) -> CalendarYear:
+def _year_row(year: int, actor: User) -> CalendarYear:
     if not 1949 <= year <= 2200:
         raise ValidationError({"year": _("年度超出范围。")})
     row, _created = CalendarYear.objects.select_for_update().get_or_create(
@@ -206,7 +209,7 @@ def _year_row(year: int, actor: Any) -> CalendarYear:
 
 def save_calendar_day(
     *,
-    actor: Any,
+    actor: User,
     day: datetime.date,
     kind: str,
     holiday: str,
@@ -259,7 +262,7 @@ def save_calendar_day(
     return row
 
 
-def remove_calendar_day(*, actor: Any, day: datetime.date, request: Any = None) -> None:
+def remove_calendar_day(*, actor: User, day: datetime.date, request: Any = None) -> None:
     """Remove an exception: the day goes back to Mon–Fri working / weekend rest. Audited."""
     require_capability(actor, Cap.CALENDAR_MANAGE)
     with transaction.atomic():
@@ -287,7 +290,7 @@ def remove_calendar_day(*, actor: Any, day: datetime.date, request: Any = None) 
 
 def save_calendar_year(
     *,
-    actor: Any,
+    actor: User,
     year: int,
     is_complete: bool,
     notice: str = "",

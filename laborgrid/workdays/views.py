@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
+from laborgrid.core.types import AuthedRequest
 from laborgrid.workdays import services
 from laborgrid.workdays.choices import DayKind
 from laborgrid.workdays.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm
@@ -134,7 +135,7 @@ def _back(year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def day_save(request: HttpRequest) -> HttpResponse:
+def day_save(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.CALENDAR_MANAGE)
     form = CalendarDayForm(request.POST)
     if form.is_valid():
@@ -160,7 +161,7 @@ def day_save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def day_remove(request: HttpRequest) -> HttpResponse:
+def day_remove(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.CALENDAR_MANAGE)
     form = CalendarDayRemoveForm(request.POST)
     if not form.is_valid():
@@ -176,7 +177,7 @@ def day_remove(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def year_save(request: HttpRequest) -> HttpResponse:
+def year_save(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.CALENDAR_MANAGE)
     form = CalendarYearForm(request.POST)
     if form.is_valid():

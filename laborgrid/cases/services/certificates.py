@@ -4,7 +4,7 @@ investigate and sign (A1). Kept by the system administrator (``user.manage``), a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,11 +17,14 @@ from laborgrid.cases.models import InspectorCertificate
 from laborgrid.cases.services.common import AUDIT_CASE_ACTION
 from laborgrid.core.scope import require_capability
 
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
+
 
 @transaction.atomic
 def add_certificate(
     *,
-    actor: Any,
+    actor: User,
     user: Any,
     number: str,
     issued_on: dt.date,
@@ -53,7 +56,7 @@ def add_certificate(
 
 @transaction.atomic
 def revoke_certificate(
-    *, actor: Any, certificate: InspectorCertificate, request: Any = None
+    *, actor: User, certificate: InspectorCertificate, request: Any = None
 ) -> None:
     require_capability(actor, Cap.USER_MANAGE)
     if certificate.revoked_at is None:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
 from laborgrid.cases.models import Case, CaseTransition, InspectorCertificate
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: The audit action written for every case step (the step itself is in the event's detail).
 AUDIT_CASE_ACTION = CaseAction.CASE_ACTION
@@ -76,7 +79,7 @@ def is_handler(user: Any, case: Case) -> bool:
     )
 
 
-def check_handler(actor: Any, case: Case) -> None:
+def check_handler(actor: User, case: Case) -> None:
     """``work.write`` where the case lives (leaders: 403) and a handler role (assistants: 403)."""
     check_write(actor, Cap.WORK_WRITE, case.grid_path)
     if not is_handler(actor, case):
@@ -98,7 +101,7 @@ def transition(
     case: Case,
     action: str,
     *,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     approver: Any = None,
     detail: dict[str, Any] | None = None,

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -57,6 +57,9 @@ from laborgrid.cases.services.routing import intake_root, match_employer, on_reg
 from laborgrid.core import pii
 from laborgrid.core.scope import get_scope
 from laborgrid.lib import identifiers as ids
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 ID_CONTEXT = "complainant.id_number"
 
@@ -291,7 +294,9 @@ def _build(
 # --- registration ------------------------------------------------------------------------------
 
 
-def _store_attachments(case: Case, files: Sequence[UploadedFile], actor: Any, public: bool) -> None:
+def _store_attachments(
+    case: Case, files: Sequence[UploadedFile], actor: User | None, public: bool
+) -> None:
     for upload in files:
         ctype, ext = check_file(upload)
         digest = hashlib.sha256()
@@ -314,7 +319,7 @@ def _store_attachments(case: Case, files: Sequence[UploadedFile], actor: Any, pu
 
 def _register(
     *,
-    actor: Any,
+    actor: User | None,
     data: Mapping[str, Any],
     files: Sequence[UploadedFile],
     received_on: date,
@@ -447,7 +452,7 @@ def submit_public(
 @transaction.atomic
 def register_complaint(
     *,
-    actor: Any,
+    actor: User,
     data: Mapping[str, Any],
     files: Sequence[UploadedFile] = (),
     received_on: date | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -41,6 +41,9 @@ from laborgrid.cases.services.common import (
 )
 from laborgrid.core.paths import path_codes
 
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
+
 #: Who may approve an extension or suspension: the head of the inspection body (条例 Art. 17).
 APPROVER_ROLES = frozenset({Role.COUNTY_INSPECTOR, Role.SQUADRON_LEADER})
 
@@ -49,12 +52,12 @@ def _today() -> dt.date:
     return clock.today()
 
 
-def _require_certified(actor: Any) -> None:
+def _require_certified(actor: User) -> None:
     if not is_certified(actor):
         raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以执行此操作。"))
 
 
-def _check_approver(approver: Any, actor: Any, case: Case) -> None:
+def _check_approver(approver: Any, actor: User, case: Case) -> None:
     if approver is None:
         raise ValidationError({"approver": _("请选择批准人。")})
     if approver.pk == actor.pk:
@@ -91,7 +94,7 @@ def tell_complainant(case: Case, message: str) -> None:
 
 
 @transaction.atomic
-def accept_case(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def accept_case(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """受理 within 5 working days of receipt (若干规定 Art. 18, D1)."""
     case = locked(case)
     check_handler(actor, case)
@@ -102,7 +105,7 @@ def accept_case(*, actor: Any, case: Case, reason: str = "", request: Any = None
 
 
 @transaction.atomic
-def refuse_case(*, actor: Any, case: Case, ground: str, reason: str, request: Any = None) -> Case:
+def refuse_case(*, actor: User, case: Case, ground: str, reason: str, request: Any = None) -> Case:
     """不予受理 with a written notice (若干规定 Art. 18)."""
     reason = require_reason(reason)
     if ground not in RefusalGround.values:
@@ -122,7 +125,7 @@ def refuse_case(*, actor: Any, case: Case, ground: str, reason: str, request: An
 
 
 @transaction.atomic
-def request_correction(*, actor: Any, case: Case, reason: str, request: Any = None) -> Case:
+def request_correction(*, actor: User, case: Case, reason: str, request: Any = None) -> Case:
     """补正: the employer is not definite enough (若干规定 Art. 18 cond. 2); the acceptance clock
     restarts when the material arrives; the complainant has 15 working days (D20)."""
     reason = require_reason(reason)
@@ -136,7 +139,7 @@ def request_correction(*, actor: Any, case: Case, reason: str, request: Any = No
 
 
 @transaction.atomic
-def receive_correction(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def receive_correction(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """The material arrived: the acceptance period runs again from today (重庆 rule, B1.3)."""
     case = locked(case)
     check_handler(actor, case)
@@ -149,7 +152,7 @@ def receive_correction(*, actor: Any, case: Case, reason: str = "", request: Any
 
 @transaction.atomic
 def redirect_case(
-    *, actor: Any, case: Case, redirect_kind: str, reason: str, request: Any = None
+    *, actor: User, case: Case, redirect_kind: str, reason: str, request: Any = None
 ) -> Case:
     """Tell the complainant to use arbitration/litigation or the competent department (条例
     Art. 21 para. 2; 若干规定 Art. 18 cond. 3)."""
@@ -167,7 +170,7 @@ def redirect_case(
 
 
 @transaction.atomic
-def file_case(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def file_case(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """立案 (approval date = filing date, B1.4): the 60-working-day investigation period (D3) and
     the 90-day outer limit (D10) start."""
     case = locked(case)
@@ -180,7 +183,9 @@ def file_case(*, actor: Any, case: Case, reason: str = "", request: Any = None) 
 
 
 @transaction.atomic
-def extend_case(*, actor: Any, case: Case, approver: Any, reason: str, request: Any = None) -> Case:
+def extend_case(
+    *, actor: User, case: Case, approver: Any, reason: str, request: Any = None
+) -> Case:
     """Complex case: +30 working days with the head's approval, once (条例 Art. 17, D4); the
     complainant is told within 3 days (D17)."""
     reason = require_reason(reason)
@@ -200,7 +205,7 @@ def extend_case(*, actor: Any, case: Case, approver: Any, reason: str, request: 
 
 @transaction.atomic
 def suspend_case(
-    *, actor: Any, case: Case, approver: Any, reason: str, request: Any = None
+    *, actor: User, case: Case, approver: Any, reason: str, request: Any = None
 ) -> Case:
     """中止: the party absconded or evidence cannot be obtained (浙江 Art. 30); the clock stops."""
     reason = require_reason(reason)
@@ -216,7 +221,7 @@ def suspend_case(
 
 
 @transaction.atomic
-def resume_case(*, actor: Any, case: Case, reason: str, request: Any = None) -> Case:
+def resume_case(*, actor: User, case: Case, reason: str, request: Any = None) -> Case:
     reason = require_reason(reason)
     case = locked(case)
     check_handler(actor, case)
@@ -229,7 +234,7 @@ def resume_case(*, actor: Any, case: Case, reason: str, request: Any = None) -> 
 
 @transaction.atomic
 def complete_investigation(
-    *, actor: Any, case: Case, reason: str = "", request: Any = None
+    *, actor: User, case: Case, reason: str = "", request: Any = None
 ) -> Case:
     """调查终结: needs an investigation record made by two certified inspectors (条例 Art. 16);
     the decision is due within 15 working days (D5)."""
@@ -250,7 +255,7 @@ def complete_investigation(
 
 
 @transaction.atomic
-def notify_penalty(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def notify_penalty(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """行政处罚事先告知 with the rights to 陈述申辩 and a hearing (行政处罚法 Art. 44–45, 63–64):
     the party has 5 working days to ask for a hearing (D8)."""
     case = locked(case)
@@ -264,7 +269,7 @@ def notify_penalty(*, actor: Any, case: Case, reason: str = "", request: Any = N
 @transaction.atomic
 def decide_case(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     decision_kind: str,
     summary: str,
@@ -309,7 +314,7 @@ def decide_case(
     return case
 
 
-def _end(case: Case, action: str, closure: str, *, actor: Any, reason: str, request: Any) -> Case:
+def _end(case: Case, action: str, closure: str, *, actor: User, reason: str, request: Any) -> Case:
     case.closure_kind = closure
     case.closed_on = _today()
     transition(case, action, actor=actor, reason=reason, request=request)
@@ -319,7 +324,7 @@ def _end(case: Case, action: str, closure: str, *, actor: Any, reason: str, requ
 
 
 @transaction.atomic
-def withdraw_case(*, actor: Any, case: Case, reason: str, request: Any = None) -> Case:
+def withdraw_case(*, actor: User, case: Case, reason: str, request: Any = None) -> Case:
     """撤销立案: minor and already corrected (条例 Art. 18(3))."""
     reason = require_reason(reason)
     case = locked(case)
@@ -331,7 +336,7 @@ def withdraw_case(*, actor: Any, case: Case, reason: str, request: Any = None) -
 
 
 @transaction.atomic
-def transfer_case(*, actor: Any, case: Case, reason: str, request: Any = None) -> Case:
+def transfer_case(*, actor: User, case: Case, reason: str, request: Any = None) -> Case:
     """移送: another department's matter, or a suspected crime to the police (条例 Art. 18;
     农民工工资支付条例 Art. 41)."""
     reason = require_reason(reason)
@@ -345,7 +350,7 @@ def transfer_case(*, actor: Any, case: Case, reason: str, request: Any = None) -
 @transaction.atomic
 def serve_case(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     served_on: dt.date | None = None,
     reason: str = "",
@@ -366,7 +371,7 @@ def serve_case(
 
 
 @transaction.atomic
-def enforce_case(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def enforce_case(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """Apply to the court for enforcement (行政强制法 Art. 53–54)."""
     case = locked(case)
     check_handler(actor, case)
@@ -377,7 +382,7 @@ def enforce_case(*, actor: Any, case: Case, reason: str = "", request: Any = Non
 @transaction.atomic
 def close_case(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     closure_kind: str,
     public_result: str = "",
@@ -401,7 +406,7 @@ def close_case(
 
 
 @transaction.atomic
-def archive_case(*, actor: Any, case: Case, reason: str = "", request: Any = None) -> Case:
+def archive_case(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
     """归档: one file per case (一案一卷)."""
     case = locked(case)
     check_handler(actor, case)

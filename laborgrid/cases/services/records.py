@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -30,6 +30,9 @@ from laborgrid.cases.services.common import AUDIT_CASE_ACTION, check_handler, is
 from laborgrid.cases.services.intake import check_file
 from laborgrid.core.scope import check_write
 
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
+
 #: States where investigation acts are recorded (after filing, before the decision).
 RECORD_STATES = frozenset(
     {CaseState.ACCEPTED, CaseState.INVESTIGATING, CaseState.SUSPENDED, CaseState.DECISION_PENDING}
@@ -39,7 +42,7 @@ RECORD_STATES = frozenset(
 @transaction.atomic
 def add_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     data: Mapping[str, Any],
     upload: UploadedFile | None = None,
@@ -99,7 +102,9 @@ def add_record(
 
 
 @transaction.atomic
-def record_outcome(*, actor: Any, case: Case, data: Mapping[str, Any], request: Any = None) -> Case:
+def record_outcome(
+    *, actor: User, case: Case, data: Mapping[str, Any], request: Any = None
+) -> Case:
     """Amounts recovered, workers helped, penalty, rectification follow-up, the result the
     complainant sees, the conclusion returned to a referral platform (issue §7)."""
     case = locked(case)
@@ -162,7 +167,7 @@ def _signed(doc_type: str) -> bool:
 @transaction.atomic
 def issue_document(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     doc_type: str,
     context: Mapping[str, Any] | None = None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +33,9 @@ from laborgrid.employers.models import Employer
 from laborgrid.grids.choices import GridLevel, LocateMethod
 from laborgrid.grids.models import Grid
 from laborgrid.lib.identifiers import InvalidIdentifier, validate_uscc
+
+if TYPE_CHECKING:
+    from laborgrid.accounts.models import User
 
 #: Possible duplicates are looked for among cases received within this many days (issue §3).
 DUPLICATE_WINDOW_DAYS = 30
@@ -150,7 +153,7 @@ def find_duplicates(case: Case, *, limit: int = 10) -> list[tuple[Case, str]]:
 
 
 @transaction.atomic
-def reroute_case(*, actor: Any, case: Case, grid: Grid, reason: str, request: Any = None) -> Case:
+def reroute_case(*, actor: User, case: Case, grid: Grid, reason: str, request: Any = None) -> Case:
     """The county (or whoever may write in both grids) sends a case to another grid. The clock
     keeps running: deadlines are not recomputed (issue §3)."""
     reason = require_reason(reason)
@@ -185,7 +188,7 @@ def reroute_case(*, actor: Any, case: Case, grid: Grid, reason: str, request: An
     return case
 
 
-def _write_paths(actor: Any) -> tuple[str, ...]:
+def _write_paths(actor: User) -> tuple[str, ...]:
     from laborgrid.core.scope import get_scope
 
     return get_scope(actor).paths(Cap.WORK_WRITE)
@@ -193,7 +196,7 @@ def _write_paths(actor: Any) -> tuple[str, ...]:
 
 @transaction.atomic
 def merge_cases(
-    *, actor: Any, source: Case, target: Case, reason: str, request: Any = None
+    *, actor: User, source: Case, target: Case, reason: str, request: Any = None
 ) -> Case:
     """Merge a duplicate into the case that goes on (并案): its complainants and evidence move
     over, so one case for one employer carries all complainants (issue §3)."""

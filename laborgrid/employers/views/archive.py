@@ -45,6 +45,7 @@ from django.views.decorators.http import require_GET, require_POST
 from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.scope import check_write, get_scope
+from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services
 from laborgrid.employers.choices import EmployerStatus, EmploymentForm, RiskFlag
 from laborgrid.employers.models import (
@@ -441,7 +442,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     """Show the full contact phone once, for a person allowed to, with a reason; audited.
 
     The capability is checked before the form is read (a leader gets 403, not a form error).

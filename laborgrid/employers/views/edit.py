@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
+from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services
 from laborgrid.employers.choices import EmployerStatus
 from laborgrid.employers.forms import (
@@ -99,7 +100,7 @@ def _context(request: HttpRequest, employer: Employer | None, **extra: Any) -> d
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employer_create(request: HttpRequest) -> HttpResponse:
+def employer_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_WRITE)
     form = EmployerForm(
         request.POST or None, user=request.user, initial={"status": EmployerStatus.OPERATING}
@@ -178,7 +179,7 @@ def _differences(form: EmployerForm, saved: Employer) -> list[Difference]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)
     form = EmployerForm(
         request.POST or None,
@@ -245,7 +246,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def snapshot_create(request: HttpRequest, pk: int) -> HttpResponse:
+def snapshot_create(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)
     today = timezone.localdate()
     form = SnapshotForm(request.POST or None, initial=SnapshotForm.initial_for(employer, today))
@@ -294,7 +295,7 @@ def snapshot_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def snapshot_withdraw(request: HttpRequest, pk: int, snapshot_id: int) -> HttpResponse:
+def snapshot_withdraw(request: AuthedRequest, pk: int, snapshot_id: int) -> HttpResponse:
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)
     snapshot = LabourSnapshot.objects.filter(employer=employer, pk=snapshot_id).first()
     if snapshot is None:
@@ -372,7 +373,7 @@ def _merges_of(user: Any, employer: Employer) -> list[tuple[EmployerMerge, bool]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employer_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     """This record is the duplicate (source); the person names the record to keep (target)."""
     source = access_employer(request.user, pk, Cap.WORK_WRITE)
     data = request.POST if request.method == "POST" else request.GET
@@ -427,7 +428,7 @@ def employer_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge_revert(request: HttpRequest, merge_id: int) -> HttpResponse:
+def merge_revert(request: AuthedRequest, merge_id: int) -> HttpResponse:
     """Undo a merge. It belongs to its target (where everything went): gate on that record."""
     merge = (
         EmployerMerge.objects.filter(
@@ -460,7 +461,7 @@ def merge_revert(request: HttpRequest, merge_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def employer_split(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_split(request: AuthedRequest, pk: int) -> HttpResponse:
     """A record that wrongly holds two employers: the chosen snapshots and roster lines go to a
     new employer with the identity given here."""
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)

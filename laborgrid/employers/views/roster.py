@@ -37,6 +37,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import check_write, get_scope, require_capability
+from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services
 from laborgrid.employers.models import Employer, Worker
 from laborgrid.employers.permissions import access_employer, access_worker
@@ -145,7 +146,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def worker_reveal(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse:
+def worker_reveal(request: AuthedRequest, pk: int, worker_id: int) -> HttpResponse:
     """Show one full number once, in this response only, for a person allowed to; audited by
     the service with the reason. The capability comes first: a leader or an assistant gets 403
     before anything they posted is looked at."""
@@ -188,7 +189,7 @@ def worker_reveal(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def worker_create(request: HttpRequest, pk: int) -> HttpResponse:
+def worker_create(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)
     if (refused := _refuse_if_merged(request, employer)) is not None:
         return refused
@@ -209,7 +210,7 @@ def worker_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def worker_edit(request: HttpRequest, pk: int, worker_id: int) -> HttpResponse:
+def worker_edit(request: AuthedRequest, pk: int, worker_id: int) -> HttpResponse:
     employer = access_employer(request.user, pk, Cap.WORK_WRITE)
     if (refused := _refuse_if_merged(request, employer)) is not None:
         return refused
@@ -254,7 +255,7 @@ def _worker_form(
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def worker_lookup(request: HttpRequest) -> HttpResponse:
+def worker_lookup(request: AuthedRequest) -> HttpResponse:
     """Which employers (that this user may see) has the person with this number been on?
 
     POST, so the number stays out of URLs, logs and history; the page shows it masked only.
@@ -291,7 +292,7 @@ def worker_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_import(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload a roster workbook; the result (counts, row errors, warnings) is this page.
 
     Nothing of the file is kept: the error table names each row as Excel numbers it, so the

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import StyledFormMixin, attach_errors
 from laborgrid.core.scope import check_write, get_scope
+from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services
 from laborgrid.employers.models import MinimumWage
 from laborgrid.grids.models import Grid
@@ -77,7 +78,7 @@ def _relevant(row: MinimumWage, paths: tuple[str, ...]) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def minimum_wage_list(request: HttpRequest) -> HttpResponse:
+def minimum_wage_list(request: AuthedRequest) -> HttpResponse:
     paths = _relevant_paths(request.user)
     scope = get_scope(request.user)
     rows = [
@@ -110,7 +111,7 @@ def minimum_wage_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def minimum_wage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minimum_wage_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     paths = _relevant_paths(request.user)
     row = MinimumWage.objects.select_related("area").filter(pk=pk).first()
     if row is None or not _relevant(row, paths):
