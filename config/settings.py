@@ -186,6 +186,19 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": 3},
     },
     {"NAME": "laborgrid.accounts.validators.NotUsernameValidator"},
+    # Common words, pinyin, place names (LABORGRID_PASSWORD_CONTEXT_WORDS: the county's name in
+    # pinyin, comma-separated), the username with digits/symbols around it, keyboard runs, and the
+    # published demo password.
+    {
+        "NAME": "laborgrid.accounts.validators.CommonPatternValidator",
+        "OPTIONS": {
+            "context_words": [
+                w.strip()
+                for w in os.environ.get("LABORGRID_PASSWORD_CONTEXT_WORDS", "dafang").split(",")
+                if w.strip()
+            ]
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
