@@ -245,6 +245,9 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # each failure doubles the wait before the next tr
 
 LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # The demo accounts exist only when seed_demo is run; their password comes from here.
+# Address-space cap of a background worker (MB; 0 = none), applied before its first task: parsing
+# an untrusted workbook cannot take the machine's memory (issue 21 item 1).
+LABORGRID_JOB_MEMORY_MB = env_int("LABORGRID_JOB_MEMORY_MB", 3072)
 LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026")
 # Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)

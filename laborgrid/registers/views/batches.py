@@ -129,7 +129,7 @@ def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect(batch)
     preset = PRESETS[batch.source]
     try:
-        with open_register(batch.file.path, preset=preset) as register:
+        with open_register(batch.file.path, preset=preset, stream=True) as register:
             facts = file_facts(register)
     except (RegisterFileError, OSError) as exc:
         messages.error(request, getattr(exc, "message", None) or _("文件无法读取。"))
