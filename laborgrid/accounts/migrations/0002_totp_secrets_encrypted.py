@@ -31,10 +31,11 @@ def unseal_back(apps: Any, schema_editor: Any) -> None:
     secret_model = apps.get_model("accounts", "TotpSecret")
     device_model = apps.get_model("otp_totp", "TOTPDevice")
     ring = keyring()
-    for secret in secret_model.objects.iterator():
+    db = schema_editor.connection.alias if schema_editor is not None else "default"
+    for secret in secret_model.objects.using(db).iterator():
         key = ring.decrypt(secret.key_enc, context=CONTEXT)
-        device_model.objects.filter(pk=secret.device_id).update(key=key)
-    secret_model.objects.all().delete()
+        device_model.objects.using(db).filter(pk=secret.device_id).update(key=key)
+    secret_model.objects.using(db).all().delete()
 
 
 class Migration(migrations.Migration):
