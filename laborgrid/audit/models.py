@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     EXPORT_STARTED = "export_started", _("发起导出")
     EXPORT_DOWNLOADED = "export_downloaded", _("下载导出文件")
     PII_REVEAL = "pii_reveal", _("查看完整个人号码")
+    # Downloads and views of stored files (evidence, document PDFs, photos, error reports): the
+    # file-serving views of several apps record it (issue 21 item 7).
+    FILE_DOWNLOADED = "file_downloaded", _("下载或查看附件")
 
 
 class AuditResult(models.TextChoices):

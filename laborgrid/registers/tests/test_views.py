@@ -141,6 +141,11 @@ def test_the_county_inspector_imports_a_gbk_export_end_to_end() -> None:
 
     report = county.get(reverse("registers:batch_errors", args=[batch.pk]))
     assert report.status_code == 200
+    from laborgrid.audit.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.filter(  # the error report names employers: audited (issue 21 item 7)
+        action=AuditAction.FILE_DOWNLOADED, object_id=str(batch.pk), detail__kind="error_report"
+    ).exists()
     content = b"".join(report.streaming_content)  # type: ignore[attr-defined]  # FileResponse
     book = openpyxl.load_workbook(io.BytesIO(content))
     lines = list(book.active.iter_rows(values_only=True))

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.models import JobStatus
 from laborgrid.core.scope import get_scope
@@ -326,6 +328,14 @@ def batch_errors(request: HttpRequest, pk: int) -> FileResponse:
     out.seek(0)
     stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d")
     filename = _("导入错误报告-%(id)s-%(date)s.xlsx") % {"id": batch.pk, "date": stamp}
+    # The report names the rejected rows' employers and codes: its download is an audit event.
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,
+        request=request,
+        obj=batch,
+        detail={"kind": "error_report", "rows": line - 1},
+    )
     return FileResponse(out, as_attachment=True, filename=filename)
 
 
