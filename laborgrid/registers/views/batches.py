@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -284,7 +284,7 @@ def batch_rollback(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def batch_errors(request: HttpRequest, pk: int) -> FileResponse:
+def batch_errors(request: AuthedRequest, pk: int) -> FileResponse:
     """The rejected and duplicate rows as XLSX: one line per problem, with the row's number,
     column and reason. Written row by row (constant memory) to a temporary file, then streamed."""
     batch = access_batch(request.user, pk)
