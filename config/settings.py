@@ -249,6 +249,11 @@ LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # Address-space cap of a background worker (MB; 0 = none), applied before its first task: parsing
 # an untrusted workbook cannot take the machine's memory (issue 21 item 1).
 LABORGRID_JOB_MEMORY_MB = env_int("LABORGRID_JOB_MEMORY_MB", 3072)
+# The audit chain is keyed (HMAC-SHA256 seals) with a key kept outside the database; default: one
+# derived from SECRET_KEY. The anchor file (append-only, outside the database) records the newest
+# event periodically (`anchor_audit_chain`); empty = no anchoring.
+LABORGRID_AUDIT_KEY = os.environ.get("LABORGRID_AUDIT_KEY", "")
+LABORGRID_AUDIT_ANCHOR_FILE = os.environ.get("LABORGRID_AUDIT_ANCHOR_FILE", "")
 LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026")
 # Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)
