@@ -22,18 +22,25 @@ def _has_nul(request: HttpRequest) -> bool:
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in v for v in values):
             return True
-    content_type = request.content_type or ""
-    if content_type == "application/json":
-        body = request.body
-        return b"\x00" in body or b"\\u0000" in body
-    if request.method == "POST" and content_type in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        for key, values in request.POST.lists():
-            if NUL in key or any(NUL in v for v in values):
-                return True
-    return False
+    content_type = (request.content_type or "").lower()
+    if content_type == "multipart/form-data":
+        # Files may hold NUL bytes; the fields may not. (The body is not read whole here.)
+        if request.method == "POST":
+            for key, values in request.POST.lists():
+                if NUL in key or any(NUL in v for v in values):
+                    return True
+        return False
+    if request.method in ("GET", "HEAD", "OPTIONS") and not request.META.get("CONTENT_LENGTH"):
+        return False
+    # Every other body — JSON and its variants (+json, text/json), forms on any method, plain
+    # text — as raw bytes, percent- and JSON-escaped forms included (issue 21 item 10: only JSON
+    # bodies were inspected).
+    body = request.body
+    if b"\x00" in body:
+        return True
+    if content_type.endswith("json") and b"\\u0000" in body.lower():
+        return True
+    return content_type == "application/x-www-form-urlencoded" and b"%00" in body
 
 
 class RejectNulMiddleware:
