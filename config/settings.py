@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "laborgrid.accounts.middleware.SessionPolicyMiddleware",
+    "laborgrid.core.middleware.MissingFileMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -186,6 +187,19 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_classes": 3},
     },
     {"NAME": "laborgrid.accounts.validators.NotUsernameValidator"},
+    # Common words, pinyin, place names (LABORGRID_PASSWORD_CONTEXT_WORDS: the county's name in
+    # pinyin, comma-separated), the username with digits/symbols around it, keyboard runs, and the
+    # published demo password.
+    {
+        "NAME": "laborgrid.accounts.validators.CommonPatternValidator",
+        "OPTIONS": {
+            "context_words": [
+                w.strip()
+                for w in os.environ.get("LABORGRID_PASSWORD_CONTEXT_WORDS", "dafang").split(",")
+                if w.strip()
+            ]
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -232,6 +246,14 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # each failure doubles the wait before the next tr
 
 LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # The demo accounts exist only when seed_demo is run; their password comes from here.
+# Address-space cap of a background worker (MB; 0 = none), applied before its first task: parsing
+# an untrusted workbook cannot take the machine's memory (issue 21 item 1).
+LABORGRID_JOB_MEMORY_MB = env_int("LABORGRID_JOB_MEMORY_MB", 3072)
+# The audit chain is keyed (HMAC-SHA256 seals) with a key kept outside the database; default: one
+# derived from SECRET_KEY. The anchor file (append-only, outside the database) records the newest
+# event periodically (`anchor_audit_chain`); empty = no anchoring.
+LABORGRID_AUDIT_KEY = os.environ.get("LABORGRID_AUDIT_KEY", "")
+LABORGRID_AUDIT_ANCHOR_FILE = os.environ.get("LABORGRID_AUDIT_ANCHOR_FILE", "")
 LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026")
 # Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)

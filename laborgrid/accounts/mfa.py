@@ -4,7 +4,8 @@ A person enrols an authenticator app (any RFC 6238 app: 微信/支付宝 mini-pr
 Microsoft Authenticator, FreeOTP) by scanning a QR code and confirming one code. From then on every
 sign-in — page or API token — needs the current code. ``LABORGRID_MFA_REQUIRED`` makes enrolment
 compulsory (production). A lost phone is reset by the 安全管理员, recorded in the audit log.
-Devices, token checking, replay protection and throttling are django-otp's.
+Devices, token checking, replay protection and throttling are django-otp's; the secret itself is
+kept encrypted (``SealedTOTPDevice`` / ``TotpSecret``), never in django-otp's clear column.
 """
 
 from __future__ import annotations
@@ -17,20 +18,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from laborgrid.accounts.audit_actions import AccountAction
-from laborgrid.accounts.models import User
+from laborgrid.accounts.models import TOTP_KEY_CONTEXT, SealedTOTPDevice, TotpSecret, User
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.models import AuditResult
 from laborgrid.audit.services import record
+from laborgrid.core.pii import seal
 from laborgrid.core.scope import get_scope
 
 DEVICE_NAME = "authenticator"
 
 
-def confirmed_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_device(user: User) -> SealedTOTPDevice | None:
+    return (
+        SealedTOTPDevice.objects.select_related("sealed_secret")
+        .filter(user=user, confirmed=True)
+        .first()
+    )
 
 
 def mfa_needed(user: User) -> bool:
@@ -38,11 +44,25 @@ def mfa_needed(user: User) -> bool:
     return settings.LABORGRID_MFA_REQUIRED or confirmed_device(user) is not None
 
 
-def pending_device(user: User) -> TOTPDevice:
-    """The device being enrolled (kept across page reloads until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+@transaction.atomic
+def pending_device(user: User) -> SealedTOTPDevice:
+    """The device being enrolled (kept across page reloads until confirmed).
+
+    Its secret is made here and stored only encrypted; django-otp's ``key`` column gets a second,
+    unrelated random value (a decoy that matches no authenticator app).
+    """
+    device = (
+        SealedTOTPDevice.objects.select_related("sealed_secret")
+        .filter(user=user, confirmed=False)
+        .first()
+    )
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        device = SealedTOTPDevice.objects.create(
+            user=user, name=DEVICE_NAME, confirmed=False, key=default_key()
+        )
+        TotpSecret.objects.create(
+            device=device, key_enc=seal(default_key(), context=TOTP_KEY_CONTEXT)
+        )
     return device
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from binascii import unhexlify
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from laborgrid.accounts.roles import Role
 
@@ -146,3 +148,49 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+#: Encryption context of TOTP secrets (bound into every token: a token copied elsewhere fails).
+TOTP_KEY_CONTEXT = "totp.key"
+
+
+class TotpSecret(models.Model):
+    """The secret of a TOTP authenticator, encrypted with the field key ring.
+
+    SECURITY.md 数据保密性: authentication data (鉴别数据) is kept confidential in storage by
+    cryptography. django-otp keeps the secret in clear in ``otp_totp_totpdevice.key``; here it is
+    sealed (AES-256-GCM or SM4-GCM, ``laborgrid.core.pii``) and django-otp's column holds a random
+    decoy that matches no authenticator, so a database dump does not let anyone compute codes,
+    and a code path reading the stock column fails closed.
+    """
+
+    device = models.OneToOneField(
+        "otp_totp.TOTPDevice",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sealed_secret",
+    )
+    key_enc = models.TextField(_("密钥（加密）"))
+
+    class Meta:
+        verbose_name = _("动态口令密钥")
+        verbose_name_plural = _("动态口令密钥")
+
+    def __str__(self) -> str:
+        return f"TotpSecret({self.pk})"
+
+
+class SealedTOTPDevice(TOTPDevice):
+    """django-otp's TOTP device reading its secret from :class:`TotpSecret`.
+
+    Code checking, throttling and replay protection stay django-otp's; only ``bin_key`` differs.
+    """
+
+    class Meta:
+        proxy = True
+
+    @property
+    def bin_key(self) -> bytes:
+        from laborgrid.core.pii import unseal
+
+        return unhexlify(unseal(self.sealed_secret.key_enc, context=TOTP_KEY_CONTEXT))

@@ -214,16 +214,27 @@ def user_for_token(raw: str) -> User | None:
 
 @transaction.atomic
 def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
-    """The owner set a new password: a new maximum-age period starts (等保 periodic change).
+    """The owner set a new password: a new maximum-age period starts (等保 periodic change), and
+    every API token issued under the old password is revoked.
+
+    A token outliving the password would let whoever took the old password (or a token made with
+    it) keep using the API after the owner changed it because of that. The owner's other browser
+    sessions already end: Django ties sessions to the password hash.
 
     Kept out of ``set_password`` on purpose: Django also calls that to upgrade a hash at sign-in,
     which must not count as a change.
     """
-    User.objects.filter(pk=user.pk).update(
-        password_changed_at=timezone.now(), must_change_password=False
-    )
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(password_changed_at=now, must_change_password=False)
     user.refresh_from_db(fields=["password_changed_at", "must_change_password"])
-    record(AccountAction.PASSWORD_CHANGED, actor=user, request=request, obj=user)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    record(
+        AccountAction.PASSWORD_CHANGED,
+        actor=user,
+        request=request,
+        obj=user,
+        detail={"tokens_revoked": revoked},
+    )
 
 
 @transaction.atomic

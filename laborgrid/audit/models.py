@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     EXPORT_STARTED = "export_started", _("发起导出")
     EXPORT_DOWNLOADED = "export_downloaded", _("下载导出文件")
     PII_REVEAL = "pii_reveal", _("查看完整个人号码")
+    # Downloads and views of stored files (evidence, document PDFs, photos, error reports): the
+    # file-serving views of several apps record it (issue 21 item 7).
+    FILE_DOWNLOADED = "file_downloaded", _("下载或查看附件")
 
 
 class AuditResult(models.TextChoices):
@@ -98,6 +101,43 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditSeal(models.Model):
+    """The keyed MAC of one event's chain hash: HMAC-SHA256 with ``LABORGRID_AUDIT_KEY``, a key
+    kept outside the database (issue 21 item 2).
+
+    The hash chain alone shows changes only to someone who cannot recompute it: with write access
+    to the database a forger rewrites a row and every hash after it, and the chain verifies. The
+    seal of each event needs the key, and an event's hash covers every event before it, so a
+    rewritten history no longer matches its seals. Append-only like the events (triggers of
+    migration 0007); every event has one, the events before this table included (sealed by that
+    migration).
+    """
+
+    event = models.OneToOneField(
+        AuditEvent,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="seal",
+    )
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计签名")
+        verbose_name_plural = _("审计签名")
+
+    def __str__(self) -> str:
+        return f"AuditSeal({self.pk})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("audit seals are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("audit seals are append-only")
 
 
 class AuditChainHead(models.Model):

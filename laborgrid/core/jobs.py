@@ -117,6 +117,32 @@ def exported_by(actor: User) -> str:
     return _("%(name)s（%(username)s）") % {"name": actor.display_name, "username": actor.username}
 
 
+def apply_memory_cap() -> int | None:
+    """Cap this process's address space at ``LABORGRID_JOB_MEMORY_MB`` (0: no cap); the cap in
+    bytes, or None. Called in the worker before its first task (``task_started``), never in the web
+    process. A job that parses an untrusted file beyond it fails (Python's ``MemoryError``) or,
+    inside a Rust reader, ends the worker process; a restarted worker reclaims its batch. Either
+    way one file cannot take the machine's memory from everything else (issue 21, item 1)."""
+    import resource
+
+    from django.conf import settings
+
+    megabytes = getattr(settings, "LABORGRID_JOB_MEMORY_MB", 0)
+    if not megabytes:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft == resource.RLIM_INFINITY or soft > cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return cap
+
+
+def _cap_worker_memory(**kwargs: Any) -> None:
+    apply_memory_cap()
+
+
 def execute_job(job_id: str) -> None:
     """Run one queued job (called by the worker). A job runs at most once."""
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(

@@ -34,10 +34,12 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record
 from laborgrid.core.scope import check_write
 from laborgrid.core.text import enumeration
+from laborgrid.core.uploads import UnsafeWorkbook, check_workbook
 from laborgrid.employers import services
 from laborgrid.employers.audit_actions import EmployerAction
 from laborgrid.employers.choices import ContractTerm, EmploymentForm, Gender, IdKind
 from laborgrid.employers.models import Employer, Worker
+from laborgrid.lib.zipguard import MiB, ZipLimits
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -49,6 +51,9 @@ MAX_ROWS = 5000
 HEADER_SCAN_ROWS = 10
 #: Rows read at most: the scan window plus generous room for blank rows between data rows.
 _READ_CAP = HEADER_SCAN_ROWS + 2 * MAX_ROWS
+#: Decompression-bomb bounds (``laborgrid.lib.zipguard``): 5,000 roster lines are a few MB of XML;
+#: 64 MB in all, and no part compressed more than 100 times.
+ZIP_LIMITS = ZipLimits(max_total=64 * MiB, max_member=64 * MiB, member_limits=())
 
 ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
 
@@ -437,6 +442,14 @@ def read_rows(content: bytes, filename: str) -> list[list[Any]]:
         raise ImportRefused(_("请上传 Excel 文件（.xlsx 或 .xls）。"))
     if len(content) > MAX_BYTES:
         raise ImportRefused(_("文件超过 10 MB，不能导入。请拆分后分批导入。"))
+    if content.startswith(b"PK\x03\x04"):
+        # python-calamine holds the sheet whole, in this (web) process: check the parts' sizes
+        # and ratios, and inflate them in bounded steps to catch sizes that lie, before it opens.
+        try:
+            check_workbook(io.BytesIO(content), ZIP_LIMITS, verify=True)
+        except UnsafeWorkbook as exc:
+            if exc.code != "corrupt":  # a broken file gets calamine's "cannot read" below
+                raise ImportRefused(exc.message) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = book.get_sheet_by_index(0)

@@ -151,7 +151,7 @@ def create_import(
     if errors:
         return _invalid(errors)
     try:
-        with open_register(file, preset=PRESETS[source]) as register:
+        with open_register(file, preset=PRESETS[source], stream=True) as register:
             headers = list(register.headers)
     except RegisterFileError as exc:
         return _invalid({"file": [exc.message]})

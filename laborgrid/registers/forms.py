@@ -55,7 +55,7 @@ class UploadForm(StyledFormMixin, forms.Form):
         if upload is None or not source:
             return data
         try:
-            with open_register(upload, preset=PRESETS[source]) as register:
+            with open_register(upload, preset=PRESETS[source], stream=True) as register:
                 self.register_info = {"headers": list(register.headers)}
         except RegisterFileError as exc:
             self.add_error("file", exc.message)

@@ -49,6 +49,8 @@ from django.core.files import File
 from django.utils.translation import gettext
 
 from laborgrid.core.text import enumeration
+from laborgrid.core.uploads import UnsafeWorkbook, check_workbook
+from laborgrid.lib.zipguard import ZipLimits
 from laborgrid.registers.normalise import Cell
 from laborgrid.registers.presets import Preset, header_score
 
@@ -368,6 +370,12 @@ def _unique_headers(cells: list[Any]) -> list[str]:
 #: instead of whole (python-calamine, about five times faster but holding the sheet in memory:
 #: ~1.2 GB for a million rows of ten columns). 16 MB is about 400,000 such rows.
 STREAM_XLSX_BYTES = 16 * 1024 * 1024
+#: python-calamine holds a sheet whole: a small file whose parts expand beyond this is streamed
+#: instead (the declared sizes, verified by inflating in bounded steps, decide).
+CALAMINE_MAX_XML_BYTES = 256 * 1024 * 1024
+#: Decompression-bomb bounds for register workbooks (``laborgrid.lib.zipguard``): a file of up to
+#: 1 GB, parts compressed at most 100 times (ordinary sheets: 5–20).
+ZIP_LIMITS = ZipLimits()
 MIDNIGHT = time(0)
 
 
@@ -448,7 +456,15 @@ class RegisterFile:
     title_rows: list[str]
     _header_index: int
 
-    def __init__(self, source: Source, *, sheet: str | None = None, preset: Preset | None = None):
+    def __init__(
+        self,
+        source: Source,
+        *,
+        sheet: str | None = None,
+        preset: Preset | None = None,
+        stream: bool | None = None,
+    ):
+        self._stream = stream
         self._binary = _Binary(source)
         self._sheet: Any = None
         self._book: Any = None
@@ -602,10 +618,24 @@ class RegisterFile:
     def _open_excel(self, sheet: str | None, preset: Preset | None) -> None:
         from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+        stream = False
         if self.format == "xlsx":
             _check_zip(self._binary.file)
+            stream = (
+                self._stream
+                if self._stream is not None
+                else self._binary.size() > STREAM_XLSX_BYTES
+            )
+            try:
+                # Before any reader opens it: declared sizes and ratios (a streaming reader stops
+                # at the declared size); for python-calamine, which holds the sheet whole, the
+                # real sizes too, and a large one is streamed instead.
+                report = check_workbook(self._binary.file, ZIP_LIMITS, verify=not stream)
+            except UnsafeWorkbook as exc:
+                raise RegisterFileError(exc.message, code="zip_bomb") from None
+            stream = stream or report.declared > CALAMINE_MAX_XML_BYTES
         try:
-            if self.format == "xlsx" and self._binary.size() > STREAM_XLSX_BYTES:
+            if stream:
                 self._book = _StreamingWorkbook(self._binary.file)
             elif self._binary.path is not None:
                 self._book = CalamineWorkbook.from_path(str(self._binary.path))
@@ -683,12 +713,19 @@ class RegisterFile:
 
 
 def open_register(
-    source: Source, *, sheet: str | None = None, preset: Preset | None = None
+    source: Source,
+    *,
+    sheet: str | None = None,
+    preset: Preset | None = None,
+    stream: bool | None = None,
 ) -> RegisterFile:
     """Open a register file (path or seekable binary file) and find its header.
 
     ``sheet`` names the Excel sheet to read (default: the first visible sheet with a
     recognisable header). ``preset`` narrows header detection to one source's aliases (default:
-    all presets). Raises :class:`RegisterFileError` for a file that cannot be read as a register.
+    all presets). ``stream=True`` reads an XLSX row by row whatever its size: the web process
+    reads only headers, and must not load a whole sheet for them (default: by size). Raises
+    :class:`RegisterFileError` for a file that cannot be read as a register, including an XLSX
+    refused as a decompression bomb (code ``zip_bomb``).
     """
-    return RegisterFile(source, sheet=sheet, preset=preset)
+    return RegisterFile(source, sheet=sheet, preset=preset, stream=stream)

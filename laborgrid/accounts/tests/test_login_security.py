@@ -41,7 +41,17 @@ def test_demo_password_logs_in_and_is_hashed_with_argon2() -> None:
         ("Ab1!xyz", "password_too_short"),
         ("abcdefghijk1", "password_too_simple"),  # 2 classes
         ("Maochang2026!", "password_contains_username"),
-        ("Password123!", None),  # 4 classes, not common in Django's list? checked below
+        ("Password123!", "password_common_pattern"),  # 4 classes, yet the first word guessed
+        ("P@ssw0rd2026", "password_common_pattern"),  # look-alike swaps
+        ("Woaini#1314", "password_common_pattern"),  # pinyin
+        ("Dafang#2027", "password_common_pattern"),  # the county's name (context word)
+        ("Admin@12345", "password_common_pattern"),
+        ("Qwer1234!@#$", "password_keyboard_sequence"),
+        ("1qaz2wsx#EDC", "password_keyboard_sequence"),
+        ("Abcd1234!", "password_keyboard_sequence"),
+        ("Xinmima#2027ok", None),
+        ("Gongzuo#2026ab", None),
+        ("Tq7#mPx2Lk!v", None),
     ],
 )
 def test_password_rules(password: str, reason: str | None) -> None:
@@ -52,6 +62,58 @@ def test_password_rules(password: str, reason: str | None) -> None:
     with pytest.raises(ValidationError) as exc:
         validate_password(password, user)
     assert reason in [e.code for e in exc.value.error_list]
+
+
+def test_published_demo_password_is_refused_except_when_seeding_demo_accounts() -> None:
+    existing = User.objects.get(username="maochang")
+    with pytest.raises(ValidationError) as exc:
+        validate_password(settings.LABORGRID_DEMO_PASSWORD, existing)
+    assert "password_is_demo" in [e.code for e in exc.value.error_list]
+    assert "公开的演示密码" in str(exc.value)
+    with pytest.raises(ValidationError):
+        validate_password(settings.LABORGRID_DEMO_PASSWORD, User(username="zhangsan"))
+    # seed_demo creates demo accounts with it (they are marked is_demo)
+    validate_password(settings.LABORGRID_DEMO_PASSWORD, User(username="demo-x", is_demo=True))
+
+
+def test_password_change_revokes_api_tokens() -> None:
+    from laborgrid.accounts.models import ApiToken
+    from laborgrid.accounts.services import issue_token
+
+    user = User.objects.get(username="maochang")
+    raw, _token = issue_token(user=user, name="脚本")
+    api = Client()
+    auth = f"Bearer {raw}"
+    assert api.get("/api/v1/grids", HTTP_AUTHORIZATION=auth).status_code == 200
+    client = client_for("maochang")
+    new = "Xinmima#2027ok"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": settings.LABORGRID_DEMO_PASSWORD,
+            "new_password1": new,
+            "new_password2": new,
+        },
+    )
+    assert response.status_code == 302
+    assert not ApiToken.objects.usable().filter(user=user).exists()
+    assert api.get("/api/v1/grids", HTTP_AUTHORIZATION=auth).status_code == 401
+    event = AuditEvent.objects.filter(action=AccountAction.PASSWORD_CHANGED, username="maochang")
+    assert event.latest("id").detail["tokens_revoked"] == 1
+
+
+def test_weak_password_message_is_chinese_on_the_change_page() -> None:
+    client = client_for("maochang")
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": settings.LABORGRID_DEMO_PASSWORD,
+            "new_password1": "Password123!",
+            "new_password2": "Password123!",
+        },
+    )
+    assert response.status_code == 200
+    assert "容易被猜中" in response.content.decode()
 
 
 def test_common_password_is_refused() -> None:

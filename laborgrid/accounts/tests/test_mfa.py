@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from laborgrid.accounts.audit_actions import AccountAction
-from laborgrid.accounts.models import User
+from laborgrid.accounts.models import TOTP_KEY_CONTEXT, SealedTOTPDevice, TotpSecret, User
 from laborgrid.audit.models import AuditEvent
 from laborgrid.testing.personas import client_for
 
@@ -21,6 +21,7 @@ PASSWORD = settings.LABORGRID_DEMO_PASSWORD
 
 
 def code(device: TOTPDevice, drift: int = 0) -> str:
+    device = SealedTOTPDevice.objects.get(pk=device.pk)  # the secret is kept encrypted
     return str(
         totp(device.bin_key, device.step, device.t0, device.digits, device.drift + drift)
     ).zfill(device.digits)
@@ -143,3 +144,46 @@ def test_replacing_an_authenticator_needs_the_password() -> None:
     done = client.post(reverse("accounts:mfa_setup"), {"code": code(pending), "password": PASSWORD})
     assert done.status_code == 302
     assert TOTPDevice.objects.get(user__username="maochang", confirmed=True).pk == pending.pk
+
+
+def test_totp_secret_is_stored_encrypted_and_the_clear_column_holds_a_decoy() -> None:
+    """SECURITY.md 数据保密性 (鉴别数据): a database dump does not give the TOTP secret."""
+    import importlib
+    from base64 import b32decode
+
+    from django.db import connection
+
+    from laborgrid.accounts.mfa import secret_base32
+
+    device = enrol("maochang")
+    shown = secret_base32(SealedTOTPDevice.objects.get(pk=device.pk)).replace(" ", "")
+    secret_hex = b32decode(shown + "=" * (-len(shown) % 8)).hex()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM otp_totp_totpdevice")
+        keys = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT key_enc FROM accounts_totpsecret")
+        sealed = [row[0] for row in cursor.fetchall()]
+    dumped = " ".join(keys + sealed).lower()
+    assert secret_hex not in dumped and shown.lower() not in dumped
+    assert TotpSecret.objects.get(device=device).key_enc.startswith("v")  # a key-ring token
+    # django-otp's own model reads the decoy: its codes are not the authenticator's
+    stock = TOTPDevice.objects.get(pk=device.pk)
+    assert stock.bin_key != bytes.fromhex(secret_hex)
+    # the migration's reverse puts the clear secret back; forwards seals it again
+    migration = importlib.import_module("laborgrid.accounts.migrations.0002_totp_secrets_encrypted")
+    from django.apps import apps
+
+    migration.unseal_back(apps, None)
+    assert TOTPDevice.objects.get(pk=device.pk).key == secret_hex
+    assert not TotpSecret.objects.exists()
+    migration.seal_existing(apps, None)
+    assert TOTPDevice.objects.get(pk=device.pk).key != secret_hex
+    from laborgrid.core.pii import unseal
+
+    token = TotpSecret.objects.get(device=device).key_enc
+    assert unseal(token, context=TOTP_KEY_CONTEXT) == secret_hex
+    # and sign-in still works with the authenticator's code (the next step: the current one
+    # was used at enrolment and is refused as a replay)
+    client = signed_in("maochang")
+    response = client.post(reverse("accounts:mfa_verify"), {"code": code(device, drift=1)})
+    assert response.status_code == 302

@@ -343,7 +343,10 @@ def test_rewriting_the_hash_too_breaks_the_link() -> None:
             ['{"k": "forged"}', forged.compute_hash(), victim.pk],
         )
     problems = [(e.pk, p) for e, p in verify_chain()]
-    assert problems == [(follower.pk, "前序哈希不连续（可能有记录被删除或插入）")]
+    assert problems == [
+        (victim.pk, "密钥签名不符（记录被改写后重算了哈希，或密钥不对）"),  # keyed seal (item 2)
+        (follower.pk, "前序哈希不连续（可能有记录被删除或插入）"),
+    ]
     with pytest.raises(CommandError):
         call_command("verify_audit_chain", stdout=io.StringIO(), stderr=io.StringIO())
 

@@ -91,6 +91,11 @@ def test_done_when(on_day: Any, client: Client) -> None:
     pdf = county.get(reverse("cases:document_file", args=[case.pk, doc.pk]))
     content = b"".join(pdf.streaming_content)  # type: ignore[attr-defined]
     assert content.startswith(b"%PDF-")
+    from laborgrid.audit.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.filter(  # downloads of case files are audited (issue 21 item 7)
+        action=AuditAction.FILE_DOWNLOADED, username="county", object_id=str(doc.pk)
+    ).exists()
     # A squadron leader holds no certificate: cannot sign a decision document.
     maochang.post(reverse("cases:document_issue", args=[case.pk]), {"doc_type": "correction_order"})
     assert case.documents.count() == 1

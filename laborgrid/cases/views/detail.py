@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.models import User
 from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
 from laborgrid.cases import actions as case_actions
 from laborgrid.cases import clock, services
 from laborgrid.cases.choices import (
@@ -177,7 +179,15 @@ def record_file(request: AuthedRequest, pk: int, record_id: int) -> FileResponse
     rec = access_record(case, record_id)
     if not rec.file:
         raise Http404
-    return _file(rec.file, rec.file_name, rec.file_type)
+    response = _file(rec.file, rec.file_name, rec.file_type)
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,
+        request=request,
+        obj=rec,
+        detail={"kind": "evidence", "case": case.pk, "file": rec.file_name},
+    )
+    return response
 
 
 def _file(field: Any, name: str, ctype: str) -> FileResponse:
@@ -345,7 +355,15 @@ def document_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 def document_file(request: AuthedRequest, pk: int, doc_id: int) -> FileResponse:
     case = access_case(request.user, pk)
     doc = access_document(case, doc_id)
-    return _file(doc.file, f"{doc.number}.pdf", "application/pdf")
+    response = _file(doc.file, f"{doc.number}.pdf", "application/pdf")
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,
+        request=request,
+        obj=doc,
+        detail={"kind": "document", "case": case.pk, "file": f"{doc.number}.pdf"},
+    )
+    return response
 
 
 urlpatterns: list[URLPattern] = [

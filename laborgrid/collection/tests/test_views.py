@@ -241,6 +241,10 @@ def test_photo_only_through_the_checked_view() -> None:
     with photo.file.open("rb") as fh:  # encrypted at rest: the file is not the image
         assert b"PNG" not in fh.read()
     assert "no-store" in response["Cache-Control"]
+    from laborgrid.audit.models import AuditAction, AuditEvent
+
+    seen = AuditEvent.objects.get(action=AuditAction.FILE_DOWNLOADED, object_id=str(photo.pk))
+    assert seen.username == "maochang" and seen.detail["kind"] == "photo"  # issue 21 item 7
     assert client_for("machang").get(url).status_code == 404
     page = client_for("maochang").get(sub.get_absolute_url()).content.decode()
     assert url in page and photo.file.name not in page  # never linked from MEDIA_URL

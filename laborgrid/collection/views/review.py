@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.audit.models import AuditAction
+from laborgrid.audit.services import record
 from laborgrid.collection import photos, services
 from laborgrid.collection.choices import Outcome, SubmissionStatus
 from laborgrid.collection.forms import ReviewForm
@@ -182,6 +184,13 @@ def photo(request: AuthedRequest, pk: int) -> HttpResponse:
     if not p.file:
         raise PermissionDenied
     response = HttpResponse(photos.photo_bytes(p), content_type=p.content_type)
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,
+        request=request,
+        obj=p,
+        detail={"kind": "photo", "photo_kind": p.kind, "submission": str(p.submission_id)},
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"

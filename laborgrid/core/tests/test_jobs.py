@@ -97,3 +97,39 @@ def test_export_follows_the_owners_scope_at_run_time() -> None:
     execute_job(str(job.pk))
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.result_file
+
+
+def test_the_worker_caps_its_memory_before_its_first_task() -> None:
+    """Issue 21 item 1: a worker that starts a task lowers its address-space limit to
+    LABORGRID_JOB_MEMORY_MB, so a file that inflates past it fails the job (MemoryError) instead of
+    taking the machine; the web process (no task_started) is left alone."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import os, resource, django\n"
+        "django.setup()\n"
+        "before = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "from django_tasks.signals import task_started\n"
+        "from types import SimpleNamespace as NS\n"
+        "result = NS(id='t1', task=NS(module_path='laborgrid.core.tasks.run_job'), status='RUNNING')\n"
+        "task_started.send(sender=None, task_result=result)\n"
+        "after = resource.getrlimit(resource.RLIMIT_AS)[0]\n"
+        "try:\n"
+        "    bytearray(600 * 1024 * 1024)\n"
+        "    print(before, after, 'allocated')\n"
+        "except MemoryError:\n"
+        "    print(before, after, 'MemoryError')\n"
+    )
+    env = {
+        **os.environ,
+        "LABORGRID_JOB_MEMORY_MB": "512",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[0] == "-1"  # unlimited before
+    assert int(out[1]) == 512 * 1024 * 1024
+    assert out[2] == "MemoryError"

@@ -318,3 +318,21 @@ def test_dates_in_the_shapes_offices_write_them(value: Any, expected: date) -> N
 def test_impossible_dates_are_errors(value: Any) -> None:
     with pytest.raises(ValueError, match="不是有效日期"):
         parse_date(value)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_opened() -> None:
+    """Issue 21 item 1: a ~100 KB workbook whose sheet inflates to 100 MB (ratio ≈ 1,000), and one
+    whose headers understate the sheet's size, are refused with a message; nothing is written."""
+    import time
+
+    from laborgrid.testing.bombs import xlsx_bomb, xlsx_size_lie
+
+    employer = make_employer(MAOCHANG_VILLAGE)
+    bomb = xlsx_bomb(100, rows=[HEADER])
+    assert len(bomb) < 200_000
+    started = time.perf_counter()
+    message = _form_error(_upload(employer, bomb))
+    assert time.perf_counter() - started < 5
+    assert "压缩比异常" in message and "压缩炸弹" in message
+    assert "结构异常" in _form_error(_upload(employer, xlsx_size_lie(64)))
+    assert not Worker.objects.filter(employer=employer).exists()

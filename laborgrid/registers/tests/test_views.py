@@ -141,6 +141,11 @@ def test_the_county_inspector_imports_a_gbk_export_end_to_end() -> None:
 
     report = county.get(reverse("registers:batch_errors", args=[batch.pk]))
     assert report.status_code == 200
+    from laborgrid.audit.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.filter(  # the error report names employers: audited (issue 21 item 7)
+        action=AuditAction.FILE_DOWNLOADED, object_id=str(batch.pk), detail__kind="error_report"
+    ).exists()
     content = b"".join(report.streaming_content)  # type: ignore[attr-defined]  # FileResponse
     book = openpyxl.load_workbook(io.BytesIO(content))
     lines = list(book.active.iter_rows(values_only=True))
@@ -345,3 +350,31 @@ def test_queue_query_counts_do_not_grow_with_rows() -> None:
         assert len(response.context["page"].object_list) >= n
         counts.append((len(review), len(unassigned)))
     assert counts[0] == counts[1], counts
+
+
+def test_a_decompression_bomb_upload_is_refused_and_headers_are_read_by_streaming(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 21 item 1: the web process checks the ZIP before opening it and reads an XLSX's
+    header row by row (openpyxl read-only), never the whole sheet with python-calamine."""
+    import python_calamine
+
+    from laborgrid.testing.bombs import xlsx_bomb
+
+    county = client_for("county")
+    before = ImportBatch.objects.count()
+    bomb = xlsx_bomb(100, rows=[HEADER, row(895001)])
+    response = upload(county, SimpleUploadedFile("scjg.xlsx", bomb))
+    assert response.status_code == 200
+    assert "压缩炸弹" in " ".join(response.context["form"].errors["file"])
+    assert ImportBatch.objects.count() == before
+
+    def whole_sheet(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("python-calamine loaded a sheet in the web process")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", whole_sheet)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", whole_sheet)
+    content = xlsx_bytes({"登记信息": with_titles([HEADER, row(895002)])})
+    response = upload(county, SimpleUploadedFile("scjg.xlsx", content))
+    assert response.status_code == 302
+    assert county.get(response["Location"]).status_code == 200

@@ -1,6 +1,12 @@
 /* 网格划分示意图: ECharts map of a grid's children, drill-down on click, PNG export. */
 (function () {
   "use strict";
+  // Tooltips are HTML: names typed by people (grid, employer) are escaped before they go in.
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   var el = document.getElementById("grid-map");
   if (!el || !window.echarts) return;
   var t = JSON.parse(document.getElementById("map-i18n").textContent);
@@ -59,7 +65,8 @@
       title: { text: data.grid.name + " · " + t.title, left: "center", top: 8,
                subtext: data.synthetic ? t.synthetic : "", subtextStyle: { color: "#d63939", fontSize: 14 } },
       tooltip: { trigger: "item", formatter: function (p) {
-        var i = byCode[p.name]; return i ? i.full + "<br>" + i.tier + " · " + i.name : p.name; } },
+        var i = byCode[p.name];
+        return i ? esc(i.full) + "<br>" + esc(i.tier) + " · " + esc(i.name) : esc(p.name); } },
       graphic: data.synthetic ? [{ type: "text", right: 16, bottom: 12,
         style: { text: t.synthetic, fill: "#d63939", font: "bold 16px sans-serif" } }] : [],
       toolbox: { show: true, right: 12, top: 8, feature: { saveAsImage: {

@@ -1,6 +1,12 @@
 /* 我的任务 (collection/my_tasks.html): distance sort, the task map, offline copies, queue badges. */
 (function () {
   "use strict";
+  // Tooltips are HTML: names typed by people (grid, employer) are escaped before they go in.
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
   if (!window.LG) return;
   var Store = window.LG.store;
 
@@ -30,7 +36,7 @@
       echarts.registerMap("lg-tasks", { type: "FeatureCollection", features: geo.features });
       var chart = echarts.init(mapEl, null, { renderer: "canvas" });
       chart.setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.seriesType === "scatter" ? p.name : ""; } },
+        tooltip: { trigger: "item", formatter: function (p) { return p.seriesType === "scatter" ? esc(p.name) : ""; } },
         geo: { map: "lg-tasks", roam: true, nameProperty: "code",
                itemStyle: { areaColor: "#eef3fa", borderColor: "#8aa4c8" }, label: { show: false },
                emphasis: { itemStyle: { areaColor: "#dbe7f6" }, label: { show: false } } },

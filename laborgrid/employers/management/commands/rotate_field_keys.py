@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 
+from laborgrid.accounts.models import TOTP_KEY_CONTEXT, TotpSecret
 from laborgrid.core.pii import keyring
 from laborgrid.employers.models import Employer, Worker
 from laborgrid.employers.services import PHONE_CONTEXT, WORKER_ID_CONTEXT, WORKER_PHONE_CONTEXT
@@ -27,6 +28,7 @@ COLUMNS: list[tuple[type[models.Model], str, str]] = [
     (Worker, "phone_enc", WORKER_PHONE_CONTEXT),
     (Worker.history.model, "id_enc", WORKER_ID_CONTEXT),
     (Worker.history.model, "phone_enc", WORKER_PHONE_CONTEXT),
+    (TotpSecret, "key_enc", TOTP_KEY_CONTEXT),
 ]
 
 
