@@ -10,8 +10,6 @@ kept encrypted (``SealedTOTPDevice`` / ``TotpSecret``), never in django-otp's cl
 
 from __future__ import annotations
 
-from typing import Any
-
 import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -123,7 +121,7 @@ def verify_sign_in(*, user: User, token: str, request: HttpRequest | None = None
 
 
 @transaction.atomic
-def reset(*, actor: Any, user: User, request: HttpRequest | None = None) -> None:
+def reset(*, actor: User, user: User, request: HttpRequest | None = None) -> None:
     """Remove a person's authenticator (lost phone); they enrol again at next sign-in."""
     if not get_scope(actor).has(Cap.ROLE_MANAGE):
         raise PermissionDenied

@@ -27,7 +27,7 @@ TOKEN_PREFIX = "lg_"  # noqa: S105 - a public marker that makes leaked tokens gr
 @transaction.atomic
 def create_user(
     *,
-    actor: Any,
+    actor: User | None,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -71,7 +71,7 @@ def create_user(
 
 @transaction.atomic
 def update_user(
-    *, actor: Any, user: User, request: HttpRequest | None = None, **fields: Any
+    *, actor: User, user: User, request: HttpRequest | None = None, **fields: Any
 ) -> User:
     """Change an account's details or disable it (系统管理员); nobody disables their own account."""
     if not get_scope(actor).has(Cap.USER_MANAGE):
@@ -98,7 +98,7 @@ def update_user(
 @transaction.atomic
 def assign_role(
     *,
-    actor: Any,
+    actor: User | None,
     user: User,
     grid: Grid,
     role: str,
@@ -145,7 +145,7 @@ def assign_role(
 @transaction.atomic
 def end_assignment(
     *,
-    actor: Any,
+    actor: User,
     assignment: GridAssignment,
     on: dt.date | None = None,
     request: HttpRequest | None = None,
@@ -188,7 +188,7 @@ def issue_token(
 
 
 @transaction.atomic
-def revoke_token(*, actor: Any, token: ApiToken, request: HttpRequest | None = None) -> None:
+def revoke_token(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> None:
     if token.user_id != actor.pk:
         raise PermissionDenied
     if token.revoked_at is None:
@@ -239,7 +239,7 @@ def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
 
 @transaction.atomic
 def set_initial_password(
-    *, actor: Any, user: User, password: str, request: HttpRequest | None = None
+    *, actor: User, user: User, password: str, request: HttpRequest | None = None
 ) -> None:
     """A 系统管理员 gives an account a new initial password (new staff, forgotten password).
 
@@ -269,7 +269,7 @@ def current_lockouts() -> list[Any]:
 
 
 @transaction.atomic
-def unlock(*, actor: Any, attempt_id: int, request: HttpRequest | None = None) -> None:
+def unlock(*, actor: User, attempt_id: int, request: HttpRequest | None = None) -> None:
     """Lift a lockout early (安全管理员), recorded in the audit log."""
     from axes.models import AccessAttempt
 

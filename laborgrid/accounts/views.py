@@ -91,7 +91,7 @@ def manageable_users(user: Any) -> QuerySet[User]:
     return User.objects.filter(in_scope | Q(assignments__isnull=True)).distinct()
 
 
-def access_user(actor: Any, pk: int) -> User:
+def access_user(actor: User, pk: int) -> User:
     target = manageable_users(actor).filter(pk=pk).first()
     if target is None:
         raise Http404
@@ -127,7 +127,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.USER_MANAGE)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +147,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_staff_admin(request.user)
     target = access_user(request.user, pk)
     assignments = target.assignments.select_related("grid", "created_by").order_by("-valid_from")
@@ -169,7 +169,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.USER_MANAGE)
     target = access_user(request.user, pk)
     fields = ["full_name", "phone", "title", "email", "account_expires_on", "is_active"]
@@ -192,7 +192,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """A 系统管理员 sets a new initial password (new staff without one, forgotten password)."""
     require_capability(request.user, Cap.USER_MANAGE)
     target = access_user(request.user, pk)
@@ -219,7 +219,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.ROLE_MANAGE)
     target = access_user(request.user, pk)
     form = AssignmentForm(request.POST)
@@ -260,7 +260,7 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_end(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.ROLE_MANAGE)
     assignment = (
         GridAssignment.objects.filter(pk=pk)
@@ -284,7 +284,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def lockout_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def lockout_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.ROLE_MANAGE)
     services.unlock(actor=request.user, attempt_id=pk, request=request)
     messages.success(request, _("已解除锁定。"))
@@ -350,7 +350,7 @@ def mfa_verify(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def mfa_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Cap.ROLE_MANAGE)
     target = access_user(request.user, pk)
     mfa.reset(actor=request.user, user=target, request=request)

@@ -18,11 +18,12 @@ def seal_existing(apps: Any, schema_editor: Any) -> None:
     device_model = apps.get_model("otp_totp", "TOTPDevice")
     secret_model = apps.get_model("accounts", "TotpSecret")
     ring = keyring()
-    for device in device_model.objects.filter(sealed_secret__isnull=True).iterator():
-        secret_model.objects.create(
+    db = schema_editor.connection.alias  # the database being migrated, not the default
+    for device in device_model.objects.using(db).filter(sealed_secret__isnull=True).iterator():
+        secret_model.objects.using(db).create(
             device=device, key_enc=ring.encrypt(device.key, context=CONTEXT)
         )
-        device_model.objects.filter(pk=device.pk).update(key=secrets.token_hex(20))
+        device_model.objects.using(db).filter(pk=device.pk).update(key=secrets.token_hex(20))
 
 
 def unseal_back(apps: Any, schema_editor: Any) -> None:

@@ -16,15 +16,18 @@ def forward(apps: Any, schema_editor: Any) -> None:
     Case = apps.get_model("cases", "Case")
     Old = apps.get_model("cases", "Deadline")
     New = apps.get_model("deadlines", "Deadline")
-    if not Old.objects.exists():
+    db = schema_editor.connection.alias  # the database being migrated, not the default
+    if not Old.objects.using(db).exists():
         return
-    ct, _created = ContentType.objects.get_or_create(app_label="cases", model="case")
+    ct, _created = ContentType.objects.using(db).get_or_create(app_label="cases", model="case")
     cases = {
         c["pk"]: c
-        for c in Case.objects.values("pk", "grid_id", "grid_path", "escalated", "escalated_at")
+        for c in Case.objects.using(db).values(
+            "pk", "grid_id", "grid_path", "escalated", "escalated_at"
+        )
     }
     rows = []
-    for d in Old.objects.order_by("pk").iterator(chunk_size=2000):
+    for d in Old.objects.using(db).order_by("pk").iterator(chunk_size=2000):
         case = cases[d.case_id]
         # A deadline of a case already under supervision (挂牌督办) counts as escalated.
         escalated = case["escalated"] and d.met_on is None and not d.voided
@@ -42,19 +45,20 @@ def forward(apps: Any, schema_editor: Any) -> None:
             )
         )
         if len(rows) >= 2000:
-            New.objects.bulk_create(rows)
+            New.objects.using(db).bulk_create(rows)
             rows = []
-    New.objects.bulk_create(rows)
+    New.objects.using(db).bulk_create(rows)
 
 
 def backward(apps: Any, schema_editor: Any) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     Old = apps.get_model("cases", "Deadline")
     New = apps.get_model("deadlines", "Deadline")
-    ct = ContentType.objects.filter(app_label="cases", model="case").first()
+    db = schema_editor.connection.alias  # the database being migrated, not the default
+    ct = ContentType.objects.using(db).filter(app_label="cases", model="case").first()
     if ct is None:
         return
-    qs = New.objects.filter(content_type_id=ct.pk)
+    qs = New.objects.using(db).filter(content_type_id=ct.pk)
     rows = [
         Old(
             case_id=d.object_id,
@@ -65,7 +69,7 @@ def backward(apps: Any, schema_editor: Any) -> None:
         for d in qs.order_by("pk").iterator(chunk_size=2000)
         if d.unit in ("working", "calendar")
     ]
-    Old.objects.bulk_create(rows, batch_size=2000)
+    Old.objects.using(db).bulk_create(rows, batch_size=2000)
     qs.delete()
 
 
