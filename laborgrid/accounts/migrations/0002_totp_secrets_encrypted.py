@@ -18,7 +18,8 @@ def seal_existing(apps: Any, schema_editor: Any) -> None:
     device_model = apps.get_model("otp_totp", "TOTPDevice")
     secret_model = apps.get_model("accounts", "TotpSecret")
     ring = keyring()
-    db = schema_editor.connection.alias  # the database being migrated, not the default
+    # The database being migrated, not the default (a test may call this without an editor).
+    db = schema_editor.connection.alias if schema_editor is not None else "default"
     for device in device_model.objects.using(db).filter(sealed_secret__isnull=True).iterator():
         secret_model.objects.using(db).create(
             device=device, key_enc=ring.encrypt(device.key, context=CONTEXT)
