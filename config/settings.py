@@ -289,6 +289,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "laborgrid" / "locale"]
+# zh-Hans renders dates for <input type="date"> in ISO (Django's first format, 2026/12/06, is
+# rejected by the browser and the field showed empty): laborgrid/formats/zh_Hans/formats.py
+FORMAT_MODULE_PATH = ["laborgrid.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
