@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "laborgrid.notifications",
     "laborgrid.cases",
     "laborgrid.site",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through the project's templates, so laborgrid/templates/django/forms/ can
+# override one: the select option shows 请选择 instead of Django's "---------" placeholder.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
