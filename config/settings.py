@@ -35,7 +35,11 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEMO_SECRET_KEY = "laborgrid-demo-secret-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# DEBUG is on only for developers (LABORGRID_ENV=development): the demo is what a new user sees,
+# so it answers a wrong or forbidden address with the app's own Chinese 404/403 pages, never
+# Django's English debug page listing the URL patterns (issue 23). Static files need no DEBUG:
+# whitenoise serves them from the app folders outside production.
+DEBUG = env_bool("DEBUG", ENVIRONMENT == "development")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get(
