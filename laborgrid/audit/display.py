@@ -107,15 +107,19 @@ def _value(value: Any, model: type[Model] | None) -> str:
     if value is False:
         return _("否")
     if isinstance(value, dict):
-        return "；".join(f"{_label(str(k), model)}：{_value(v, model)}" for k, v in value.items())
+        return _("；").join(_pair(str(k), v, model) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return "、".join(_value(v, model) for v in value) or "—"
+        return _("、").join(_value(v, model) for v in value) or "—"
     return str(value)
 
 
-def detail_items(object_type: str, detail: Any) -> list[tuple[str, str]]:
-    """The detail as (label, value) pairs, in stored order."""
+def _pair(key: str, value: Any, model: type[Model] | None) -> str:
+    return _("%(label)s：%(value)s") % {"label": _label(key, model), "value": _value(value, model)}
+
+
+def detail_items(object_type: str, detail: Any) -> list[str]:
+    """The detail as "label：value" lines, in stored order."""
     if not isinstance(detail, dict):
-        return [("", _value(detail, None))] if detail else []
+        return [_value(detail, None)] if detail else []
     model = _model(object_type)
-    return [(_label(str(k), model), _value(v, model)) for k, v in detail.items()]
+    return [_pair(str(k), v, model) for k, v in detail.items()]

@@ -89,7 +89,7 @@ class AuditEvent(models.Model):
         return object_label(self.object_type, self.object_id)
 
     @property
-    def detail_items(self) -> list[tuple[str, str]]:
+    def detail_items(self) -> list[str]:
         """The detail as labelled values, not a Python dict (``audit.display``)."""
         from laborgrid.audit.display import detail_items
 

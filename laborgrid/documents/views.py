@@ -82,8 +82,8 @@ KEY_LABELS = {
 }
 
 
-def _labels(keys: frozenset[str]) -> list[str]:
-    return [str(KEY_LABELS.get(k, k)) for k in sorted(keys)]
+def _labels(keys: frozenset[str]) -> str:
+    return _("、").join(str(KEY_LABELS.get(k, k)) for k in sorted(keys))
 
 
 @lru_cache(maxsize=len(DocumentType))
