@@ -240,7 +240,8 @@ def policy_for(batch: ImportBatch) -> dict[str, str]:
 
 def _json(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        # fixed-point: str(Decimal("200").normalize()) is "2E+2", which the preview showed
+        return format(value.normalize(), "f")
     if isinstance(value, date):
         return value.isoformat()
     return value

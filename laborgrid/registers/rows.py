@@ -360,7 +360,7 @@ class RowNormaliser:
                     gettext(
                         "注册资本 %(amount)s 万元异常大，请确认单位（表头可注明“注册资本（元）”）"
                     )
-                    % {"amount": capital.amount.normalize()},
+                    % {"amount": format(capital.amount.normalize(), "f")},
                     "capital_suspicious",
                 )
             )
