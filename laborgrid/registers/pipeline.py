@@ -789,11 +789,15 @@ class Runner:
         for p in rows:
             clean = p.result.clean
             problems = [
-                {"field": e.field, "header": e.header, "message": str(e.message), "error": True}
-                for e in p.result.errors
-            ] + [
-                {"field": e.field, "header": e.header, "message": str(e.message), "error": False}
-                for e in p.result.warnings
+                {
+                    "field": e.field,
+                    "header": e.header,
+                    "message": str(e.message),
+                    "error": error,
+                    **({"value": e.value} if e.value else {}),
+                }
+                for error, found in ((True, p.result.errors), (False, p.result.warnings))
+                for e in found
             ]
             data: dict[str, Any] = {}
             if p.outcome == RowOutcome.REVIEW:
