@@ -72,6 +72,27 @@ DETAIL_LABELS = {
 }
 
 
+#: Detail keys whose stored value is a choice of another model's field: (model, field).
+DETAIL_CHOICES = {"role": ("accounts.GridAssignment", "role")}
+
+
+def _choice_label(key: str, value: Any, model: type[Model] | None) -> str | None:
+    """The display name of a stored choice value (grid_officer → 网格员), if it is one."""
+    field = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            field = None
+    if (field is None or not getattr(field, "choices", None)) and key in DETAIL_CHOICES:
+        other = _model(DETAIL_CHOICES[key][0])
+        field = other._meta.get_field(DETAIL_CHOICES[key][1]) if other else None
+    choices = getattr(field, "choices", None) if field is not None else None
+    if not choices:
+        return None
+    return next((str(label) for v, label in choices if v == value), None)
+
+
 def _model(object_type: str) -> type[Model] | None:
     try:
         return apps.get_model(object_type) if "." in object_type else None
@@ -114,7 +135,11 @@ def _value(value: Any, model: type[Model] | None) -> str:
 
 
 def _pair(key: str, value: Any, model: type[Model] | None) -> str:
-    return _("%(label)s：%(value)s") % {"label": _label(key, model), "value": _value(value, model)}
+    shown = _choice_label(key, value, model) if isinstance(value, str) else None
+    return _("%(label)s：%(value)s") % {
+        "label": _label(key, model),
+        "value": shown if shown is not None else _value(value, model),
+    }
 
 
 def detail_items(object_type: str, detail: Any) -> list[str]:

@@ -521,7 +521,13 @@ def test_the_log_page_shows_the_objects_name_and_a_readable_detail() -> None:
         AuditAction.EXPORT_STARTED,
         actor=actor,
         obj=wage,
-        detail={"before": None, "monthly": "1670", "confirmed": True, "grids": ["a", "b"]},
+        detail={
+            "before": None,
+            "monthly": "1670",
+            "confirmed": True,
+            "grids": ["a", "b"],
+            "role": "grid_officer",
+        },
     )
     body = client_for("auditor").get("/audit/").content.decode()
     row = body[body.index(f"最低工资标准 #{wage.pk}") :][:600]
@@ -530,3 +536,4 @@ def test_the_log_page_shows_the_objects_name_and_a_readable_detail() -> None:
     assert "{'" not in text and "None" not in text
     assert "修改前：—" in text and "月最低工资（元）：1670" in text and "是" in text
     assert "a、b" in text
+    assert "grid_officer" not in text and "岗位：专职工作人员" in text
