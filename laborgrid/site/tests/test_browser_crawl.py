@@ -124,3 +124,30 @@ def test_the_crawl_fails_on_a_page_that_offers_a_forbidden_link(
     assert "date input rejected its value: broken_date=2026/12/06" in report, report
     assert "console error" in report, report
     assert "horizontal scrollbar on a phone" in report, report
+
+
+def test_the_case_list_is_one_card_per_case_on_a_phone(demo_server: str, browser: Any) -> None:
+    """Issue 23: seven columns squeezed on a phone. Below md the table stacks (.table-stack):
+    no header row, one block per case, each value under its column's name."""
+    context = browser.new_context(locale="zh-CN", **VIEWPORTS["phone"])
+    try:
+        page = context.new_page()
+        login(page, demo_server, "maochang")
+        page.goto(demo_server + "/cases/")
+        layout = page.evaluate(
+            """() => {
+              const table = document.querySelector('table.table-stack');
+              const row = table.querySelector('tbody tr');
+              const cell = row.querySelector('td[data-label]');
+              return {
+                head: getComputedStyle(table.querySelector('thead')).display,
+                row: getComputedStyle(row).display,
+                label: getComputedStyle(cell, '::before').content,
+                wide: row.getBoundingClientRect().width >= window.innerWidth - 40,
+              };
+            }"""
+        )
+    finally:
+        context.close()
+    assert layout["head"] == "none" and layout["row"] == "block" and layout["wide"], layout
+    assert layout["label"] not in ("none", "normal", ""), layout
