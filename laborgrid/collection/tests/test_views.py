@@ -362,3 +362,18 @@ def test_the_leader_is_not_offered_to_register_a_field_employer() -> None:
     url = reverse("collection:field_employer_create")
     assert url not in client_for("leader").get(reverse("collection:my_tasks")).content.decode()
     assert url in client_for("maochang-a1").get(reverse("collection:my_tasks")).content.decode()
+
+
+def test_the_form_is_in_sections_with_a_nav_and_returns_to_the_list() -> None:
+    """Issue 23: five screens with no sections, and 保存并提交 stayed on the form."""
+    task = task_for("maochang-a1")
+    body = client_for("maochang-a1").get(reverse("collection:task_form", args=[task.pk]))
+    html = body.content.decode()
+    assert 'class="lg-section-nav' in html
+    sections = len(body.context["form"].sections())
+    assert sections >= 5
+    for n in range(1, sections + 1):
+        assert f'href="#lg-section-{n}"' in html and f'id="lg-section-{n}"' in html
+    assert f'data-tasks-url="{reverse("collection:my_tasks")}"' in html
+    tasks = client_for("maochang-a1").get(reverse("collection:my_tasks")).content.decode()
+    assert 'id="lg-saved-msg"' in tasks
