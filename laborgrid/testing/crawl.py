@@ -49,6 +49,15 @@ DEVELOPER_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("exponent decimal", re.compile(r"\d(?:\.\d+)?E[+-]\d")),
     ("Django placeholder", re.compile(r"-{9}")),
     ("ASCII colon after Chinese", re.compile(r"[\u4e00-\u9fff]:(?!\d)")),
+    # Django's and the browser's own English that a missing translation lets through
+    (
+        "untranslated English",
+        re.compile(
+            r"\b(This field is required|Enter a valid|Select a valid choice|Ensure this value|"
+            r"Page not found|Server Error|Forbidden|Not Found|Previous|Next page|Submit|"
+            r"Cancel|Delete|Search|Save|Unknown)\b"
+        ),
+    ),
 )
 
 PAGE_FACTS_JS = """() => {

@@ -20,6 +20,7 @@ BASE = "http://127.0.0.1:8000"
         ("注册资本：2E+2 → 5E+2", "exponent decimal"),
         ("单位类型 ---------", "Django placeholder"),
         ("搜索: 状态:", "ASCII colon after Chinese"),
+        ("单位名称 This field is required.", "untranslated English"),
     ],
 )
 def test_developer_text_is_found(text: str, label: str) -> None:
