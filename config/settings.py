@@ -35,7 +35,11 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEMO_SECRET_KEY = "laborgrid-demo-secret-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# DEBUG is on only for developers (LABORGRID_ENV=development): the demo is what a new user sees,
+# so it answers a wrong or forbidden address with the app's own Chinese 404/403 pages, never
+# Django's English debug page listing the URL patterns (issue 23). Static files need no DEBUG:
+# whitenoise serves them from the app folders outside production.
+DEBUG = env_bool("DEBUG", ENVIRONMENT == "development")
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get(
@@ -101,6 +105,7 @@ INSTALLED_APPS = [
     "laborgrid.deadlines",
     "laborgrid.cases",
     "laborgrid.site",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
@@ -143,6 +148,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through the project's templates, so laborgrid/templates/django/forms/ can
+# override one: the select option shows 请选择 instead of Django's "---------" placeholder.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -312,6 +321,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "laborgrid" / "locale"]
+# zh-Hans renders dates for <input type="date"> in ISO (Django's first format, 2026/12/06, is
+# rejected by the browser and the field showed empty): laborgrid/formats/zh_Hans/formats.py
+FORMAT_MODULE_PATH = ["laborgrid.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

@@ -84,6 +84,20 @@ class AuditEvent(models.Model):
     def action_label(self) -> str:
         return action_label(self.action)
 
+    @property
+    def object_label(self) -> str:
+        """The object as officers read it: 最低工资标准 #14 (``audit.display``)."""
+        from laborgrid.audit.display import object_label
+
+        return object_label(self.object_type, self.object_id)
+
+    @property
+    def detail_items(self) -> list[str]:
+        """The detail as labelled values, not a Python dict (``audit.display``)."""
+        from laborgrid.audit.display import detail_items
+
+        return detail_items(self.object_type, self.detail)
+
     def canonical(self) -> str:
         payload: dict[str, Any] = {
             "at": self.at.isoformat(),

@@ -350,8 +350,13 @@ class RevealForm(StyledFormMixin, forms.Form):
 class DocumentForm(StyledFormMixin, forms.Form):
     doc_type = forms.ChoiceField(label=_("文书类型"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: frozenset[str] | None = None, **kwargs: Any) -> None:
+        """``allowed``: the types the user may issue (``services.issuable_document_types``)."""
         super().__init__(*args, **kwargs)
         from laborgrid.cases.documents import document_choices
 
-        self.fields["doc_type"].choices = document_choices()  # type: ignore[attr-defined]
+        self.fields["doc_type"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in document_choices()
+            if allowed is None or value in allowed
+        ]

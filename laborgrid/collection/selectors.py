@@ -24,6 +24,11 @@ class MyTask:
     distance: float | None  # metres from the phone, when both positions are known
     returned: Submission | None  # the latest returned submission (what to fix)
 
+    @property
+    def distance_km(self) -> float | None:
+        """The distance in kilometres (the list shows metres under 1 km, kilometres above)."""
+        return None if self.distance is None else self.distance / 1000
+
 
 def my_tasks(
     user: Any, *, lat: float | None = None, lng: float | None = None, include_done: bool = False

@@ -33,6 +33,59 @@ LAYOUT_LABELS = {
     Layout.RECEIPT: gettext_lazy("送达回证"),
 }
 
+#: What each context key of a document means, as the preview list names it to officers (the
+#: keys themselves are code: ``test_every_document_key_has_a_label`` keeps this complete).
+KEY_LABELS = {
+    "address": gettext_lazy("地址"),
+    "addressee": gettext_lazy("受送达人"),
+    "appear_at": gettext_lazy("到场时间"),
+    "authority": gettext_lazy("作出机关"),
+    "case_number": gettext_lazy("案件编号"),
+    "case_title": gettext_lazy("案由"),
+    "contact": gettext_lazy("联系方式"),
+    "court": gettext_lazy("人民法院"),
+    "date": gettext_lazy("日期"),
+    "deadline": gettext_lazy("期限"),
+    "disclosure": gettext_lazy("告知事项"),
+    "document_number": gettext_lazy("文书编号"),
+    "document_title": gettext_lazy("文书名称"),
+    "ended_at": gettext_lazy("结束时间"),
+    "findings": gettext_lazy("查明事实"),
+    "handlers": gettext_lazy("承办人"),
+    "hearing": gettext_lazy("听证事项"),
+    "inspectors": gettext_lazy("执法人员"),
+    "items": gettext_lazy("事项清单"),
+    "legal_basis": gettext_lazy("法律依据"),
+    "method": gettext_lazy("送达方式"),
+    "note": gettext_lazy("备注"),
+    "number": gettext_lazy("编号"),
+    "opinions": gettext_lazy("审批意见"),
+    "outcome": gettext_lazy("处理结果"),
+    "paragraphs": gettext_lazy("正文"),
+    "party": gettext_lazy("当事人"),
+    "payment": gettext_lazy("缴款方式"),
+    "period": gettext_lazy("期间"),
+    "place": gettext_lazy("地点"),
+    "present": gettext_lazy("在场人员"),
+    "qa": gettext_lazy("问答"),
+    "reason": gettext_lazy("理由"),
+    "received_on": gettext_lazy("收到日期"),
+    "reconsideration_body": gettext_lazy("复议机关"),
+    "recorder": gettext_lazy("记录人"),
+    "referral": gettext_lazy("移送事项"),
+    "respondent": gettext_lazy("被投诉单位"),
+    "served_at": gettext_lazy("送达时间"),
+    "servers": gettext_lazy("送达人"),
+    "source": gettext_lazy("案件来源"),
+    "started_at": gettext_lazy("开始时间"),
+    "subject": gettext_lazy("事由"),
+    "summary": gettext_lazy("摘要"),
+}
+
+
+def _labels(keys: frozenset[str]) -> str:
+    return _("、").join(str(KEY_LABELS.get(k, k)) for k in sorted(keys))
+
 
 @lru_cache(maxsize=len(DocumentType))
 def _sample_pdf(doc_type: DocumentType) -> bytes:
@@ -60,8 +113,8 @@ def preview_list(request: HttpRequest) -> HttpResponse:
             {
                 "type": doc_type,
                 "layout": LAYOUT_LABELS[spec.layout],
-                "required": sorted(spec.required),
-                "optional": sorted(spec.optional),
+                "required": _labels(spec.required),
+                "optional": _labels(spec.optional),
                 "receipt": spec.receipt,
                 "next_number": services.format_number(
                     pattern, doc_type=doc_type, year=year, seq=seq

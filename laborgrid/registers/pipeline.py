@@ -227,7 +227,8 @@ def policy_for(batch: ImportBatch) -> dict[str, str]:
 
 def _json(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        # fixed-point: str(Decimal("200").normalize()) is "2E+2", which the preview showed
+        return format(value.normalize(), "f")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -678,11 +679,15 @@ class Runner:
         for p in rows:
             clean = p.result.clean
             problems = [
-                {"field": e.field, "header": e.header, "message": str(e.message), "error": True}
-                for e in p.result.errors
-            ] + [
-                {"field": e.field, "header": e.header, "message": str(e.message), "error": False}
-                for e in p.result.warnings
+                {
+                    "field": e.field,
+                    "header": e.header,
+                    "message": str(e.message),
+                    "error": error,
+                    **({"value": e.value} if e.value else {}),
+                }
+                for error, found in ((True, p.result.errors), (False, p.result.warnings))
+                for e in found
             ]
             data: dict[str, Any] = {}
             if p.outcome == RowOutcome.REVIEW:

@@ -78,6 +78,7 @@ class FieldError(NamedTuple):
     header: str
     message: str
     code: str = "invalid"
+    value: str = ""  # the cell as written (the error report shows it, so a clerk sees what to fix)
 
 
 class RowResult(NamedTuple):
@@ -212,7 +213,7 @@ class RowNormaliser:
                     result = self._remember(position, memo, value, _converted(convert, value))
             if isinstance(result, NormaliseError):
                 (errors if result.fatal else warnings).append(
-                    FieldError(name, header, result.message, result.code)
+                    FieldError(name, header, result.message, result.code, str(value))
                 )
                 continue
             if result is not None:
@@ -360,7 +361,7 @@ class RowNormaliser:
                     gettext(
                         "注册资本 %(amount)s 万元异常大，请确认单位（表头可注明“注册资本（元）”）"
                     )
-                    % {"amount": capital.amount.normalize()},
+                    % {"amount": format(capital.amount.normalize(), "f")},
                     "capital_suspicious",
                 )
             )

@@ -511,3 +511,32 @@ def test_audit_pages_are_read_only() -> None:
     client = client_for("auditor")
     assert client.post(AUDIT_URL).status_code == 405
     assert client.post(EXPORT_URL).status_code == 405
+
+
+def test_the_log_page_shows_the_objects_name_and_a_readable_detail() -> None:
+    """Issue 23: the log showed "employers.minimumwage 14" and a Python dict."""
+    from laborgrid.employers.models import MinimumWage
+
+    wage = MinimumWage.objects.first()
+    assert wage is not None
+    actor = User.objects.get(username="county")
+    record(
+        AuditAction.EXPORT_STARTED,
+        actor=actor,
+        obj=wage,
+        detail={
+            "before": None,
+            "monthly": "1670",
+            "confirmed": True,
+            "grids": ["a", "b"],
+            "role": "grid_officer",
+        },
+    )
+    body = client_for("auditor").get("/audit/").content.decode()
+    row = body[body.index(f"最低工资标准 #{wage.pk}") :][:600]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", row))
+    assert "employers.minimumwage" not in body
+    assert "{'" not in text and "None" not in text
+    assert "修改前：—" in text and "月最低工资（元）：1670" in text and "是" in text
+    assert "a、b" in text
+    assert "grid_officer" not in text and "岗位：专职工作人员" in text

@@ -34,7 +34,12 @@ from laborgrid.cases.services.procedure import (
     transfer_case,
     withdraw_case,
 )
-from laborgrid.cases.services.records import add_record, issue_document, record_outcome
+from laborgrid.cases.services.records import (
+    add_record,
+    issuable_document_types,
+    issue_document,
+    record_outcome,
+)
 from laborgrid.cases.services.routing import find_duplicates, merge_cases, reroute_case
 
 __all__ = [
@@ -55,6 +60,7 @@ __all__ = [
     "find_duplicates",
     "is_certified",
     "is_handler",
+    "issuable_document_types",
     "issue_document",
     "merge_cases",
     "notify_penalty",

@@ -26,7 +26,13 @@ from laborgrid.cases.choices import (
 )
 from laborgrid.cases.documents import context_for
 from laborgrid.cases.models import Case, CaseDocument, CaseRecord
-from laborgrid.cases.services.common import AUDIT_CASE_ACTION, check_handler, is_certified, locked
+from laborgrid.cases.services.common import (
+    AUDIT_CASE_ACTION,
+    check_handler,
+    is_certified,
+    is_handler,
+    locked,
+)
 from laborgrid.cases.services.intake import check_file
 from laborgrid.core.scope import check_write
 
@@ -162,6 +168,17 @@ SIGNED_DOCUMENTS = frozenset(
 
 def _signed(doc_type: str) -> bool:
     return doc_type in SIGNED_DOCUMENTS
+
+
+def issuable_document_types(actor: Any, case: Case) -> frozenset[str] | None:
+    """The document types ``actor`` may issue on ``case`` (the form offers only these): the
+    signed ones need a handler holding a valid 执法证, as :func:`issue_document` checks.
+    ``None``: every type."""
+    if is_handler(actor, case) and is_certified(actor):
+        return None
+    from laborgrid.documents.services import DocumentType
+
+    return frozenset(t for t in DocumentType.values if not _signed(t))
 
 
 @transaction.atomic

@@ -80,3 +80,21 @@ def test_decision_documents_need_a_certified_signer(on_day: Any) -> None:
         services.issue_document(actor=user("leader"), case=case, doc_type="acceptance_notice")
     doc = services.issue_document(actor=user("maochang"), case=case, doc_type="acceptance_notice")
     assert doc.issued_by == user("maochang")
+
+
+def test_the_form_offers_only_the_types_the_officer_may_issue(on_day: Any) -> None:
+    """Issue 23: every document type was offered to an officer without a certificate, who was
+    then refused the signed ones."""
+    from django.urls import reverse
+
+    from laborgrid.cases.services.records import SIGNED_DOCUMENTS
+    from laborgrid.testing.personas import client_for
+
+    case = decided_case(on_day)
+    url = reverse("cases:case_detail", args=[case.pk])
+    uncertified = client_for("maochang").get(url).context["document_form"]
+    offered = {v for v, _label in uncertified.fields["doc_type"].choices}
+    assert offered and not offered & SIGNED_DOCUMENTS
+    certified = client_for("county").get(url).context["document_form"]
+    assert {v for v, _label in certified.fields["doc_type"].choices} >= SIGNED_DOCUMENTS
+    assert client_for("leader").get(url).context["document_form"] is None

@@ -100,7 +100,11 @@ def _context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "reroute_form": RerouteForm(),
         "merge_form": MergeForm(),
         "reveal_form": RevealForm(),
-        "document_form": DocumentForm() if documents_available() else None,
+        "document_form": (
+            DocumentForm(allowed=services.issuable_document_types(request.user, case))
+            if documents_available() and can_write
+            else None
+        ),
         "record_kinds": RecordKind,
         "is_open": case.state in OPEN_STATES,
         "today": today,
@@ -330,6 +334,7 @@ def document_issue(request: AuthedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, Cap.WORK_WRITE)
     if not documents_available():
         raise Http404
+    # every type: the service explains a refusal (no certificate) better than the form would
     form = DocumentForm(request.POST)
     if form.is_valid():
         try:

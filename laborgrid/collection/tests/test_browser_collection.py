@@ -85,7 +85,9 @@ def _fill_and_save(page: Any, employees: int, contracts: int) -> None:
     page.fill("#id_contact_name", "陈德海")
     page.check("#id_contact_confirmed")
     page.click("#lg-save")
-    page.wait_for_selector("#lg-saved:not(.d-none)")
+    # issue 23: saved, the phone goes back to the task list, which says what was saved
+    page.wait_for_url("**/collection/my/")
+    page.wait_for_selector("#lg-saved-msg:not(.d-none)")
 
 
 def _photo_file() -> str:
@@ -124,8 +126,9 @@ def test_fill_offline_sync_and_approve(demo_server: str, phone: Any) -> None:
     page.wait_for_selector("[data-photo-preview=licence]:not(.d-none)")
     _fill_and_save(page, 58, 51)
     _shot(page, "collection-saved-offline.png")
+    assert name and name in page.inner_text("#lg-saved-msg")
 
-    page.reload()  # still offline: what was saved is on the device
+    page.goto(form_url)  # still offline: what was saved is on the device
     page.wait_for_selector("#lg-restored:not(.d-none)")
     assert page.input_value("#id_employees") == "58"
     page.goto(demo_server + "/collection/sync/")

@@ -343,3 +343,41 @@ def test_the_sign_in_page_clears_the_previous_users_cached_pages() -> None:
 
     html = Client().get(reverse("accounts:login")).content.decode()
     assert "collection/signout.js" in html
+
+
+def test_my_tasks_show_kilometres_not_metres_labelled_km() -> None:
+    """Issue 23: a shop 1.4 km away was listed as "1431.7 公里"."""
+    client = client_for("maochang-a1")
+    items = client.get(reverse("collection:my_tasks")).context["items"]
+    here = next(m.task.employer for m in items if m.task.employer.lat is not None)
+    # 0.0126° of latitude is about 1.4 km
+    response = client.get(
+        reverse("collection:my_tasks"), {"lat": here.lat + 0.0126, "lng": here.lng}
+    )
+    body = response.content.decode()
+    assert "1.4 公里" in body
+    assert not any(
+        f"{m.distance:.1f} 公里" in body for m in response.context["items"] if m.distance
+    )
+
+
+def test_the_leader_is_not_offered_to_register_a_field_employer() -> None:
+    """Issue 23: 发现新单位 answered the read-only leader with a 404."""
+    url = reverse("collection:field_employer_create")
+    assert url not in client_for("leader").get(reverse("collection:my_tasks")).content.decode()
+    assert url in client_for("maochang-a1").get(reverse("collection:my_tasks")).content.decode()
+
+
+def test_the_form_is_in_sections_with_a_nav_and_returns_to_the_list() -> None:
+    """Issue 23: five screens with no sections, and 保存并提交 stayed on the form."""
+    task = task_for("maochang-a1")
+    body = client_for("maochang-a1").get(reverse("collection:task_form", args=[task.pk]))
+    html = body.content.decode()
+    assert 'class="lg-section-nav' in html
+    sections = len(body.context["form"].sections())
+    assert sections >= 5
+    for n in range(1, sections + 1):
+        assert f'href="#lg-section-{n}"' in html and f'id="lg-section-{n}"' in html
+    assert f'data-tasks-url="{reverse("collection:my_tasks")}"' in html
+    tasks = client_for("maochang-a1").get(reverse("collection:my_tasks")).content.decode()
+    assert 'id="lg-saved-msg"' in tasks

@@ -36,7 +36,7 @@ from laborgrid.collection.permissions import access_task
 from laborgrid.collection.selectors import my_tasks
 from laborgrid.collection.services import A3_FIELDS, FAR_METRES
 from laborgrid.core.forms import attach_errors
-from laborgrid.core.scope import require_capability
+from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers import services as employers
 from laborgrid.employers.choices import EmployerStatus, RegisterSource
@@ -112,6 +112,8 @@ def my_tasks_page(request: AuthedRequest) -> HttpResponse:
             "points": points,
             "map_grid": grids[0] if grids else None,
             "form_urls": [m.task.get_absolute_url() for m in items],
+            # 发现新单位 registers an employer: offered only to those who may (not the leader)
+            "can_register": get_scope(request.user).has(Cap.WORK_WRITE),
         },
     )
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from laborgrid.audit.models import AuditEvent
 from laborgrid.documents.audit_actions import DocumentAction
@@ -92,3 +93,19 @@ def test_a_bad_pattern_is_shown_not_saved() -> None:
     assert "编号格式必须包含序号" in body
     assert "<b>{name}</b>" not in body
     assert not DocumentNumberPattern.objects.exists()
+
+
+def test_every_document_key_has_a_label() -> None:
+    from laborgrid.documents.layouts import SPECS
+    from laborgrid.documents.views import KEY_LABELS
+
+    keys = set().union(*(spec.keys for spec in SPECS.values()))
+    assert keys <= set(KEY_LABELS), sorted(keys - set(KEY_LABELS))
+
+
+def test_the_preview_list_names_contents_not_code_keys() -> None:
+    """Issue 23: /documents/ listed addressee, authority, received_on... to officers."""
+    body = client_for("county").get(reverse("documents:preview_list")).content.decode()
+    for key in ("addressee", "authority", "received_on", "respondent"):
+        assert key not in body
+    assert "受送达人" in body and "收到日期" in body

@@ -68,3 +68,23 @@ def test_the_leader_reads_but_cannot_change() -> None:
     leader = client_for("leader")
     assert leader.get(URL).status_code == 200
     assert leader.post(URL, {"monthly": "1"}).status_code == 404
+
+
+def test_a_township_is_not_offered_to_change_the_county_standard() -> None:
+    """Issue 23: 修改 was offered on the county's rows to squadron leaders, who then got a 403
+    worded for read-only roles."""
+    county_rows = MinimumWage.objects.filter(area__code=COUNTY)
+    assert county_rows.exists()
+    maochang = client_for("maochang")
+    body = maochang.get(URL).content.decode()
+    for row in county_rows:
+        edit = reverse("employers:minimum_wage_edit", args=[row.pk])
+        assert edit not in body
+        denied = maochang.get(edit)
+        assert denied.status_code == 403
+        assert "您的岗位只能查看" not in denied.content.decode()
+        assert "超出了您的岗位权限或管辖范围" in denied.content.decode()
+    county_body = client_for("county").get(URL).content.decode()
+    assert all(
+        reverse("employers:minimum_wage_edit", args=[r.pk]) in county_body for r in county_rows
+    )

@@ -110,8 +110,13 @@ def _query(params: QueryDict, **changes: str | None) -> str:
 
 
 def _count_text(page: filters.Page) -> str:
+    # The list counts up to its cap on purpose (filters.COUNT_CAP: an exact count of any filter
+    # over a million rows is not cheap); the exact totals per grid are the coverage roll-up's,
+    # which said 3,005 beside our "超过 1,000 家" (issue 23). Say so instead of seeming to disagree.
     if page.count_capped:
-        return _("超过 %(n)s 家") % {"n": f"{page.cap:,}"}
+        return _("%(n)s 家以上（列表只数到 %(n)s 家；全量统计见“底数覆盖情况”）") % {
+            "n": f"{page.cap:,}"
+        }
     return _("共 %(n)s 家") % {"n": f"{page.count:,}"}
 
 

@@ -102,10 +102,17 @@ def minimum_wage_list(request: AuthedRequest) -> HttpResponse:
                 return redirect("employers:minimum_wage_list")
     elif request.method == "POST":
         raise Http404
+    # 修改 is offered on the rows the user may change (a township sees the county's standard,
+    # which only the county changes)
+    editable = {r.pk for r in rows if scope.allows(Cap.GRID_MANAGE, r.area_path)}
     return render(
         request,
         "employers/minimum_wage_list.html",
-        {"rows": rows, "form": form, "can_manage": can_manage},
+        {
+            "rows": [(r, r.pk in editable) for r in rows],
+            "form": form,
+            "can_manage": bool(editable),
+        },
     )
 
 

@@ -255,3 +255,15 @@ def test_values_repeating_down_a_file_give_the_same_results() -> None:
     )
     assert remembered["uscc"] is None and remembered["name"] is None
     assert remembered["status"] is not None and len(remembered["status"]) == 2
+
+
+def test_amounts_read_as_fixed_point_numbers() -> None:
+    """Issue 23: the preview showed "注册资本：2E+2 → 5E+2" (Decimal.normalize() in repr form)."""
+    from laborgrid.registers.pipeline import _json
+
+    assert _json(Decimal("200.00")) == "200"
+    assert _json(Decimal("500")) == "500"
+    assert _json(Decimal("1.50")) == "1.5"
+    huge = _row(name="甲", uscc=make_uscc(8), registered_capital="5000000")
+    (warning,) = huge.warnings
+    assert "5000000" in warning.message and "E+" not in warning.message

@@ -153,6 +153,9 @@ def test_the_county_inspector_imports_a_gbk_export_end_to_end() -> None:
     rejected = [line for line in lines[1:] if line[1] == "拒收"]
     assert rejected and rejected[0][0] == 7 and rejected[0][2] == "统一社会信用代码"
     assert rejected[0][3]
+    # the bad code stays in its cells: a clerk sees what to correct (issue 23)
+    assert lines[0][5:] == ("代码", "填写内容")
+    assert rejected[0][5] == "91520521XXXXXXXXX1" and rejected[0][6] == "91520521XXXXXXXXX1"
     assert any(line[1] == "文件内重复" and line[0] == 8 for line in lines[1:])
 
     queue = county.get(reverse("registers:review_list"))

@@ -281,6 +281,8 @@ def batch_rollback(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- error report ---------------------------------------------------------------------------------
 
+CODE_FIELDS = ("uscc", "reg_number", "org_code")
+
 
 @login_required
 @require_GET
@@ -297,10 +299,11 @@ def batch_errors(request: AuthedRequest, pk: int) -> FileResponse:
     sheet.set_column(3, 3, 50)
     sheet.set_column(4, 4, 36)
     sheet.set_column(5, 5, 22)
+    sheet.set_column(6, 6, 30)
     sheet.write_row(
         0,
         0,
-        [_("行号"), _("结果"), _("列"), _("原因"), _("名称"), _("代码")],
+        [_("行号"), _("结果"), _("列"), _("原因"), _("名称"), _("代码"), _("填写内容")],
         bold,
     )
     labels = dict(RowOutcome.choices)
@@ -313,16 +316,24 @@ def batch_errors(request: AuthedRequest, pk: int) -> FileResponse:
         .values_list("row_number", "outcome", "problems", "duplicate_of", "name", "code")
     )
     for number, outcome, problems, duplicate_of, name, code in rows.iterator(chunk_size=2000):
-        reasons: list[tuple[str, str]] = []
+        reasons: list[tuple[str, str, str]] = []
         if outcome == RowOutcome.DUPLICATE:
-            reasons.append(("", _("与第 %(n)s 行重复") % {"n": duplicate_of}))
+            reasons.append(("", _("与第 %(n)s 行重复") % {"n": duplicate_of}, ""))
         reasons += [
-            (p.get("header") or "", p.get("message") or "")
+            (p.get("header") or "", p.get("message") or "", p.get("value") or "")
             for p in problems or []
             if p.get("error") or outcome == RowOutcome.REJECTED
         ]
-        for header, reason in reasons or [("", "")]:
-            sheet.write_row(line, 0, [number, str(labels[outcome]), header, reason, name, code])
+        # a code the import refused is not stored as the row's code: show it as written
+        written_code = code or next(
+            (p.get("value") for p in problems or [] if p.get("field") in CODE_FIELDS), ""
+        )
+        for header, reason, value in reasons or [("", "", "")]:
+            sheet.write_row(
+                line,
+                0,
+                [number, str(labels[outcome]), header, reason, name, written_code, value],
+            )
             line += 1
     book.close()
     out.seek(0)

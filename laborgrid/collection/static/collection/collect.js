@@ -219,10 +219,11 @@
     Store.put(item).then(function () {
       return Store.remove(Store.draftKey(task));
     }).then(function () {
-      document.getElementById("lg-saved").classList.remove("d-none");
       document.getElementById("lg-save").disabled = true;
-      window.scrollTo(0, 0);
-      return window.LG.sync();
+      // Saved on the device: back to the task list, which says so and syncs when online
+      // (store.js); the form stays reachable from the list and the sync queue.
+      try { sessionStorage.setItem("lg-saved-task", ds.employerName || ""); } catch (err) { /* private mode */ }
+      window.location.assign(ds.tasksUrl);
     });
   });
 

@@ -91,3 +91,17 @@
   document.addEventListener("lg-synced", badges);
   badges();
 })();
+
+/* After 保存并提交 on a task form (collect.js): say what was saved. */
+(function () {
+  "use strict";
+  var name = null;
+  try {
+    name = sessionStorage.getItem("lg-saved-task");
+    sessionStorage.removeItem("lg-saved-task");
+  } catch (err) { return; }
+  var box = document.getElementById("lg-saved-msg");
+  if (name === null || !box) return;
+  box.querySelector("[data-name]").textContent = name;
+  box.classList.remove("d-none");
+})();
