@@ -15,6 +15,8 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laborgrid.audit.registry import detail_choices
+
 #: Detail keys that are not fields of the object's model (or read better with another name).
 DETAIL_LABELS = {
     "action": gettext_lazy("操作"),
@@ -72,7 +74,8 @@ DETAIL_LABELS = {
 }
 
 
-#: Detail keys whose stored value is a choice of another model's field: (model, field).
+#: Detail keys whose stored value is a choice of another model's field: (model, field). Apps add
+#: their own per object type with ``audit.registry.register_detail_choices``.
 DETAIL_CHOICES = {"role": ("accounts.GridAssignment", "role")}
 
 
@@ -84,9 +87,12 @@ def _choice_label(key: str, value: Any, model: type[Model] | None) -> str | None
             field = model._meta.get_field(key)
         except FieldDoesNotExist:
             field = None
-    if (field is None or not getattr(field, "choices", None)) and key in DETAIL_CHOICES:
-        other = _model(DETAIL_CHOICES[key][0])
-        field = other._meta.get_field(DETAIL_CHOICES[key][1]) if other else None
+    source = detail_choices(model._meta.label_lower if model else "", key) or DETAIL_CHOICES.get(
+        key
+    )
+    if (field is None or not getattr(field, "choices", None)) and source is not None:
+        other = _model(source[0])
+        field = other._meta.get_field(source[1]) if other else None
     choices = getattr(field, "choices", None) if field is not None else None
     if not choices:
         return None

@@ -69,3 +69,17 @@ def action_choices() -> list[tuple[str, str]]:
 
 def registered_values() -> Iterable[str]:
     return _ACTIONS.keys()
+
+
+_DETAIL_CHOICES: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def register_detail_choices(object_type: str, key: str, model: str, field: str) -> None:
+    """On the log page, the value of ``key`` in the detail of an event about ``object_type``
+    (``app_label.model``) is a choice of ``model.field`` and reads as its label (a case step's
+    ``"from": "decision_pending"`` reads 待作出决定)."""
+    _DETAIL_CHOICES[(object_type, key)] = (model, field)
+
+
+def detail_choices(object_type: str, key: str) -> tuple[str, str] | None:
+    return _DETAIL_CHOICES.get((object_type, key))

@@ -8,9 +8,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from laborgrid.audit.registry import register_actions
+from laborgrid.audit.registry import register_actions, register_detail_choices
 
 
 @register_actions
 class CaseAction(models.TextChoices):
     CASE_ACTION = "case_action", _("案件操作")
+
+
+# A step's detail ({"action", "from", "to"}) reads as the step's and the states' names.
+register_detail_choices("cases.case", "action", "cases.CaseTransition", "action")
+register_detail_choices("cases.case", "from", "cases.Case", "state")
+register_detail_choices("cases.case", "to", "cases.Case", "state")

@@ -290,14 +290,25 @@ def escalate_overdue(
                 DeadlineAction.DEADLINE_ESCALATED,
                 username="system",
                 obj=d,
-                detail={
-                    "kind": d.kind,
-                    "due": str(d.due),
-                    "object": f"{d.content_type_id}:{d.object_id}",
-                },
+                # Readable on the log page: the kind's name, its due date and what it belongs to.
+                detail={"type": _kind_label(d.kind), "due": str(d.due), "target": _subject(d)},
             )
             done.append(Escalation(d, result))
     return done
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(get_rule(kind).label)
+    except LookupError:
+        return kind
+
+
+def _subject(d: Deadline) -> str:
+    """The object the deadline belongs to, as its model names it (案件 #12)."""
+    model = d.content_type.model_class()
+    name = model._meta.verbose_name if model is not None else d.content_type.model
+    return f"{name} #{d.object_id}"
 
 
 def _escalation_handler(kind: str) -> Any:

@@ -56,3 +56,13 @@ def test_stored_events_read_with_their_labels_on_the_log_page() -> None:
     page = auditor.get("/audit/", {"action": "case_action"}).content.decode()
     assert "案件操作" in page
     assert ">case_action<" not in page
+
+
+def test_a_case_steps_detail_reads_as_names_not_codes() -> None:
+    from laborgrid.audit.display import detail_items
+
+    lines = detail_items(
+        "cases.case", {"action": "escalate", "from": "decision_pending", "to": "decision_pending"}
+    )
+    assert lines[0].endswith("挂牌督办")
+    assert "decision_pending" not in "".join(lines)
