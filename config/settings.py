@@ -291,6 +291,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "laborgrid" / "locale"]
 USE_I18N = True
+# Dates render ISO in every language: <input type="date"> accepts nothing else (issue 15).
+FORMAT_MODULE_PATH = ["laborgrid.core.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
