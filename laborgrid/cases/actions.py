@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from laborgrid.cases import services
-from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
+from laborgrid.cases.choices import Action
 from laborgrid.cases.models import Case
 
 if TYPE_CHECKING:
@@ -31,10 +31,12 @@ PARAMS: dict[str, tuple[str, ...]] = {
     Action.RESUME: (),
     Action.COMPLETE_INVESTIGATION: (),
     Action.NOTIFY_PENALTY: (),
+    Action.RECORD_DEFENCE: ("defence", "defence_on", "defence_outcome", "hearing_on"),
     Action.DECIDE: ("decision_kind", "summary", "penalty_amount", "rectification_due"),
     Action.WITHDRAW: (),
     Action.TRANSFER: (),
-    Action.SERVE: ("served_on",),
+    Action.SERVE: ("served_on", "service_method", "service_proof"),
+    Action.DEMAND: ("served_on", "service_method", "service_proof"),
     Action.ENFORCE: (),
     Action.CLOSE: ("closure_kind", "public_result"),
     Action.ARCHIVE: (),
@@ -90,12 +92,7 @@ def _s(params: Mapping[str, Any], key: str) -> str:
 def check_state(case: Case, action: str) -> None:
     """Refuse an action the state does not allow before looking at its parameters (the
     service checks again under the row lock)."""
-    sources, _target = TRANSITIONS[action]
-    if case.state not in sources:
-        raise services.TransitionRefused(
-            _("当前状态“%(state)s”下不能执行“%(action)s”。")
-            % {"state": CaseState(case.state).label, "action": Action(action).label}
-        )
+    services.check_state(case, action)
 
 
 def run(
@@ -142,9 +139,23 @@ def run(
             rectification_due=_date(params.get("rectification_due"), "rectification_due"),
             **kw,
         )
-    if action == Action.SERVE:
-        return services.serve_case(
-            served_on=_date(params.get("served_on"), "served_on"), reason=reason, **kw
+    if action in (Action.SERVE, Action.DEMAND):
+        serve = services.serve_case if action == Action.SERVE else services.serve_demand
+        return serve(
+            served_on=_date(params.get("served_on"), "served_on"),
+            service_method=_s(params, "service_method"),
+            service_proof=_s(params, "service_proof"),
+            reason=reason,
+            **kw,
+        )
+    if action == Action.RECORD_DEFENCE:
+        return services.record_defence(
+            defence=_s(params, "defence"),
+            on=_date(params.get("defence_on"), "defence_on"),
+            outcome=_s(params, "defence_outcome"),
+            hearing_on=_date(params.get("hearing_on"), "hearing_on"),
+            reason=reason,
+            **kw,
         )
     if action == Action.CLOSE:
         return services.close_case(

@@ -14,10 +14,12 @@ from laborgrid.cases.choices import (
     Channel,
     ClosureKind,
     DecisionKind,
+    DefenceKind,
     PlatformConclusion,
     RecordKind,
     RedirectKind,
     RefusalGround,
+    ServiceMethod,
 )
 from laborgrid.cases.services.intake import MAX_FACTS, MAX_REPRESENTATIVES
 from laborgrid.core.forms import StyledFormMixin
@@ -248,6 +250,31 @@ class ActionForm(StyledFormMixin, forms.Form):
     )
     served_on = forms.DateField(
         label=_("送达日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    service_method = forms.ChoiceField(
+        label=_("送达方式"), required=False, choices=[("", _("请选择")), *ServiceMethod.choices]
+    )
+    service_proof = forms.CharField(
+        label=_("送达凭证（送达回证、邮件查询号、公告载体等）"), required=False, max_length=200
+    )
+    defence = forms.ChoiceField(
+        label=_("当事人陈述申辩或听证情况"),
+        required=False,
+        choices=[("", _("请选择")), *DefenceKind.choices],
+    )
+    defence_on = forms.DateField(
+        label=_("陈述申辩、听证申请或放弃的日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    defence_outcome = forms.CharField(
+        label=_("陈述申辩或听证意见及采纳情况"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    hearing_on = forms.DateField(
+        label=_("听证举行日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     closure_kind = forms.ChoiceField(
         label=_("结案方式"),

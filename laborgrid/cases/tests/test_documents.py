@@ -49,6 +49,15 @@ def decided_case(on_day: Any) -> Any:
     on_day(dt.date(2026, 4, 1))
     services.complete_investigation(actor=user("county"), case=case)
     services.notify_penalty(actor=user("county"), case=case)
+    # The lawful flow: the party is heard before the penalty (行政处罚法 Art. 44–45); deciding on
+    # the day of the notice with nothing recorded is refused now (issue 15).
+    services.record_defence(
+        actor=user("county"),
+        case=case,
+        defence="statement",
+        on=dt.date(2026, 4, 1),
+        outcome="当事人对拖欠事实无异议，请求从轻处罚；未提出新的事实，不予采纳。",
+    )
     services.decide_case(
         actor=user("county"),
         case=case,
