@@ -325,6 +325,13 @@ class RecordForm(StyledFormMixin, forms.Form):
 
 
 class OutcomeForm(StyledFormMixin, forms.Form):
+    findings = forms.CharField(
+        label=_("调查查明的违法事实（决定文书据此载明）"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    violation = forms.ChoiceField(label=_("违法行为（决定文书据此载明违反条款）"), required=False)
     amount_recovered = forms.DecimalField(
         label=_("追回金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
@@ -357,6 +364,14 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[("", "—"), *PlatformConclusion.choices],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from laborgrid.cases.violations import violation_choices
+
+        field = self.fields["violation"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("请选择")), *violation_choices()]
 
 
 class RerouteForm(StyledFormMixin, forms.Form):

@@ -177,6 +177,9 @@ class Case(models.Model):
     defence_outcome = models.TextField(_("陈述申辩或听证意见及采纳情况"), blank=True)
     hearing_on = models.DateField(_("听证举行日期"), null=True, blank=True)
     demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
+    findings = models.TextField(_("查明的违法事实"), blank=True)
+    # A key of ``laborgrid.cases.violations.VIOLATIONS`` (no DB choices: rows are added freely).
+    violation = models.CharField(_("违法行为"), max_length=40, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
     extended = models.BooleanField(_("已延长调查期限"), default=False)

@@ -46,6 +46,11 @@ def decided_case(on_day: Any) -> Any:
     services.extend_case(
         actor=user("maochang"), case=case, approver=user("county"), reason="案情复杂"
     )
+    services.record_outcome(
+        actor=user("county"),
+        case=case,
+        data={"findings": "该单位拖欠张三三个月工资。", "violation": "wage_arrears"},
+    )
     on_day(dt.date(2026, 4, 1))
     services.complete_investigation(actor=user("county"), case=case)
     services.notify_penalty(actor=user("county"), case=case)
@@ -82,10 +87,16 @@ def test_each_document_type_renders_or_says_what_is_missing(on_day: Any, doc_typ
 
 
 def test_decision_documents_need_a_certified_signer(on_day: Any) -> None:
+    """A squadron leader without a certificate and the read-only leader sign nothing in the
+    bureau's name; a notice of acceptance is not issued on a decided case (issue 15: it used to
+    be, by the squadron leader)."""
     case = decided_case(on_day)
     with pytest.raises(PermissionDenied):
         services.issue_document(actor=user("maochang"), case=case, doc_type="penalty_decision")
     with pytest.raises(PermissionDenied):
         services.issue_document(actor=user("leader"), case=case, doc_type="acceptance_notice")
-    doc = services.issue_document(actor=user("maochang"), case=case, doc_type="acceptance_notice")
-    assert doc.issued_by == user("maochang")
+    with pytest.raises(ValidationError):
+        services.issue_document(actor=user("county"), case=case, doc_type="acceptance_notice")
+    services.issue_document(actor=user("county"), case=case, doc_type="penalty_decision")
+    receipt = services.issue_document(actor=user("maochang"), case=case, doc_type="service_receipt")
+    assert receipt.issued_by == user("maochang")
