@@ -314,6 +314,13 @@ class Complainant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_masked(self) -> str:
+        """The name as staff who may not see identities read it (条例 Art. 9 para. 3): the first
+        character kept, the rest starred (张三 → 张*)."""
+        name = self.name.strip()
+        return f"{name[:1]}{'*' * max(1, len(name) - 1)}" if name else ""
+
 
 class CaseTransition(models.Model):
     """One step of the procedure: from, to, action, who, when, why, approver (issue §4)."""
