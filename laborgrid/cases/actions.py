@@ -30,7 +30,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     Action.SUSPEND: ("approver",),
     Action.RESUME: (),
     Action.COMPLETE_INVESTIGATION: (),
-    Action.NOTIFY_PENALTY: (),
+    Action.NOTIFY_PENALTY: ("served_on", "service_method", "service_proof"),
     Action.RECORD_DEFENCE: ("defence", "defence_on", "defence_outcome", "hearing_on"),
     Action.DECIDE: ("decision_kind", "summary", "penalty_amount", "rectification_due"),
     Action.WITHDRAW: (),
@@ -111,7 +111,6 @@ def run(
         Action.FILE: services.file_case,
         Action.RESUME: services.resume_case,
         Action.COMPLETE_INVESTIGATION: services.complete_investigation,
-        Action.NOTIFY_PENALTY: services.notify_penalty,
         Action.WITHDRAW: services.withdraw_case,
         Action.TRANSFER: services.transfer_case,
         Action.ENFORCE: services.enforce_case,
@@ -139,8 +138,13 @@ def run(
             rectification_due=_date(params.get("rectification_due"), "rectification_due"),
             **kw,
         )
-    if action in (Action.SERVE, Action.DEMAND):
-        serve = services.serve_case if action == Action.SERVE else services.serve_demand
+    if action in (Action.NOTIFY_PENALTY, Action.SERVE, Action.DEMAND):
+        serves: dict[str, Callable[..., Case]] = {
+            Action.NOTIFY_PENALTY: services.notify_penalty,
+            Action.SERVE: services.serve_case,
+            Action.DEMAND: services.serve_demand,
+        }
+        serve = serves[action]
         return serve(
             served_on=_date(params.get("served_on"), "served_on"),
             service_method=_s(params, "service_method"),

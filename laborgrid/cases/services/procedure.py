@@ -276,14 +276,37 @@ def complete_investigation(
 
 
 @transaction.atomic
-def notify_penalty(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
-    """行政处罚事先告知 with the rights to 陈述申辩 and a hearing (行政处罚法 Art. 44–45, 63–64):
-    the party has 5 working days to ask for a hearing (D8)."""
+def notify_penalty(
+    *,
+    actor: User,
+    case: Case,
+    served_on: dt.date | None = None,
+    service_method: str = "",
+    service_proof: str = "",
+    reason: str = "",
+    request: Any = None,
+) -> Case:
+    """行政处罚事先告知 with the rights to 陈述申辩 and a hearing (行政处罚法 Art. 44–45, 63–64),
+    recorded with its service (date, method, proof; Art. 61): the party's 5 working days to ask
+    for a hearing (D8) run from the day the notice was served (for 公告送达, deemed served)."""
     case = locked(case)
     check_handler(actor, case)
+    check_state(case, Action.NOTIFY_PENALTY)
     _require_certified(actor)
-    transition(case, Action.NOTIFY_PENALTY, actor=actor, reason=reason, request=request)
-    deadlines.open_deadline(case, DeadlineKind.HEARING_REQUEST, _today())
+    served_on, proof = _check_service(
+        case, served_on, service_method, service_proof, after=case.investigation_completed_on
+    )
+    transition(
+        case,
+        Action.NOTIFY_PENALTY,
+        actor=actor,
+        reason=reason,
+        detail={"served_on": served_on.isoformat(), "method": service_method, "proof": proof},
+        request=request,
+    )
+    deadlines.open_deadline(
+        case, DeadlineKind.HEARING_REQUEST, effective_service_date(served_on, service_method)
+    )
     return case
 
 

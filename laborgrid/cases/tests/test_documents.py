@@ -53,7 +53,13 @@ def decided_case(on_day: Any) -> Any:
     )
     on_day(dt.date(2026, 4, 1))
     services.complete_investigation(actor=user("county"), case=case)
-    services.notify_penalty(actor=user("county"), case=case)
+    services.notify_penalty(
+        actor=user("county"),
+        case=case,
+        served_on=dt.date(2026, 4, 1),
+        service_method="direct",
+        service_proof="送达回证（当事人签收）",
+    )
     # The lawful flow: the party is heard before the penalty (行政处罚法 Art. 44–45); deciding on
     # the day of the notice with nothing recorded is refused now (issue 15).
     services.record_defence(

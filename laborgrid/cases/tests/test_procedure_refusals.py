@@ -38,7 +38,13 @@ def at_notice(on_day: Any) -> Case:
     investigate(case)
     services.complete_investigation(actor=user("county"), case=case)
     on_day(NOTICE_DAY)
-    services.notify_penalty(actor=user("county"), case=case)
+    services.notify_penalty(
+        actor=user("county"),
+        case=case,
+        served_on=NOTICE_DAY,
+        service_method="direct",
+        service_proof="送达回证（当事人签收）",
+    )
     return case
 
 
@@ -368,3 +374,27 @@ def test_a_lapsed_party_period_does_not_put_the_case_under_supervision(on_day: A
     services.deadlines.escalate_overdue(today=window.due + dt.timedelta(days=1))
     case.refresh_from_db()
     assert not case.escalated
+
+
+def test_the_prior_notice_is_served_and_the_hearing_window_runs_from_its_service(
+    on_day: Any,
+) -> None:
+    case = submit(on_day)
+    on_day(dt.date(2026, 10, 9))
+    services.accept_case(actor=user("maochang"), case=case)
+    services.file_case(actor=user("maochang"), case=case)
+    investigate(case)
+    services.complete_investigation(actor=user("county"), case=case)
+    on_day(dt.date(2026, 10, 16))
+    with pytest.raises(ValidationError) as exc:
+        services.notify_penalty(actor=user("county"), case=case)
+    assert set(exc.value.message_dict) == {"served_on", "service_method", "service_proof"}
+    services.notify_penalty(
+        actor=user("county"),
+        case=case,
+        served_on=NOTICE_DAY,
+        service_method="post",
+        service_proof="EMS 9876543210",
+    )
+    window = case.deadlines.pending().get(kind=DeadlineKind.HEARING_REQUEST)
+    assert window.start == NOTICE_DAY
