@@ -25,7 +25,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     Action.REQUEST_CORRECTION: (),
     Action.RECEIVE_CORRECTION: (),
     Action.REDIRECT: ("redirect_kind",),
-    Action.FILE: (),
+    Action.FILE: ("filed_on",),
     Action.EXTEND: ("approver",),
     Action.SUSPEND: ("approver",),
     Action.RESUME: (),
@@ -108,7 +108,6 @@ def run(
         Action.ACCEPT: services.accept_case,
         Action.REQUEST_CORRECTION: services.request_correction,
         Action.RECEIVE_CORRECTION: services.receive_correction,
-        Action.FILE: services.file_case,
         Action.RESUME: services.resume_case,
         Action.COMPLETE_INVESTIGATION: services.complete_investigation,
         Action.WITHDRAW: services.withdraw_case,
@@ -118,6 +117,10 @@ def run(
     }
     if action in simple:
         return simple[action](reason=reason, **kw)
+    if action == Action.FILE:
+        return services.file_case(
+            filed_on=_date(params.get("filed_on"), "filed_on"), reason=reason, **kw
+        )
     if action == Action.REFUSE:
         return services.refuse_case(ground=_s(params, "ground"), reason=reason, **kw)
     if action == Action.REDIRECT:

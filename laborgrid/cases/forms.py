@@ -248,6 +248,11 @@ class ActionForm(StyledFormMixin, forms.Form):
     rectification_due = forms.DateField(
         label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    filed_on = forms.DateField(
+        label=_("立案审批日期（默认今天）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     served_on = forms.DateField(
         label=_("送达日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -216,6 +216,7 @@ class ActionIn(Schema):
     summary: str | None = Field(None, max_length=5000)
     penalty_amount: str | None = Field(None, max_length=30)
     rectification_due: dt.date | None = None
+    filed_on: dt.date | None = Field(None, description="file: the approval date (default today)")
     served_on: dt.date | None = Field(None, description="serve, demand: date of service")
     service_method: str | None = Field(
         None, description="serve, demand: direct, lodged, post, public_notice, electronic"

@@ -190,13 +190,33 @@ def redirect_case(
 
 
 @transaction.atomic
-def file_case(*, actor: User, case: Case, reason: str = "", request: Any = None) -> Case:
-    """立案 (approval date = filing date, B1.4): the 60-working-day investigation period (D3) and
-    the 90-day outer limit (D10) start."""
+def file_case(
+    *,
+    actor: User,
+    case: Case,
+    filed_on: dt.date | None = None,
+    reason: str = "",
+    request: Any = None,
+) -> Case:
+    """立案 on the day of acceptance (若干规定 Art. 18, D2) or on the recorded date the head of
+    the inspection body approved the 立案审批表 (the approval date is the filing date, B1.4): the
+    60-working-day investigation period (D3) and the 90-day outer limit (D10) start from it."""
     case = locked(case)
     check_handler(actor, case)
-    case.filed_on = _today()
-    transition(case, Action.FILE, actor=actor, reason=reason, request=request)
+    check_state(case, Action.FILE)
+    today = _today()
+    filed_on = filed_on or today
+    if filed_on > today or (case.accepted_on and filed_on < case.accepted_on):
+        raise ValidationError({"filed_on": _("立案日期应在受理日期之后且不晚于今天。")})
+    case.filed_on = filed_on
+    transition(
+        case,
+        Action.FILE,
+        actor=actor,
+        reason=reason,
+        detail={"on": filed_on.isoformat()},
+        request=request,
+    )
     deadlines.meet(case, DeadlineKind.FILING, case.filed_on)
     deadlines.open_deadline(case, DeadlineKind.INVESTIGATION, case.filed_on)
     deadlines.open_deadline(case, DeadlineKind.PENALTY_CAP, case.filed_on)

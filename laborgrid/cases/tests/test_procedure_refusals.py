@@ -398,3 +398,22 @@ def test_the_prior_notice_is_served_and_the_hearing_window_runs_from_its_service
     )
     window = case.deadlines.pending().get(kind=DeadlineKind.HEARING_REQUEST)
     assert window.start == NOTICE_DAY
+
+
+def test_filing_on_the_recorded_approval_date(on_day: Any) -> None:
+    case = submit(on_day)
+    on_day(dt.date(2026, 10, 9))
+    services.accept_case(actor=user("maochang"), case=case)
+    on_day(dt.date(2026, 10, 13))
+    for bad in (dt.date(2026, 10, 8), dt.date(2026, 10, 14)):  # before acceptance; future
+        with pytest.raises(ValidationError) as exc:
+            services.file_case(actor=user("maochang"), case=case, filed_on=bad)
+        assert "filed_on" in exc.value.message_dict
+    services.file_case(actor=user("maochang"), case=case, filed_on=dt.date(2026, 10, 12))
+    case.refresh_from_db()
+    assert case.filed_on == dt.date(2026, 10, 12)
+    filing = case.deadlines.get(kind=DeadlineKind.FILING)
+    assert (filing.due, filing.met_on) == (dt.date(2026, 10, 9), dt.date(2026, 10, 12))
+    assert case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION).start == dt.date(
+        2026, 10, 12
+    )
