@@ -325,6 +325,8 @@ LOCALE_PATHS = [BASE_DIR / "laborgrid" / "locale"]
 # rejected by the browser and the field showed empty): laborgrid/formats/zh_Hans/formats.py
 FORMAT_MODULE_PATH = ["laborgrid.formats"]
 USE_I18N = True
+# Dates render ISO in every language: <input type="date"> accepts nothing else (issue 15).
+FORMAT_MODULE_PATH = ["laborgrid.core.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from laborgrid.cases import services
-from laborgrid.cases.choices import TRANSITIONS, Action, CaseState
+from laborgrid.cases.choices import Action
 from laborgrid.cases.models import Case
 
 if TYPE_CHECKING:
@@ -25,16 +25,18 @@ PARAMS: dict[str, tuple[str, ...]] = {
     Action.REQUEST_CORRECTION: (),
     Action.RECEIVE_CORRECTION: (),
     Action.REDIRECT: ("redirect_kind",),
-    Action.FILE: (),
+    Action.FILE: ("filed_on",),
     Action.EXTEND: ("approver",),
     Action.SUSPEND: ("approver",),
     Action.RESUME: (),
     Action.COMPLETE_INVESTIGATION: (),
-    Action.NOTIFY_PENALTY: (),
+    Action.NOTIFY_PENALTY: ("served_on", "service_method", "service_proof"),
+    Action.RECORD_DEFENCE: ("defence", "defence_on", "defence_outcome", "hearing_on"),
     Action.DECIDE: ("decision_kind", "summary", "penalty_amount", "rectification_due"),
     Action.WITHDRAW: (),
     Action.TRANSFER: (),
-    Action.SERVE: ("served_on",),
+    Action.SERVE: ("served_on", "service_method", "service_proof"),
+    Action.DEMAND: ("served_on", "service_method", "service_proof"),
     Action.ENFORCE: (),
     Action.CLOSE: ("closure_kind", "public_result"),
     Action.ARCHIVE: (),
@@ -90,12 +92,7 @@ def _s(params: Mapping[str, Any], key: str) -> str:
 def check_state(case: Case, action: str) -> None:
     """Refuse an action the state does not allow before looking at its parameters (the
     service checks again under the row lock)."""
-    sources, _target = TRANSITIONS[action]
-    if case.state not in sources:
-        raise services.TransitionRefused(
-            _("当前状态“%(state)s”下不能执行“%(action)s”。")
-            % {"state": CaseState(case.state).label, "action": Action(action).label}
-        )
+    services.check_state(case, action)
 
 
 def run(
@@ -111,10 +108,8 @@ def run(
         Action.ACCEPT: services.accept_case,
         Action.REQUEST_CORRECTION: services.request_correction,
         Action.RECEIVE_CORRECTION: services.receive_correction,
-        Action.FILE: services.file_case,
         Action.RESUME: services.resume_case,
         Action.COMPLETE_INVESTIGATION: services.complete_investigation,
-        Action.NOTIFY_PENALTY: services.notify_penalty,
         Action.WITHDRAW: services.withdraw_case,
         Action.TRANSFER: services.transfer_case,
         Action.ENFORCE: services.enforce_case,
@@ -122,6 +117,10 @@ def run(
     }
     if action in simple:
         return simple[action](reason=reason, **kw)
+    if action == Action.FILE:
+        return services.file_case(
+            filed_on=_date(params.get("filed_on"), "filed_on"), reason=reason, **kw
+        )
     if action == Action.REFUSE:
         return services.refuse_case(ground=_s(params, "ground"), reason=reason, **kw)
     if action == Action.REDIRECT:
@@ -142,9 +141,28 @@ def run(
             rectification_due=_date(params.get("rectification_due"), "rectification_due"),
             **kw,
         )
-    if action == Action.SERVE:
-        return services.serve_case(
-            served_on=_date(params.get("served_on"), "served_on"), reason=reason, **kw
+    if action in (Action.NOTIFY_PENALTY, Action.SERVE, Action.DEMAND):
+        serves: dict[str, Callable[..., Case]] = {
+            Action.NOTIFY_PENALTY: services.notify_penalty,
+            Action.SERVE: services.serve_case,
+            Action.DEMAND: services.serve_demand,
+        }
+        serve = serves[action]
+        return serve(
+            served_on=_date(params.get("served_on"), "served_on"),
+            service_method=_s(params, "service_method"),
+            service_proof=_s(params, "service_proof"),
+            reason=reason,
+            **kw,
+        )
+    if action == Action.RECORD_DEFENCE:
+        return services.record_defence(
+            defence=_s(params, "defence"),
+            on=_date(params.get("defence_on"), "defence_on"),
+            outcome=_s(params, "defence_outcome"),
+            hearing_on=_date(params.get("hearing_on"), "hearing_on"),
+            reason=reason,
+            **kw,
         )
     if action == Action.CLOSE:
         return services.close_case(

@@ -28,7 +28,7 @@ from laborgrid.cases import actions as case_actions
 from laborgrid.cases import clock, services
 from laborgrid.cases.choices import Action
 from laborgrid.cases.models import Case, CaseQuerySet
-from laborgrid.cases.permissions import access_case
+from laborgrid.cases.permissions import access_case, may_see_identity
 from laborgrid.cases.querysets import filter_cases, overdue_q
 from laborgrid.cases.schemas import (
     ActionIn,
@@ -148,6 +148,7 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
     handler = get_scope(request.user).allows(Cap.WORK_WRITE, case.grid_path) and is_handler(
         request.user, case
     )
+    show_identity = may_see_identity(request.user, case)
     out.update(
         platform_ref=case.platform_ref,
         platform_conclusion=case.platform_conclusion,
@@ -171,7 +172,7 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
         complainants=[
             {
                 "id": p.pk,
-                "name": p.name,
+                "name": p.name if show_identity else p.name_masked,
                 "id_number": p.id_masked,
                 "phone": p.phone_masked,
                 "is_representative": p.is_representative,

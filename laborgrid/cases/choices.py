@@ -82,10 +82,12 @@ class Action(models.TextChoices):
     RESUME = "resume", _("恢复调查")
     COMPLETE_INVESTIGATION = "complete_investigation", _("调查终结")
     NOTIFY_PENALTY = "notify_penalty", _("处罚事先告知")
+    RECORD_DEFENCE = "record_defence", _("记录陈述申辩或听证")
     DECIDE = "decide", _("作出决定")
     WITHDRAW = "withdraw", _("撤销立案")
     TRANSFER = "transfer", _("移送")
     SERVE = "serve", _("送达")
+    DEMAND = "demand", _("送达催告书")
     ENFORCE = "enforce", _("申请强制执行")
     CLOSE = "close", _("结案")
     ARCHIVE = "archive", _("归档")
@@ -108,10 +110,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.RESUME: (frozenset({S.SUSPENDED}), S.INVESTIGATING),
     Action.COMPLETE_INVESTIGATION: (frozenset({S.INVESTIGATING}), S.DECISION_PENDING),
     Action.NOTIFY_PENALTY: (frozenset({S.DECISION_PENDING}), S.PENALTY_NOTICE),
+    Action.RECORD_DEFENCE: (frozenset({S.PENALTY_NOTICE}), None),
     Action.DECIDE: (frozenset({S.DECISION_PENDING, S.PENALTY_NOTICE}), S.DECIDED),
     Action.WITHDRAW: (frozenset({S.DECISION_PENDING}), S.CLOSED),
     Action.TRANSFER: (frozenset({S.INVESTIGATING, S.DECISION_PENDING}), S.CLOSED),
     Action.SERVE: (frozenset({S.DECIDED}), S.SERVED),
+    Action.DEMAND: (frozenset({S.SERVED}), None),
     Action.ENFORCE: (frozenset({S.SERVED}), S.ENFORCEMENT),
     Action.CLOSE: (frozenset({S.SERVED, S.ENFORCEMENT}), S.CLOSED),
     Action.ARCHIVE: (frozenset({S.CLOSED, S.REJECTED, S.REDIRECTED}), S.ARCHIVED),
@@ -137,8 +141,37 @@ NEEDS_REASON = frozenset(
 )
 #: Actions only a certified inspector (劳动保障监察员) may take (B1.5, B1.6, A1).
 NEEDS_CERTIFIED = frozenset(
-    {Action.COMPLETE_INVESTIGATION, Action.NOTIFY_PENALTY, Action.DECIDE, Action.WITHDRAW}
+    {
+        Action.COMPLETE_INVESTIGATION,
+        Action.NOTIFY_PENALTY,
+        Action.RECORD_DEFENCE,
+        Action.DECIDE,
+        Action.WITHDRAW,
+        Action.DEMAND,
+        Action.ENFORCE,
+    }
 )
+
+
+class ServiceMethod(models.TextChoices):
+    """How a document was served (行政处罚法 Art. 61, which refers to 民事诉讼法 for service):
+    direct, lodged on refusal (留置), by post, by public notice (公告), or electronically (fax or
+    e-mail only with the party's consent, Art. 61 para. 2)."""
+
+    DIRECT = "direct", _("直接送达")
+    LODGED = "lodged", _("留置送达")
+    POST = "post", _("邮寄送达")
+    PUBLIC_NOTICE = "public_notice", _("公告送达")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
+class DefenceKind(models.TextChoices):
+    """What the party did after the prior notice of a penalty (行政处罚法 Art. 44–45, 62–65)."""
+
+    WAIVED = "waived", _("当事人书面放弃陈述申辩和听证")
+    STATEMENT = "statement", _("当事人已陈述申辩")
+    HEARING_REQUESTED = "hearing_requested", _("当事人已申请听证")
+    HEARING = "hearing", _("已举行听证")
 
 
 class DecisionKind(models.TextChoices):
@@ -219,6 +252,8 @@ class DeadlineKind(models.TextChoices):
     SERVICE = "service", _("送达期限")  # D6: 7 working days
     NOTIFY_COMPLAINANT = "notify_complainant", _("告知投诉人延期或中止")  # D17: 3 days
     FINE_PAYMENT = "fine_payment", _("罚款缴纳期限")  # D11: 15 days
+    FILING = "filing", _("立案期限")  # D2: the day of acceptance
+    ENFORCEMENT_APPLICATION = "enforcement_application", _("申请法院强制执行期限")  # D15: 3 months
 
 
 class DayType(models.TextChoices):

@@ -25,7 +25,15 @@ RULES: dict[str, tuple[int, str, str]] = {
     DeadlineKind.SERVICE: (7, DayType.WORKING, "行政处罚法第六十一条、第八十五条"),  # D6
     DeadlineKind.NOTIFY_COMPLAINANT: (3, DayType.CALENDAR, "浙江条例第三十条（地方）"),  # D17
     DeadlineKind.FINE_PAYMENT: (15, DayType.CALENDAR, "行政处罚法第六十七条"),  # D11
+    DeadlineKind.FILING: (0, DayType.CALENDAR, "若干规定第十八条（受理之日立案）"),  # D2
+    # D15: the length is set when opened (three months after the D13/D14 windows lapse).
+    DeadlineKind.ENFORCEMENT_APPLICATION: (90, DayType.CALENDAR, "行政强制法第五十三条"),
 }
+
+#: The party's periods, not the bureau's: when one lapses nobody is late, so the case is not
+#: put under supervision (挂牌督办). The hearing-request window (D8) must lapse before a penalty
+#: may be decided (行政处罚法 Art. 44, 63–64); the fine falls due 15 days after service (D11).
+PARTY_PERIODS = frozenset({DeadlineKind.HEARING_REQUEST, DeadlineKind.FINE_PAYMENT})
 
 
 def _describe(case: Case) -> str:
@@ -53,6 +61,11 @@ def _escalate(deadline: Any, today: Any) -> int | None:
     return escalate_case(deadline, today)
 
 
+def _party_period_lapsed(deadline: Any, today: Any) -> None:
+    """A party's period lapsed: nothing to escalate (see ``PARTY_PERIODS``)."""
+    return None
+
+
 def register() -> None:
     register_subject(
         Case, describe=_describe, url=_url, queryset=_queryset, on_recomputed=_recomputed
@@ -65,5 +78,5 @@ def register() -> None:
             amount=amount,
             unit=unit,
             basis=basis,
-            escalate=_escalate,
+            escalate=_party_period_lapsed if kind in PARTY_PERIODS else _escalate,
         )

@@ -28,9 +28,11 @@ from laborgrid.cases.choices import (
     ClosureKind,
     DeadlineKind,
     DecisionKind,
+    DefenceKind,
     RecordKind,
     RedirectKind,
     RefusalGround,
+    ServiceMethod,
 )
 from laborgrid.cases.models import Case, CaseRecord, Complainant
 from laborgrid.cases.services.common import seed_transitions
@@ -294,8 +296,11 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 open_dl[DeadlineKind.CORRECTION] = due(case, DeadlineKind.CORRECTION, day)
             if action == Action.ACCEPT:
                 case.accepted_on = day
+                open_dl[DeadlineKind.FILING] = due(case, DeadlineKind.FILING, day)  # D2
             if action == Action.FILE:
                 case.filed_on = day
+                if DeadlineKind.FILING in open_dl:
+                    open_dl[DeadlineKind.FILING].met_on = day
                 open_dl[DeadlineKind.INVESTIGATION] = due(case, DeadlineKind.INVESTIGATION, day)
                 open_dl[DeadlineKind.PENALTY_CAP] = due(case, DeadlineKind.PENALTY_CAP, day)
             if action == Action.COMPLETE_INVESTIGATION:
@@ -324,6 +329,10 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 case.decision_summary = "责令限期十日内支付拖欠的劳动报酬。"
                 case.decision_signed_by = county
                 case.decided_on = day
+                if penalty:  # the party was heard before the penalty (行政处罚法 Art. 44–45)
+                    case.defence = DefenceKind.STATEMENT
+                    case.defence_on = day
+                    case.defence_outcome = "当事人陈述申辩未提出新的事实和理由，不予采纳。"
                 for k in (
                     DeadlineKind.DECISION,
                     DeadlineKind.PENALTY_CAP,
@@ -334,6 +343,8 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 open_dl[DeadlineKind.SERVICE] = due(case, DeadlineKind.SERVICE, day)
             if action == Action.SERVE:
                 case.served_on = day
+                case.service_method = ServiceMethod.DIRECT
+                case.service_proof = "送达回证（当事人签收）"
                 open_dl[DeadlineKind.SERVICE].met_on = day
             if action == Action.CLOSE:
                 case.closed_on = day
@@ -359,7 +370,8 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         ["state", "accepted_on", "filed_on", "investigation_completed_on", "decided_on", "served_on",
          "closed_on", "archived_on", "decision_kind", "decision_summary", "decision_signed_by",
          "closure_kind", "amount_recovered", "workers_helped", "public_result", "refusal_ground",
-         "redirect_kind", "suspended_since"],
+         "redirect_kind", "suspended_since", "defence", "defence_on", "defence_outcome",
+         "service_method", "service_proof"],
         batch_size=500,
     )  # fmt: skip
     Complainant.objects.bulk_create(people, batch_size=500)

@@ -8,29 +8,140 @@ lists for each type. Complainants' identity and phone numbers are never printed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborgrid.cases.choices import TWO_INSPECTOR_RECORDS, Action, Category, RecordKind
+from laborgrid.cases.choices import (
+    TWO_INSPECTOR_RECORDS,
+    Action,
+    CaseState,
+    DecisionKind,
+    RecordKind,
+)
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
 
-#: The legal provision a decision applies, by subject (条例 Art. 23–30; B1.12). Configuration
-#: would be better for local rules; these are the national articles.
-LEGAL_BASIS = {
-    Category.WAGES: "《劳动保障监察条例》第十八条、第二十六条",
-    Category.CONTRACT: "《劳动保障监察条例》第十八条、第二十四条",
-    Category.HOURS: "《劳动保障监察条例》第十八条、第二十五条",
-    Category.SOCIAL_INSURANCE: "《劳动保障监察条例》第十八条、第二十七条",
-    Category.SPECIAL_PROTECTION: "《劳动保障监察条例》第十八条、第二十三条",
-    Category.CHILD_LABOUR: "《禁止使用童工规定》第六条",
-    Category.AGENCIES: "《劳动保障监察条例》第二十八条",
-    Category.DISPATCH: "《中华人民共和国劳动合同法》第九十二条",
+#: A placeholder number for checking a document's content before a serial number is taken.
+NUMBER_PENDING = "——"
+
+S = CaseState
+#: Signers: a certified inspector handling the case (条例 Art. 4, 16; A1: documents in the
+#: bureau's name), or any handler role of the case's grid (not an assistant, not a leader) for
+#: internal approval forms and the proof of service.
+CERTIFIED = "certified"
+HANDLER = "handler"
+
+
+@dataclass(frozen=True)
+class IssueRule:
+    """Where a document type belongs in the procedure: the states it may be issued in, who
+    signs it, and for a decision document the decision it sets out."""
+
+    states: frozenset[str]
+    signer: str
+    decision: str = ""
+
+
+_DECIDED = frozenset({S.DECIDED})
+ISSUE_RULES: dict[str, IssueRule] = {
+    # Intake (若干规定 Art. 18): the notice follows the decision on acceptance.
+    "acceptance_notice": IssueRule(frozenset({S.ACCEPTED, S.INVESTIGATING}), CERTIFIED),
+    "rejection_notice": IssueRule(frozenset({S.REJECTED}), CERTIFIED),
+    "correction_request": IssueRule(frozenset({S.NEEDS_CORRECTION}), CERTIFIED),
+    # Filing (B1.4): the approval form is made when the case is filed.
+    "filing_approval": IssueRule(frozenset({S.ACCEPTED, S.INVESTIGATING}), HANDLER),
+    # Investigation (条例 Art. 15–17): acts of two certified inspectors.
+    "inquiry_notice": IssueRule(frozenset({S.INVESTIGATING}), CERTIFIED),
+    "interview_record": IssueRule(frozenset({S.INVESTIGATING}), CERTIFIED),
+    "inspection_record": IssueRule(frozenset({S.INVESTIGATING}), CERTIFIED),
+    "extension_approval": IssueRule(frozenset({S.INVESTIGATING}), HANDLER),
+    "suspension_approval": IssueRule(frozenset({S.SUSPENDED}), HANDLER),
+    # Decision (条例 Art. 18; 行政处罚法 Art. 44, 59): the document of the decision taken.
+    "correction_order": IssueRule(_DECIDED, CERTIFIED, DecisionKind.CORRECTION_ORDER),
+    "handling_decision": IssueRule(_DECIDED, CERTIFIED, DecisionKind.HANDLING_DECISION),
+    "penalty_prior_notice": IssueRule(frozenset({S.PENALTY_NOTICE}), CERTIFIED),
+    "penalty_decision": IssueRule(_DECIDED, CERTIFIED, DecisionKind.PENALTY),
+    # Service (行政处罚法 Art. 61): with any document served on the party.
+    "service_receipt": IssueRule(
+        frozenset({S.PENALTY_NOTICE, S.DECIDED, S.SERVED, S.ENFORCEMENT}), HANDLER
+    ),
+    # Closure: approved once the decision is performed or sent to court.
+    "closure_approval": IssueRule(frozenset({S.SERVED, S.ENFORCEMENT, S.CLOSED}), HANDLER),
 }
+#: Documents stating the bureau's findings: they print the facts the investigation established
+#: (``Case.findings``) and the violation recorded (``cases.violations``), never the complaint.
+FINDINGS_DOCUMENTS = frozenset(
+    {"correction_order", "handling_decision", "penalty_prior_notice", "penalty_decision"}
+)
+
+
+def issue_refusal(rule: IssueRule, case: Any, *, certified: bool) -> str | None:
+    """Why the procedure does not allow issuing a document of ``rule`` on ``case`` now (the
+    signer's certificate, the case's state, the decision taken), or None. One rule for the form's
+    offer (:func:`issuable_types`) and the refusal before numbering (:func:`check_issue`)."""
+    if rule.signer == CERTIFIED and not certified:
+        return str(
+            _(
+                "只有持有效执法证的劳动保障监察员可以以本局名义签发该文书（劳动保障监察条例第四条）。"
+            )
+        )
+    if case.state not in rule.states:
+        return str(
+            _("案件当前状态“%(state)s”下不能签发该文书，应在%(states)s时签发。")
+            % {
+                "state": CaseState(case.state).label,
+                "states": "、".join(str(CaseState(s).label) for s in sorted(rule.states)),
+            }
+        )
+    if rule.decision and case.decision_kind != rule.decision:
+        return str(
+            _("本案作出的决定是“%(kind)s”，不能签发该文书。")
+            % {"kind": DecisionKind(case.decision_kind).label if case.decision_kind else "—"}
+        )
+    return None
+
+
+def issuable_types(actor: User, case: Any) -> frozenset[str]:
+    """The document types ``actor`` may issue on ``case`` now: the form offers only these."""
+    from django.core.exceptions import PermissionDenied
+
+    from laborgrid.cases.services.common import check_handler, is_certified
+
+    try:
+        check_handler(actor, case)
+    except PermissionDenied:
+        return frozenset()
+    certified = is_certified(actor)
+    return frozenset(
+        t
+        for t, rule in ISSUE_RULES.items()
+        if issue_refusal(rule, case, certified=certified) is None
+    )
+
+
+def check_issue(actor: User, case: Any, doc_type: str) -> None:
+    """Refuse an issue the procedure does not allow: the wrong state, a decision document for
+    another decision, an assistant, a leader or a person without a valid certificate signing in
+    the bureau's name (A1; 条例 Art. 4, 16). Called before a serial number is taken."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from laborgrid.cases.services.common import check_handler, is_certified
+
+    rule = ISSUE_RULES.get(doc_type)
+    if rule is None:
+        raise ValidationError({"doc_type": _("未知的文书类型。")})
+    check_handler(actor, case)
+    certified = is_certified(actor)
+    problem = issue_refusal(rule, case, certified=certified)
+    if problem is not None and rule.signer == CERTIFIED and not certified:
+        raise PermissionDenied(problem)
+    if problem is not None:
+        raise ValidationError({"doc_type": problem})
 
 
 def available() -> bool:
@@ -69,9 +180,11 @@ def build_context(
     from laborgrid.cases.models import InspectorCertificate
 
     employer = case.employer
+    # The party as registered when the case is linked to the registry (its name and USCC), not
+    # as the complainant spelled it.
     party = {
-        "name": case.employer_name,
-        "code": case.employer_code or (employer.uscc if employer and employer.uscc else ""),
+        "name": employer.name if employer else case.employer_name,
+        "code": (employer.uscc if employer and employer.uscc else "") or case.employer_code,
         "legal_rep": case.employer_contact or (employer.legal_rep if employer else ""),
         "address": case.employer_address or (employer.address if employer else ""),
     }
@@ -108,23 +221,42 @@ def build_context(
     decision_items = [
         line.strip() for line in (case.decision_summary or "").splitlines() if line.strip()
     ]
-    facts = [case.facts]
-    if case.amount_owed:
-        facts.append(
-            _("经查，该单位拖欠劳动者工资共计人民币%(amount)s元，涉及劳动者%(n)d人。")
-            % {"amount": case.amount_owed, "n": case.workers_affected}
-        )
+    # The bureau's findings are the facts the investigation established, never the complaint's
+    # own words; a notice of acceptance states no finding at all (nothing has been investigated).
+    from laborgrid.cases.violations import VIOLATIONS
+
+    violation = VIOLATIONS.get(case.violation)
+    facts = (
+        [p.strip() for p in case.findings.splitlines() if p.strip()]
+        if doc_type in FINDINGS_DOCUMENTS
+        else []
+    )
+    if doc_type == "correction_order":
+        legal_basis = violation.violated if violation else ""
+    elif doc_type in FINDINGS_DOCUMENTS:
+        legal_basis = violation.basis if violation else ""
+    else:
+        legal_basis = ""
+    party_name = party.get("name", case.employer_name)
     latest_doc = case.documents.order_by("-issued_at", "-id").first()
     if doc_type == "correction_request":
         items = [last_reason.get(Action.REQUEST_CORRECTION, "")]
+    elif doc_type in FINDINGS_DOCUMENTS:
+        items = decision_items  # what the bureau decided, not what the complainant asked
     else:
-        items = decision_items or [case.request or _("依法改正违法行为。")]
+        items = decision_items or [_("依法改正违法行为。")]
+    if doc_type == "rejection_notice":
+        facts = [
+            str(p)
+            for p in (case.get_refusal_ground_display(), last_reason.get(Action.REFUSE, ""))
+            if p
+        ]
     return {
         "number": number,
         "date": today,
         "authority": authority(),
         "contact": _setting("LABORGRID_BUREAU_CONTACT", ""),
-        "addressee": case.employer_name
+        "addressee": party_name
         if doc_type in ("correction_order", "inquiry_notice")
         else addressee,
         "received_on": case.received_on,
@@ -132,7 +264,7 @@ def build_context(
         "party": party,
         "paragraphs": facts,
         "items": items,
-        "legal_basis": LEGAL_BASIS.get(case.category, "《劳动保障监察条例》第十八条"),
+        "legal_basis": legal_basis,
         "deadline": case.rectification_due if doc_type != "correction_request" else correction_due,
         "appear_at": _at(
             inquiry.due_on if inquiry and inquiry.due_on else today + dt.timedelta(days=3)
@@ -161,10 +293,9 @@ def build_context(
         "started_at": _at(record.occurred_on if record else today),
         "inspectors": inspectors,
         "recorder": getattr(actor, "display_name", str(actor)),
-        "subject": party or {"name": case.employer_name},
+        "subject": party or {"name": party_name},
         "qa": [(_("请说明用人单位工资支付情况。"), record.content or "—")] if record else [],
-        "findings": [p for p in (record.content if record else "").splitlines() if p.strip()]
-        or [case.facts],
+        "findings": [p for p in (record.content if record else "").splitlines() if p.strip()],
         "present": "",
         "document_title": latest_doc.title if latest_doc else "",
         "document_number": latest_doc.number if latest_doc else "",
@@ -206,4 +337,7 @@ _KEY_LABELS = {
     "reason": gettext_lazy("理由"),
     "document_title": gettext_lazy("已签发的文书"),
     "party": gettext_lazy("当事人"),
+    "paragraphs": gettext_lazy("调查查明的违法事实（在“办理结果”中登记）"),
+    "legal_basis": gettext_lazy("违法行为及其违反条款（在“办理结果”中选择）"),
+    "findings": gettext_lazy("现场检查笔录的检查情况"),
 }

@@ -14,10 +14,12 @@ from laborgrid.cases.choices import (
     Channel,
     ClosureKind,
     DecisionKind,
+    DefenceKind,
     PlatformConclusion,
     RecordKind,
     RedirectKind,
     RefusalGround,
+    ServiceMethod,
 )
 from laborgrid.cases.services.intake import MAX_FACTS, MAX_REPRESENTATIVES
 from laborgrid.core.forms import StyledFormMixin
@@ -246,8 +248,38 @@ class ActionForm(StyledFormMixin, forms.Form):
     rectification_due = forms.DateField(
         label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    filed_on = forms.DateField(
+        label=_("立案审批日期（默认今天）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     served_on = forms.DateField(
         label=_("送达日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    service_method = forms.ChoiceField(
+        label=_("送达方式"), required=False, choices=[("", _("请选择")), *ServiceMethod.choices]
+    )
+    service_proof = forms.CharField(
+        label=_("送达凭证（送达回证、邮件查询号、公告载体等）"), required=False, max_length=200
+    )
+    defence = forms.ChoiceField(
+        label=_("当事人陈述申辩或听证情况"),
+        required=False,
+        choices=[("", _("请选择")), *DefenceKind.choices],
+    )
+    defence_on = forms.DateField(
+        label=_("陈述申辩、听证申请或放弃的日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    defence_outcome = forms.CharField(
+        label=_("陈述申辩或听证意见及采纳情况"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    hearing_on = forms.DateField(
+        label=_("听证举行日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     closure_kind = forms.ChoiceField(
         label=_("结案方式"),
@@ -298,6 +330,13 @@ class RecordForm(StyledFormMixin, forms.Form):
 
 
 class OutcomeForm(StyledFormMixin, forms.Form):
+    findings = forms.CharField(
+        label=_("调查查明的违法事实（决定文书据此载明）"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    violation = forms.ChoiceField(label=_("违法行为（决定文书据此载明违反条款）"), required=False)
     amount_recovered = forms.DecimalField(
         label=_("追回金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
@@ -330,6 +369,14 @@ class OutcomeForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[("", "—"), *PlatformConclusion.choices],
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from laborgrid.cases.violations import violation_choices
+
+        field = self.fields["violation"]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("请选择")), *violation_choices()]
 
 
 class RerouteForm(StyledFormMixin, forms.Form):

@@ -30,11 +30,13 @@ from laborgrid.cases.choices import (
     Channel,
     ClosureKind,
     DecisionKind,
+    DefenceKind,
     Gender,
     PlatformConclusion,
     RecordKind,
     RedirectKind,
     RefusalGround,
+    ServiceMethod,
 )
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
@@ -164,6 +166,20 @@ class Case(models.Model):
     investigation_completed_on = models.DateField(_("调查终结日期"), null=True, blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    service_method = models.CharField(
+        _("送达方式"), max_length=16, choices=ServiceMethod.choices, blank=True
+    )
+    service_proof = models.CharField(_("送达凭证"), max_length=200, blank=True)
+    defence = models.CharField(
+        _("陈述申辩和听证"), max_length=20, choices=DefenceKind.choices, blank=True
+    )
+    defence_on = models.DateField(_("陈述申辩或听证日期"), null=True, blank=True)
+    defence_outcome = models.TextField(_("陈述申辩或听证意见及采纳情况"), blank=True)
+    hearing_on = models.DateField(_("听证举行日期"), null=True, blank=True)
+    demand_served_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
+    findings = models.TextField(_("查明的违法事实"), blank=True)
+    # A key of ``laborgrid.cases.violations.VIOLATIONS`` (no DB choices: rows are added freely).
+    violation = models.CharField(_("违法行为"), max_length=40, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
     extended = models.BooleanField(_("已延长调查期限"), default=False)
@@ -297,6 +313,13 @@ class Complainant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_masked(self) -> str:
+        """The name as staff who may not see identities read it (条例 Art. 9 para. 3): the first
+        character kept, the rest starred (张三 → 张*)."""
+        name = self.name.strip()
+        return f"{name[:1]}{'*' * max(1, len(name) - 1)}" if name else ""
 
 
 class CaseTransition(models.Model):

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases.models import Case, CaseDocument, CaseRecord
-from laborgrid.core.scope import check_write
+from laborgrid.core.scope import check_write, get_scope
 
 
 def access_case(user: Any, pk: int | str, capability: str = Cap.WORK_READ) -> Case:
@@ -40,5 +40,27 @@ def access_record(case: Case, pk: int) -> CaseRecord:
 def access_document(case: Case, pk: int) -> CaseDocument:
     doc = case.documents.filter(pk=pk).first()
     if doc is None:
+        raise Http404
+    return doc
+
+
+#: Documents addressed to the complainant: they name him or her.
+COMPLAINANT_DOCUMENTS = frozenset({"acceptance_notice", "rejection_notice", "correction_request"})
+
+
+def may_see_identity(user: Any, case: Case) -> bool:
+    """Whether ``user`` sees who complained or reported: the bureau keeps the reporter's identity
+    confidential (条例 Art. 9 para. 3) and complainants' identity is sensitive personal
+    information (DOMAIN A6). Only staff who may reveal personal data where the case lives, i.e.
+    the handling inspectors, squadron and grid officers (``Cap.PII_REVEAL``), see names;
+    assistants (协管员) and the read-only leader see them masked."""
+    return get_scope(user).allows(Cap.PII_REVEAL, case.grid_path)
+
+
+def access_document_file(user: Any, case: Case, pk: int) -> CaseDocument:
+    """A document of ``case``; one addressed to the complainant only for those who may see the
+    complainant's identity (404 otherwise, as for a document that does not exist)."""
+    doc = access_document(case, pk)
+    if doc.doc_type in COMPLAINANT_DOCUMENTS and not may_see_identity(user, case):
         raise Http404
     return doc

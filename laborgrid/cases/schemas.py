@@ -216,6 +216,19 @@ class ActionIn(Schema):
     summary: str | None = Field(None, max_length=5000)
     penalty_amount: str | None = Field(None, max_length=30)
     rectification_due: dt.date | None = None
-    served_on: dt.date | None = None
+    filed_on: dt.date | None = Field(None, description="file: the approval date (default today)")
+    served_on: dt.date | None = Field(None, description="serve, demand: date of service")
+    service_method: str | None = Field(
+        None, description="serve, demand: direct, lodged, post, public_notice, electronic"
+    )
+    service_proof: str | None = Field(
+        None, max_length=200, description="serve, demand: 送达回证, postal number, notice..."
+    )
+    defence: str | None = Field(
+        None, description="record_defence: waived, statement, hearing_requested, hearing"
+    )
+    defence_on: dt.date | None = None
+    defence_outcome: str | None = Field(None, max_length=5000)
+    hearing_on: dt.date | None = None
     closure_kind: str | None = None
     public_result: str | None = Field(None, max_length=5000)

@@ -97,6 +97,17 @@ def allowed_actions(case: Case) -> list[str]:
 SYSTEM_STEPS = frozenset({Action.REGISTER, Action.ESCALATE})
 
 
+def check_state(case: Case, action: str) -> None:
+    """Refuse ``action`` if the transition table does not allow it from the case's state (a
+    service calls it before checking its parameters; ``transition`` checks again)."""
+    sources, _target = TRANSITIONS[action]
+    if case.state not in sources:
+        raise TransitionRefused(
+            _("当前状态“%(state)s”下不能执行“%(action)s”。")
+            % {"state": CaseState(case.state).label, "action": Action(action).label}
+        )
+
+
 def transition(
     case: Case,
     action: str,
@@ -116,12 +127,8 @@ def transition(
     if action in SYSTEM_STEPS:
         before = "" if action == Action.REGISTER else case.state
     else:
-        sources, target = TRANSITIONS[action]
-        if case.state not in sources:
-            raise TransitionRefused(
-                _("当前状态“%(state)s”下不能执行“%(action)s”。")
-                % {"state": CaseState(case.state).label, "action": Action(action).label}
-            )
+        check_state(case, action)
+        target = TRANSITIONS[action][1]
         before = case.state
         if target is not None:
             case.state = target

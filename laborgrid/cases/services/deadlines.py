@@ -73,10 +73,12 @@ def alert_calendar_admins(years: list[int]) -> None:
     engine.alert_calendar_admins(years, title=title)
 
 
-def open_deadline(case: Case, kind: str, start: dt.date, *, days: int | None = None) -> Deadline:
+def open_deadline(
+    case: Case, kind: str, start: dt.date, *, days: int | None = None, basis: str | None = None
+) -> Deadline:
     """Compute and store a deadline (an earlier pending one of the same kind is voided)."""
     deadline = engine.open_deadline(
-        case, kind, start, grid=case.grid, amount=days, alert_missing=False
+        case, kind, start, grid=case.grid, amount=days, basis=basis, alert_missing=False
     )
     refresh_warning(case)
     return deadline

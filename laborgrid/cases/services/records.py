@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,13 +24,12 @@ from laborgrid.cases.choices import (
     PlatformConclusion,
     RecordKind,
 )
-from laborgrid.cases.documents import context_for
+from laborgrid.cases.documents import NUMBER_PENDING, check_issue, context_for
 from laborgrid.cases.models import Case, CaseDocument, CaseRecord
 from laborgrid.cases.services.common import (
     AUDIT_CASE_ACTION,
     check_handler,
     is_certified,
-    is_handler,
     locked,
 )
 from laborgrid.cases.services.intake import check_file
@@ -143,6 +142,7 @@ def record_outcome(
                 if isinstance(value, date) or value is None
                 else (date.fromisoformat(str(value)) if value else None),
             )
+    _record_findings(case, data, errors)
     if "rectification_note" in data:
         case.rectification_note = str(data["rectification_note"] or "")[:5000]
     if "public_result" in data:
@@ -160,25 +160,51 @@ def record_outcome(
     return case
 
 
-#: Documents a certified inspector signs: decisions and notices in the bureau's name (A1, B1.6).
-SIGNED_DOCUMENTS = frozenset(
-    {"correction_order", "handling_decision", "penalty_prior_notice", "penalty_decision"}
+#: After the decision its findings are fixed: they are what the decision was made on.
+FINDINGS_FIXED_STATES = frozenset(
+    {
+        CaseState.DECIDED,
+        CaseState.SERVED,
+        CaseState.ENFORCEMENT,
+        CaseState.CLOSED,
+        CaseState.ARCHIVED,
+    }
 )
 
 
-def _signed(doc_type: str) -> bool:
-    return doc_type in SIGNED_DOCUMENTS
+def _record_findings(case: Case, data: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    """The facts the investigation established and the violation they amount to (chosen from
+    ``cases.violations``): what decision documents print, never the complaint's own text
+    (条例 Art. 18; 行政处罚法 Art. 59 — the decision states the facts found and the provision
+    violated). Fixed once the decision is made."""
+    from laborgrid.cases.violations import VIOLATIONS
+
+    changes = {
+        key: str(data[key] or "").strip()
+        for key in ("findings", "violation")
+        if key in data and str(data[key] or "").strip() != getattr(case, key)
+    }
+    if not changes:
+        return
+    if case.state in FINDINGS_FIXED_STATES:
+        errors.setdefault("findings", []).append(_("决定作出后不能修改查明的违法事实和违法行为。"))
+        return
+    if changes.get("violation") and changes["violation"] not in VIOLATIONS:
+        errors.setdefault("violation", []).append(_("请从列表中选择违法行为。"))
+        return
+    if "findings" in changes:
+        case.findings = changes["findings"][:10000]
+    if "violation" in changes:
+        case.violation = changes["violation"]
 
 
-def issuable_document_types(actor: Any, case: Case) -> frozenset[str] | None:
-    """The document types ``actor`` may issue on ``case`` (the form offers only these): the
-    signed ones need a handler holding a valid 执法证, as :func:`issue_document` checks.
-    ``None``: every type."""
-    if is_handler(actor, case) and is_certified(actor):
-        return None
-    from laborgrid.documents.services import DocumentType
+def issuable_document_types(actor: User, case: Case) -> frozenset[str]:
+    """The document types ``actor`` may issue on ``case`` now (the form offers only these): the
+    procedure's issue rules (``cases.documents.ISSUE_RULES``) that :func:`issue_document`
+    enforces."""
+    from laborgrid.cases.documents import issuable_types
 
-    return frozenset(t for t in DocumentType.values if not _signed(t))
+    return issuable_types(actor, case)
 
 
 @transaction.atomic
@@ -191,7 +217,8 @@ def issue_document(
     request: Any = None,
 ) -> CaseDocument:
     """Number and render a document (文书) through ``laborgrid.documents`` and keep it on the
-    case. Decisions and notices are signed by a certified inspector (A1)."""
+    case. Each type is issued only in the states and by the signers ``documents.ISSUE_RULES``
+    names (A1, B1.11); its content comes from the case's own records."""
     from laborgrid.documents import services as documents
 
     case = locked(case)
@@ -199,12 +226,12 @@ def issue_document(
     valid = {value: label for value, label in documents.DocumentType.choices}
     if doc_type not in valid:
         raise ValidationError({"doc_type": _("未知的文书类型。")})
-    if _signed(doc_type):
-        check_handler(actor, case)
-        if not is_certified(actor):
-            raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以签发文书。"))
+    # Who may sign and in which state, and whether the case holds what the document states:
+    # all checked before a number is taken, so a refused issue uses up no serial number.
+    check_issue(actor, case, doc_type)
     today = clock.today()
     kind = documents.DocumentType(doc_type)
+    context_for(case, doc_type, actor=actor, number=NUMBER_PENDING, today=today)
     number = documents.allocate_number(doc_type=kind, year=today.year)
     ctx = context_for(case, doc_type, actor=actor, number=number, today=today)
     ctx.update(context or {})

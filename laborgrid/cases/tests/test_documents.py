@@ -46,9 +46,29 @@ def decided_case(on_day: Any) -> Any:
     services.extend_case(
         actor=user("maochang"), case=case, approver=user("county"), reason="案情复杂"
     )
+    services.record_outcome(
+        actor=user("county"),
+        case=case,
+        data={"findings": "该单位拖欠张三三个月工资。", "violation": "wage_arrears"},
+    )
     on_day(dt.date(2026, 4, 1))
     services.complete_investigation(actor=user("county"), case=case)
-    services.notify_penalty(actor=user("county"), case=case)
+    services.notify_penalty(
+        actor=user("county"),
+        case=case,
+        served_on=dt.date(2026, 4, 1),
+        service_method="direct",
+        service_proof="送达回证（当事人签收）",
+    )
+    # The lawful flow: the party is heard before the penalty (行政处罚法 Art. 44–45); deciding on
+    # the day of the notice with nothing recorded is refused now (issue 15).
+    services.record_defence(
+        actor=user("county"),
+        case=case,
+        defence="statement",
+        on=dt.date(2026, 4, 1),
+        outcome="当事人对拖欠事实无异议，请求从轻处罚；未提出新的事实，不予采纳。",
+    )
     services.decide_case(
         actor=user("county"),
         case=case,
@@ -73,13 +93,19 @@ def test_each_document_type_renders_or_says_what_is_missing(on_day: Any, doc_typ
 
 
 def test_decision_documents_need_a_certified_signer(on_day: Any) -> None:
+    """A squadron leader without a certificate and the read-only leader sign nothing in the
+    bureau's name; a notice of acceptance is not issued on a decided case (issue 15: it used to
+    be, by the squadron leader)."""
     case = decided_case(on_day)
     with pytest.raises(PermissionDenied):
         services.issue_document(actor=user("maochang"), case=case, doc_type="penalty_decision")
     with pytest.raises(PermissionDenied):
         services.issue_document(actor=user("leader"), case=case, doc_type="acceptance_notice")
-    doc = services.issue_document(actor=user("maochang"), case=case, doc_type="acceptance_notice")
-    assert doc.issued_by == user("maochang")
+    with pytest.raises(ValidationError):
+        services.issue_document(actor=user("county"), case=case, doc_type="acceptance_notice")
+    services.issue_document(actor=user("county"), case=case, doc_type="penalty_decision")
+    receipt = services.issue_document(actor=user("maochang"), case=case, doc_type="service_receipt")
+    assert receipt.issued_by == user("maochang")
 
 
 def test_the_form_offers_only_the_types_the_officer_may_issue(on_day: Any) -> None:
@@ -87,14 +113,16 @@ def test_the_form_offers_only_the_types_the_officer_may_issue(on_day: Any) -> No
     then refused the signed ones."""
     from django.urls import reverse
 
-    from laborgrid.cases.services.records import SIGNED_DOCUMENTS
     from laborgrid.testing.personas import client_for
 
     case = decided_case(on_day)
     url = reverse("cases:case_detail", args=[case.pk])
     uncertified = client_for("maochang").get(url).context["document_form"]
     offered = {v for v, _label in uncertified.fields["doc_type"].choices}
-    assert offered and not offered & SIGNED_DOCUMENTS
+    assert offered == {"service_receipt"}  # what a handler without a certificate may issue now
     certified = client_for("county").get(url).context["document_form"]
-    assert {v for v, _label in certified.fields["doc_type"].choices} >= SIGNED_DOCUMENTS
+    offered = {v for v, _label in certified.fields["doc_type"].choices}
+    assert "penalty_decision" in offered and "acceptance_notice" not in offered
+        for t in offered - {"service_receipt"}
+    )
     assert client_for("leader").get(url).context["document_form"] is None

@@ -95,7 +95,13 @@ def test_full_procedure_to_archive(on_day: Any) -> None:
         summary="限期十日内支付拖欠工资。",
         rectification_due=dt.date(2026, 10, 23),
     )
-    services.serve_case(actor=user("county"), case=case)
+    services.serve_case(
+        actor=user("county"),
+        case=case,
+        served_on=dt.date(2026, 10, 9),
+        service_method="direct",
+        service_proof="送达回证（当事人签收）",
+    )
     services.record_outcome(
         actor=user("maochang"),
         case=case,

@@ -68,6 +68,16 @@ def test_done_when(on_day: Any, client: Client) -> None:
         },
     )
     assert r.status_code == 302 and case.records.count() == 1
+    # The findings and the violation they amount to, which the decision documents print
+    # (issue 15: never the complaint's own text, never the bureau's handling clauses).
+    r = county.post(
+        reverse("cases:outcome_edit", args=[case.pk]),
+        {
+            "findings": "经调查，该单位2026年6月至8月未支付劳动者工资共计18000元。",
+            "violation": "wage_arrears",
+        },
+    )
+    assert r.status_code == 302
     on_day(dt.date(2026, 10, 14))
     county.post(reverse("cases:case_action", args=[case.pk, "complete_investigation"]), {})
     county.post(

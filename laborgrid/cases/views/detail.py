@@ -44,7 +44,12 @@ from laborgrid.cases.forms import (
     RevealForm,
 )
 from laborgrid.cases.models import Case
-from laborgrid.cases.permissions import access_case, access_document, access_record
+from laborgrid.cases.permissions import (
+    access_case,
+    access_document_file,
+    access_record,
+    may_see_identity,
+)
 from laborgrid.cases.services.common import certified_users_for, is_handler
 from laborgrid.cases.services.deadlines import countdown
 from laborgrid.cases.services.intake import ID_CONTEXT, PHONE_CONTEXT
@@ -93,6 +98,7 @@ def _context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "can_write": can_write,
         "handler": handler,
         "can_reveal": scope.allows(Cap.PII_REVEAL, case.grid_path),
+        "show_identity": may_see_identity(request.user, case),
         "actions": [(a, Action(a).label, case_actions.PARAMS[a]) for a in allowed],
         "action_form": ActionForm(approvers=approvers),
         "record_form": RecordForm(inspectors=inspectors, initial={"occurred_on": today}),
@@ -359,7 +365,7 @@ def document_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_file(request: AuthedRequest, pk: int, doc_id: int) -> FileResponse:
     case = access_case(request.user, pk)
-    doc = access_document(case, doc_id)
+    doc = access_document_file(request.user, case, doc_id)
     response = _file(doc.file, f"{doc.number}.pdf", "application/pdf")
     record(
         AuditAction.FILE_DOWNLOADED,

@@ -1,0 +1,67 @@
+"""The violations a decision may find, each with the provision it breaks (违反条款) and the
+provision the bureau acts on (处理依据) (DOMAIN B1.12). A decision document prints the violated
+provision only when the case records which violation the investigation established: the
+bureau's own handling clauses (条例 Art. 18, 26...) are never cited as what the employer broke.
+
+National provisions only; a province adds its own rows (configuration later, DOMAIN A4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from laborgrid.cases.choices import Category
+
+
+@dataclass(frozen=True)
+class Violation:
+    label: object  # a lazy translated string
+    category: str
+    violated: str  # 违反条款: what the employer broke
+    basis: str  # 处理依据: what the bureau acts on
+
+
+VIOLATIONS: dict[str, Violation] = {
+    "wage_arrears": Violation(
+        _("克扣或者无故拖欠劳动者工资"),
+        Category.WAGES,
+        "《中华人民共和国劳动法》第五十条",
+        "《劳动保障监察条例》第二十六条",
+    ),
+    "below_minimum_wage": Violation(
+        _("支付劳动者的工资低于当地最低工资标准"),
+        Category.WAGES,
+        "《中华人民共和国劳动法》第四十八条",
+        "《劳动保障监察条例》第二十六条",
+    ),
+    "no_written_contract": Violation(
+        _("未与劳动者订立书面劳动合同"),
+        Category.CONTRACT,
+        "《中华人民共和国劳动合同法》第十条",
+        "《劳动保障监察条例》第二十四条",
+    ),
+    "excess_overtime": Violation(
+        _("安排劳动者延长工作时间超过法定限度"),
+        Category.HOURS,
+        "《中华人民共和国劳动法》第四十一条",
+        "《劳动保障监察条例》第二十五条",
+    ),
+    "no_staff_roster": Violation(
+        _("未建立职工名册"),
+        Category.CONTRACT,
+        "《中华人民共和国劳动合同法实施条例》第八条",
+        "《中华人民共和国劳动合同法实施条例》第三十三条",
+    ),
+    "child_labour": Violation(
+        _("使用童工"),
+        Category.CHILD_LABOUR,
+        "《禁止使用童工规定》第二条",
+        "《禁止使用童工规定》第六条",
+    ),
+}
+
+
+def violation_choices() -> list[tuple[str, object]]:
+    return [(key, v.label) for key, v in VIOLATIONS.items()]
