@@ -12,6 +12,11 @@ class AuditConfig(AppConfig):
         # Every app's ``audit_actions`` module registers its actions (``audit.registry``): the
         # log page, its filter and export then know them all, whichever modules a request loaded.
         autodiscover_modules("audit_actions")
+        from laborgrid.audit.models import DownloadKind
+        from laborgrid.audit.registry import register_detail_values
+
+        labels = dict(DownloadKind.choices)
+        register_detail_values("*", "kind", lambda v: str(labels[v]) if v in labels else None)
         from laborgrid.audit import selectors
         from laborgrid.core.extensions import HomeWidget, register_widget
 

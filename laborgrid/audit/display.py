@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborgrid.audit.registry import detail_choices
+from laborgrid.audit.registry import detail_choices, detail_value_label
 
 #: Detail keys that are not fields of the object's model (or read better with another name).
 DETAIL_LABELS = {
@@ -58,6 +58,8 @@ DETAIL_LABELS = {
     "route": gettext_lazy("分派"),
     "row": gettext_lazy("行"),
     "rows": gettext_lazy("行数"),
+    "submission": gettext_lazy("采集记录"),
+    "case": gettext_lazy("案件"),
     "snapshot": gettext_lazy("用工快照"),
     "source": gettext_lazy("来源"),
     "stage": gettext_lazy("阶段"),
@@ -81,6 +83,9 @@ DETAIL_CHOICES = {"role": ("accounts.GridAssignment", "role")}
 
 def _choice_label(key: str, value: Any, model: type[Model] | None) -> str | None:
     """The display name of a stored choice value (grid_officer → 网格员), if it is one."""
+    registered = detail_value_label(model._meta.label_lower if model else "", key, value)
+    if registered is not None:
+        return registered
     field = None
     if model is not None:
         try:

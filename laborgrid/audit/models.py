@@ -34,6 +34,15 @@ class AuditAction(models.TextChoices):
     FILE_DOWNLOADED = "file_downloaded", _("下载或查看附件")
 
 
+class DownloadKind(models.TextChoices):
+    """What a ``file_downloaded`` event's ``kind`` names."""
+
+    EVIDENCE = "evidence", _("证据材料")
+    DOCUMENT = "document", _("执法文书")
+    PHOTO = "photo", _("采集照片")
+    ERROR_REPORT = "error_report", _("导入错误报告")
+
+
 class AuditResult(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")

@@ -16,7 +16,7 @@ registered, so a typo cannot reach the append-only log.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -83,3 +83,23 @@ def register_detail_choices(object_type: str, key: str, model: str, field: str) 
 
 def detail_choices(object_type: str, key: str) -> tuple[str, str] | None:
     return _DETAIL_CHOICES.get((object_type, key))
+
+
+_DETAIL_VALUES: dict[tuple[str, str], Callable[[str], str | None]] = {}
+
+
+def register_detail_values(
+    object_type: str, key: str, labeller: Callable[[str], str | None]
+) -> None:
+    """On the log page, the value of ``key`` in the detail of an event about ``object_type``
+    (``"*"``: any) reads as ``labeller(value)``, in the reader's language, when that is not None
+    (a deadline's kind ``acceptance`` reads 受理期限). The log stores codes, never labels."""
+    _DETAIL_VALUES[(object_type, key)] = labeller
+
+
+def detail_value_label(object_type: str, key: str, value: str) -> str | None:
+    for labeller in (_DETAIL_VALUES.get((object_type, key)), _DETAIL_VALUES.get(("*", key))):
+        label = labeller(value) if labeller is not None else None
+        if label is not None:
+            return label
+    return None

@@ -16,7 +16,11 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         from laborgrid.accounts.roles import Cap
+        from laborgrid.audit.registry import register_detail_values
         from laborgrid.core.extensions import NavLink, register_link
+        from laborgrid.deadlines.services import kind_label
+
+        register_detail_values("deadlines.deadline", "kind", kind_label)
 
         # The board of every kind of deadline, beside the case boards.
         register_link("cases", NavLink(_("全部期限"), "deadlines:board", (Cap.WORK_READ,), 25))

@@ -290,25 +290,19 @@ def escalate_overdue(
                 DeadlineAction.DEADLINE_ESCALATED,
                 username="system",
                 obj=d,
-                # Readable on the log page: the kind's name, its due date and what it belongs to.
-                detail={"type": _kind_label(d.kind), "due": str(d.due), "target": _subject(d)},
+                # Codes, read on the log page in the reader's language (registered in apps.py).
+                detail={"kind": d.kind, "due": str(d.due)},
             )
             done.append(Escalation(d, result))
     return done
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str | None:
+    """A kind's name in the active language; None for a kind no app registers (any more)."""
     try:
         return str(get_rule(kind).label)
     except LookupError:
-        return kind
-
-
-def _subject(d: Deadline) -> str:
-    """The object the deadline belongs to, as its model names it (案件 #12)."""
-    model = d.content_type.model_class()
-    name = model._meta.verbose_name if model is not None else d.content_type.model
-    return f"{name} #{d.object_id}"
+        return None
 
 
 def _escalation_handler(kind: str) -> Any:

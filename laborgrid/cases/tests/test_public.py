@@ -251,5 +251,5 @@ def test_nothing_to_route_by_lands_in_the_county_queue(client: Client) -> None:
 def test_a_huge_body_is_refused_before_it_is_read(client: Client) -> None:
     payload = {**complaint_data(facts="欠" * 1_000_000), "submission_key": str(uuid.uuid4())}
     response = api_post(client, payload)  # > DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
-    assert response.status_code == 400 and response.json()["detail"]
+    assert response.status_code == 413 and response.json()["detail"]  # Payload Too Large
     assert not Case.objects.filter(submission_key=payload["submission_key"]).exists()

@@ -189,7 +189,7 @@ def photo(request: AuthedRequest, pk: int) -> HttpResponse:
         actor=request.user,
         request=request,
         obj=p,
-        detail={"kind": "photo", "photo_kind": p.kind, "submission": str(p.submission_id)},
+        detail={"kind": "photo", "submission": str(p.submission_id)},
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

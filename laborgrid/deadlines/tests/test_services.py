@@ -90,7 +90,8 @@ def test_escalation_notifies_the_grid_above_once(django_capture_on_commit_callba
     ).exists()
     assert services.escalate_overdue(model=Grid) == []  # once
     event = AuditEvent.objects.filter(action="deadline_escalated").latest("id")
-    assert event.object_id == str(d.pk) and event.detail["type"] == str(get_rule(HOURS_KIND).label)
+    assert event.object_id == str(d.pk) and event.detail["kind"] == HOURS_KIND
+    assert str(get_rule(HOURS_KIND).label) in "".join(event.detail_items)
     assert event.action_label == "期限逾期督办"
 
 
