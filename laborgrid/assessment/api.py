@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from laborgrid.assessment import indicators, selectors, services
+from laborgrid.assessment import selectors, services
 from laborgrid.assessment.models import Assessment, GridScore
 from laborgrid.assessment.permissions import access_grid, county_of, default_grid
 from laborgrid.core.types import AuthedRequest
@@ -110,14 +110,7 @@ def get_assessment(request: AuthedRequest, q: Query[AssessmentQuery]) -> Any:
         "as_of": a.as_of,
         "computed_at": a.computed_at,
         "published_at": a.published_at,
-        "indicators": [
-            {
-                **i,
-                "weight": int(i["weight"]),
-                "rule": str(c.rule) if (c := indicators.get(i["key"])) else "",
-            }
-            for i in a.indicators
-        ],
+        "indicators": a.indicator_list,
         "grid": _grid_out(a, own),
         "children": [_grid_out(a, s) for s in selectors.ranking(request.user, a, grid)],
     }

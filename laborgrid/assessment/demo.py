@@ -46,13 +46,11 @@ def seed_assessment(log: Log) -> None:
         log("考核：已有演示年度考核")
         return
     if not services.Scheme.objects.filter(grid=county, year=year).exists():
-        from laborgrid.assessment import indicators
-
         services.save_scheme(
             actor=actor,
             root=county,
             year=year,
-            rows=[{"key": k, "label": str(indicators.label(k)), "weight": w} for k, w in DEMO_ROWS],
+            rows=[{"key": k, "weight": w} for k, w in DEMO_ROWS],
             note="演示方案",
         )
     rng = random.Random(520521)  # noqa: S311 (demo data, reproducible)

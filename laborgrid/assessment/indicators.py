@@ -110,6 +110,22 @@ def all_computations() -> list[Computation]:
     return list(_registry.values())
 
 
-def label(key: str) -> str:
+def label(key: str, custom: str = "") -> str:
+    """An indicator's name: the county's own (data) or the registered one, translated."""
+    if custom:
+        return custom
     c = _registry.get(key)
     return str(c.label) if c is not None else key
+
+
+def is_default_label(key: str, text: str) -> bool:
+    """Whether ``text`` is the registered name (in Chinese or the active language): it is then
+    stored empty and shown translated."""
+    from django.utils import translation
+
+    c = _registry.get(key)
+    if c is None:
+        return False
+    with translation.override("zh-hans"):
+        chinese = str(c.label)
+    return text in (chinese, str(c.label))

@@ -78,7 +78,8 @@ class Indicator(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators")
     key = models.CharField(_("指标"), max_length=40)
-    label = models.CharField(_("名称"), max_length=60)
+    #: Empty: the registered name, shown in the reader's language.
+    label = models.CharField(_("名称"), max_length=60, blank=True)
     weight = models.PositiveSmallIntegerField(_("分值"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
@@ -92,7 +93,7 @@ class Indicator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.label or self.key
 
 
 class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
@@ -187,11 +188,31 @@ class Assessment(models.Model):
         return f"{self.year} v{self.version}"
 
     def get_absolute_url(self) -> str:
-        return reverse("assessment:run_detail", args=[self.pk])
+        query = f"?county={self.grid.code}&year={self.year}&version={self.version}"
+        return reverse("assessment:run_detail") + query
 
     @property
     def locked(self) -> bool:
         return self.status in (AssessmentStatus.PUBLISHED, AssessmentStatus.SUPERSEDED)
+
+    @property
+    def indicator_list(self) -> list[dict[str, object]]:
+        """The version's indicators with their names (the county's own, else the registered
+        one in the reader's language) and rules."""
+        from laborgrid.assessment import indicators
+
+        result = []
+        for i in self.indicators:
+            c = indicators.get(i["key"])
+            result.append(
+                {
+                    "key": i["key"],
+                    "label": indicators.label(i["key"], i.get("label", "")),
+                    "weight": int(i["weight"]),
+                    "rule": str(c.rule) if c else "",
+                }
+            )
+        return result
 
     @property
     def total_weight(self) -> int:

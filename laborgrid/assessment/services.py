@@ -74,7 +74,7 @@ def _check_year(year: int, today: date | None = None) -> None:
 def default_rows() -> list[dict[str, Any]]:
     """A new year's indicators: every registered computation with a default weight."""
     return [
-        {"key": c.key, "label": str(c.label), "weight": c.default_weight}
+        {"key": c.key, "label": "", "weight": c.default_weight}
         for c in indicators.all_computations()
         if c.default_weight > 0
     ]
@@ -105,16 +105,20 @@ def validate_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             errors.append(_("指标“%(label)s”重复。") % {"label": computation.label})
             continue
         seen.add(key)
-        label = str(row.get("label") or "").strip() or str(computation.label)
+        label = str(row.get("label") or "").strip()
+        if indicators.is_default_label(key, label):
+            label = ""  # the registered name, shown in the reader's language
         if len(label) > 60:
             errors.append(_("指标名称不能超过60个字。"))
         try:
             weight = int(row.get("weight"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            errors.append(_("“%(label)s”的分值应为整数。") % {"label": label})
+            errors.append(_("“%(label)s”的分值应为整数。") % {"label": label or computation.label})
             continue
         if not 1 <= weight <= TOTAL_WEIGHT:
-            errors.append(_("“%(label)s”的分值应在1至100之间。") % {"label": label})
+            errors.append(
+                _("“%(label)s”的分值应在1至100之间。") % {"label": label or computation.label}
+            )
             continue
         clean.append({"key": key, "label": label, "weight": weight})
     if not clean and not errors:

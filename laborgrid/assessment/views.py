@@ -100,22 +100,22 @@ def _lines(
     keys: set[str] | None = None,
 ) -> list[Line]:
     lines = []
-    for ind in assessment.indicators:
-        key = ind["key"]
+    for ind in assessment.indicator_list:
+        key = str(ind["key"])
         if keys is not None and key not in keys:
             continue
         good, counted = figures.get(key, [0, 0])
-        c = indicators.get(key)
+        weight = int(ind["weight"])  # type: ignore[call-overload]
         lines.append(
             Line(
                 key=key,
-                label=ind["label"],
-                weight=int(ind["weight"]),
+                label=str(ind["label"]),
+                weight=weight,
                 good=good,
                 counted=counted,
-                points=services.points_of(figures, key, int(ind["weight"])),
+                points=services.points_of(figures, key, weight),
                 url=url(key),
-                rule=str(c.rule) if c else "",
+                rule=str(ind["rule"]),
             )
         )
     return lines
@@ -297,7 +297,7 @@ def evidence(request: AuthedRequest, code: str, key: str) -> HttpResponse:
             "grid": grid,
             "year": year,
             "assessment": assessment,
-            "label": next(i["label"] for i in assessment.indicators if i["key"] == key),
+            "label": next(i["label"] for i in assessment.indicator_list if i["key"] == key),
             "rule": str(computation.rule) if computation else "",
             "good": good,
             "counted": counted,
@@ -411,7 +411,7 @@ def config(request: AuthedRequest) -> HttpResponse:
         {
             "c": c,
             "used": c.key in chosen,
-            "label": chosen.get(c.key, {}).get("label") or str(c.label),
+            "label": indicators.label(c.key, chosen.get(c.key, {}).get("label", "")),
             "weight": chosen.get(c.key, {}).get("weight", c.default_weight or ""),
             "person": c.person_points is not None,
         }
@@ -458,19 +458,25 @@ def compute(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A computed version: its status, indicators, who computed, reviewed and published it."""
-    assessment = access_assessment(request.user, pk)
+def run_detail(request: AuthedRequest) -> HttpResponse:
+    """A computed version (``?year=&version=``, the latest by default): its status, indicators,
+    who computed, reviewed and published it; the county reviews and publishes it here."""
+    county = access_county(request.user, request.GET.get("county"), request)
+    versions = Assessment.objects.filter(grid=county, year=_year(request)).select_related("grid")
+    version = _version(request)
+    found = (
+        versions.filter(version=version) if version is not None else versions.order_by("-version")
+    ).first()
+    if found is None:
+        raise Http404
+    assessment = access_assessment(request.user, found.pk)
     can_write = get_scope(request.user).allows(Cap.WORK_WRITE, assessment.grid_path)
     return render(
         request,
         "assessment/run_detail.html",
         {
             "a": assessment,
-            "indicators": [
-                {**i, "rule": str(c.rule) if (c := indicators.get(i["key"])) else ""}
-                for i in assessment.indicators
-            ],
+            "indicators": assessment.indicator_list,
             "versions": Assessment.objects.filter(
                 grid=assessment.grid, year=assessment.year
             ).order_by("-version"),
