@@ -187,9 +187,13 @@ def test_the_checklist_shows_staffing_and_the_county_records_a_check() -> None:
         "checked_on": timezone.localdate().isoformat(),
         "note": "标牌齐全",
     }
+    before = list(
+        ChecklistCheck.objects.filter(grid__code=MAOCHANG_VILLAGE, item="signage").values()
+    )
     bad = client.post(post, {**data, "photo": SimpleUploadedFile("a.png", b"nope", "image/png")})
     assert bad.status_code == 400 and "只接受" in bad.content.decode()
-    assert not ChecklistCheck.objects.filter(grid__code=MAOCHANG_VILLAGE, item="signage").exists()
+    after = ChecklistCheck.objects.filter(grid__code=MAOCHANG_VILLAGE, item="signage").values()
+    assert list(after) == before  # nothing changed
     ok = client.post(post, {**data, "photo": SimpleUploadedFile("a.png", DEMO_PHOTO, "image/png")})
     assert ok.status_code == 302
     check = ChecklistCheck.objects.get(grid__code=MAOCHANG_VILLAGE, item="signage", year=YEAR)
@@ -244,3 +248,34 @@ def test_the_pages_read_in_english() -> None:
         text = _strip_data(response.content.decode(), data)
         left = chinese.findall(text)
         assert not left, (url, re.findall(r".{0,40}[\u4e00-\u9fff].{0,40}", text)[:5])
+
+
+def test_the_pages_show_no_developer_text() -> None:
+    """What the crawl checks (testing/crawl.py), on this app's pages as the county and a
+    township read them."""
+    from laborgrid.testing.crawl import developer_text
+
+    a = Assessment.objects.get(grid__code=COUNTY, status=AssessmentStatus.PUBLISHED)
+    pages = {
+        "county": [
+            reverse("assessment:ranking"),
+            reverse("assessment:evidence", args=[MAOCHANG, "deadlines_met"]),
+            reverse("assessment:evidence", args=[MAOCHANG, "acceptance"]),
+            reverse("assessment:config"),
+            a.get_absolute_url(),
+            reverse("assessment:checklist", args=[MAOCHANG]),
+        ],
+        "maochang": [
+            reverse("assessment:ranking"),
+            reverse("assessment:scorecard", args=[MAOCHANG]),
+            reverse("assessment:person", args=[User.objects.get(username="maochang").pk]),
+            reverse("assessment:checklist_home"),
+        ],
+    }
+    for username, urls in pages.items():
+        client = client_for(username)
+        for url in urls:
+            html = client.get(url).content.decode()
+            body = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+            text = re.sub(r"<[^>]+>", " ", body)
+            assert developer_text(text) == [], (username, url)
