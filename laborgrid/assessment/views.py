@@ -176,7 +176,11 @@ def ranking(request: AuthedRequest) -> HttpResponse:
         else []
     )
     versions = (
-        list(Assessment.objects.filter(grid=county, year=year).order_by("-version"))
+        list(
+            Assessment.objects.filter(grid=county, year=year)
+            .select_related("grid")
+            .order_by("-version")
+        )
         if county_user
         else []
     )
@@ -477,9 +481,9 @@ def run_detail(request: AuthedRequest) -> HttpResponse:
         {
             "a": assessment,
             "indicators": assessment.indicator_list,
-            "versions": Assessment.objects.filter(
-                grid=assessment.grid, year=assessment.year
-            ).order_by("-version"),
+            "versions": Assessment.objects.filter(grid=assessment.grid, year=assessment.year)
+            .select_related("grid")
+            .order_by("-version"),
             "can_review": can_write and assessment.status == AssessmentStatus.DRAFT,
             "can_publish": can_write and assessment.status == AssessmentStatus.REVIEWED,
             "ranking_url": reverse("assessment:ranking")

@@ -5,6 +5,7 @@ publication, the checklist; and the pages in English."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -279,3 +280,15 @@ def test_the_pages_show_no_developer_text() -> None:
             body = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
             text = re.sub(r"<[^>]+>", " ", body)
             assert developer_text(text) == [], (username, url)
+
+
+def test_the_ranking_and_evidence_pages_run_a_bounded_number_of_queries(
+    django_assert_max_num_queries: Any,
+) -> None:
+    client = client_for("county")
+    client.get(reverse("assessment:ranking"))  # warm the session and caches
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("assessment:ranking")).status_code == 200
+    with django_assert_max_num_queries(20):
+        url = reverse("assessment:evidence", args=[COUNTY, "freshness"])
+        assert client.get(url).status_code == 200
