@@ -18,6 +18,7 @@ from laborgrid.accounts.api import router as auth_router
 from laborgrid.api.auth import api_auth
 from laborgrid.cases.api import public_router as public_complaints_router
 from laborgrid.cases.api import router as cases_router
+from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.collection.api import router as collection_router
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
@@ -90,3 +91,4 @@ api.add_router("/calendar", workdays_router)
 api.add_router("/collection", collection_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/cases", cases_router)
+api.add_router("/rectifications", rectifications_router)

@@ -62,9 +62,7 @@ def second(db: Any) -> User:
 def items(*days: int) -> list[OrderItemInput]:
     keys = ["no_written_contract", "wage_arrears", "no_staff_roster"]
     texts = ["与全部在岗劳动者订立书面劳动合同", "足额支付拖欠的工资", "建立职工名册"]
-    return [
-        OrderItemInput(texts[i % 3], keys[i % 3], working_days=d) for i, d in enumerate(days)
-    ]
+    return [OrderItemInput(texts[i % 3], keys[i % 3], working_days=d) for i, d in enumerate(days)]
 
 
 @pytest.fixture
