@@ -18,11 +18,11 @@ from laborgrid.accounts.api import router as auth_router
 from laborgrid.api.auth import api_auth
 from laborgrid.cases.api import public_router as public_complaints_router
 from laborgrid.cases.api import router as cases_router
-from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.collection.api import router as collection_router
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
+from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.workdays.api import router as workdays_router
 

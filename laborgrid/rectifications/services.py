@@ -25,11 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.models import GridAssignment
@@ -696,15 +698,17 @@ def escalate_order(
     _certified_handler(actor, order.grid_path)
     check_state(order, OrderAction.ESCALATE)
     reason = _text(reason, "reason", limit=2000, required=False)
-    case = open_case_for_employer(
-        actor=actor,
-        employer=order.employer,
-        category=_category(order),
-        facts=_case_facts(order),
-        reason=reason or _("责令改正逾期未改正，依法立案查处。"),
-        request=request,
-    )
-    copied = _evidence_to_case(actor, case, order, request)
+    # The case file is written in Chinese whatever the inspector's interface language.
+    with translation.override(settings.LANGUAGE_CODE):
+        case = open_case_for_employer(
+            actor=actor,
+            employer=order.employer,
+            category=_category(order),
+            facts=_case_facts(order),
+            reason=reason or _("责令改正逾期未改正，依法立案查处。"),
+            request=request,
+        )
+        copied = _evidence_to_case(actor, case, order, request)
     before = order.state
     order.state = OrderState.ESCALATED
     order.case = case
