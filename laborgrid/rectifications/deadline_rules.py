@@ -37,6 +37,23 @@ def _queryset() -> QuerySet[Any]:
     return RectificationOrder.objects.only("id", "number", "employer_name")
 
 
+def recomputed(order_ids: list[int]) -> None:
+    """The calendar changed and moved some orders' deadlines: their items' dates follow (each
+    item's period counted again from the day of issue), and the order's date is the longest."""
+    from laborgrid.deadlines.services import compute
+    from laborgrid.rectifications.models import OrderItem, RectificationOrder
+
+    for order in RectificationOrder.objects.filter(pk__in=order_ids).prefetch_related("items"):
+        items = list(order.items.all())
+        for item in items:
+            due = compute(order.issued_on, item.working_days, Unit.WORKING).due
+            if due is not None:
+                item.due = due
+        OrderItem.objects.bulk_update(items, ["due"])
+        if items:
+            RectificationOrder.objects.filter(pk=order.pk).update(due=max(i.due for i in items))
+
+
 def staff_to_tell(order: Any) -> list[Any]:
     """The issuing inspector and the handling staff of the order's grid and the township above
     it (not the whole county: the county sees the board)."""
@@ -77,7 +94,13 @@ def overdue(deadline: Any, today: Any) -> int:
 def register() -> None:
     from laborgrid.rectifications.models import RectificationOrder
 
-    register_subject(RectificationOrder, describe=_describe, url=_url, queryset=_queryset)
+    register_subject(
+        RectificationOrder,
+        describe=_describe,
+        url=_url,
+        queryset=_queryset,
+        on_recomputed=recomputed,
+    )
     register_kind(
         ORDER_KIND,
         model=RectificationOrder,

@@ -133,3 +133,31 @@ def test_a_response_file_must_be_pdf_jpeg_or_png(employer: Any, order_for: Any) 
     assert "不是 PDF、JPEG 或 PNG" in " ".join(exc.value.messages)
     order.refresh_from_db()
     assert order.state == OrderState.OPEN and not order.files.exists()
+
+
+def test_a_calendar_change_moves_the_items_dates(
+    on_day: Any,
+    employer: Any,
+    order_for: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.utils import timezone
+
+    from laborgrid.workdays import services as workdays
+
+    on_day(MONDAY)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: MONDAY)  # the engine's today
+    order = order_for(employer, 10, 5)
+    # A local rest day decreed inside the period (Wednesday 4 Nov): both dates move one day.
+    with django_capture_on_commit_callbacks(execute=True):
+        workdays.save_calendar_day(
+            actor=User.objects.get(username="sysadmin"),
+            day=dt.date(2026, 11, 4),
+            kind="rest",
+            holiday="other",
+            note="测试",
+        )
+    order.refresh_from_db()
+    assert order.due == dt.date(2026, 11, 17)
+    assert [i.due for i in order.items.all()] == [dt.date(2026, 11, 17), dt.date(2026, 11, 10)]
