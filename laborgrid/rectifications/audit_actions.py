@@ -23,3 +23,6 @@ register_detail_choices(
 register_detail_choices(
     "rectifications.rectificationorder", "to", "rectifications.RectificationOrder", "state"
 )
+register_detail_choices(
+    "rectifications.rectificationorder", "result", "rectifications.OrderItem", "result"
+)

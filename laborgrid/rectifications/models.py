@@ -75,9 +75,14 @@ class RectificationOrder(models.Model):
     )
     grid_path = PathField(_("网格路径"), db_index=True, editable=False)
     source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("来源类型"),
     )
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
     basis = models.CharField(_("处理依据"), max_length=300)
     issued_on = models.DateField(_("下达日期"))
     issued_by = models.ForeignKey(
@@ -89,7 +94,12 @@ class RectificationOrder(models.Model):
     responded_on = models.DateField(_("回复日期"), null=True, blank=True)
     response_note = models.TextField(_("整改回复情况"), blank=True)
     response_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("登记人"),
     )
     # The re-inspection (复查), by two certified inspectors (条例 Art. 16).
     rechecked_on = models.DateField(_("复查日期"), null=True, blank=True)
@@ -172,7 +182,12 @@ class RectificationOrder(models.Model):
 class OrderItem(models.Model):
     """One numbered item of the order: what to correct, the violation it cites, its period."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="items")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("责令改正指令书"),
+    )
     position = models.PositiveSmallIntegerField(_("序号"))
     text = models.CharField(_("改正事项"), max_length=500)
     checklist_key = models.CharField(_("违法行为"), max_length=40)
@@ -203,13 +218,20 @@ def _file_upload(instance: Any, filename: str) -> str:
 class OrderFile(models.Model):
     """Evidence on the order: the employer's response material, the re-inspection's photos."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.PROTECT, related_name="files")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("责令改正指令书"),
+    )
     stage = models.CharField(_("材料类别"), max_length=16, choices=FileStage.choices)
     file = models.FileField(_("文件"), upload_to=_file_upload)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=60)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -223,16 +245,26 @@ class OrderFile(models.Model):
 class OrderStep(models.Model):
     """Who took which step when (the order's history; the audit log holds the same events)."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.PROTECT, related_name="steps")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.PROTECT,
+        related_name="steps",
+        verbose_name=_("责令改正指令书"),
+    )
     action = models.CharField(_("操作"), max_length=16, choices=OrderAction.choices)
     from_state = models.CharField(
         _("原状态"), max_length=16, choices=OrderState.choices, blank=True
     )
     to_state = models.CharField(_("新状态"), max_length=16, choices=OrderState.choices)
     actor = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:

@@ -430,7 +430,7 @@ def issue_order(
         OrderAction.ISSUE,
         before="",
         actor=actor,
-        detail={"items": len(cleaned), "source": source_type.model if source_type else ""},
+        detail={"count": len(cleaned)},
         request=request,
     )
     return order
@@ -470,7 +470,7 @@ def respond_order(
         before=before,
         actor=actor,
         note=note,
-        detail={"files": len(stored)},
+        detail={"count": len(stored)},
         request=request,
     )
     return order
@@ -545,8 +545,8 @@ def recheck_order(
         actor=actor,
         note=note,
         detail={
-            "not_corrected": sum(1 for f in given.values() if not f.corrected),
-            "files": len(stored),
+            "result": ItemResult.CORRECTED if corrected else ItemResult.NOT_CORRECTED,
+            "count": len(stored),
         },
         request=request,
     )
@@ -722,7 +722,7 @@ def escalate_order(
         before=before,
         actor=actor,
         note=reason,
-        detail={"case": case.pk, "evidence": copied},
+        detail={"case": case.pk, "count": copied},
         request=request,
     )
     return order

@@ -324,7 +324,7 @@ def order_file(request: AuthedRequest, pk: int, file_id: int) -> FileResponse:
         actor=request.user,
         request=request,
         obj=row,
-        detail={"kind": "evidence", "order": order.pk, "file": row.name},
+        detail={"kind": "evidence", "file": row.name},
     )
     return response
 

@@ -143,3 +143,18 @@ def test_the_employer_archive_shows_the_orders(employer: Any, order_for: Any) ->
     order = order_for(employer, 10)
     page = client_for("maochang").get(employer.get_absolute_url()).content.decode()
     assert order.number in page and order.get_absolute_url() in page
+
+
+def test_the_audit_log_reads_the_order_steps() -> None:
+    """Each step is one audit event whose detail reads as names (codes stored)."""
+    from laborgrid.audit.models import AuditEvent
+
+    events = AuditEvent.objects.filter(object_type="rectifications.rectificationorder")
+    assert events.filter(detail__action="escalate").exists()
+    page = client_for("auditor").get(
+        reverse("audit:event_list"), {"action": "rectification_step"}
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "复查未改正" in body and "立案查处" in body
+    assert "not_corrected" not in body and "：escalate" not in body
