@@ -92,8 +92,12 @@ def _employer(user: Any, text: str) -> Employer | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_create(request: AuthedRequest) -> HttpResponse:
-    """下达责令改正指令书 directly for an employer (an order from a visit is issued by the visit)."""
+    """下达责令改正指令书 directly for an employer (an order from a visit is issued by the visit).
+    Only certified inspectors with a handler role reach the form (others: 404, as the list offers
+    them no button)."""
     require_capability(request.user, Cap.WORK_WRITE)
+    if not _may_issue_somewhere(request.user):
+        raise Http404
     initial = {}
     preset = _employer(request.user, request.GET.get("employer", "")) if request.GET else None
     if preset is not None:
