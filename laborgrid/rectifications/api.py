@@ -103,7 +103,7 @@ def _detail(o: RectificationOrder) -> dict[str, Any]:
             }
             for f in o.files.all()
         ],
-        "document_url": reverse("rectifications:order_document", args=[o.pk]),
+        "document_url": reverse("rectifications:document_file", args=[o.pk]),
     }
 
 

@@ -342,6 +342,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/recheck/", order_recheck, name="order_recheck"),
     path("<int:pk>/close/", order_close, name="order_close"),
     path("<int:pk>/escalate/", order_escalate, name="order_escalate"),
-    path("<int:pk>/document/", order_document, name="order_document"),
+    path("<int:pk>/document/", order_document, name="document_file"),
     path("<int:pk>/files/<int:file_id>/", order_file, name="order_file"),
 ]

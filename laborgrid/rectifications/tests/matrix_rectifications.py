@@ -51,7 +51,7 @@ SPECS: dict[str, Spec] = {
     "rectifications:order_list": Spec(lists={"q": "马场"}),
     "rectifications:order_create": Spec(methods=("get", "post"), writes=True),
     "rectifications:order_detail": Spec(other=_kw(MACHANG), own=_kw(MAOCHANG)),
-    "rectifications:order_document": Spec(other=_kw(MACHANG), own=_kw(MAOCHANG)),
+    "rectifications:document_file": Spec(other=_kw(MACHANG), own=_kw(MAOCHANG)),
     "rectifications:order_file": Spec(
         other=_kw(MACHANG, file_id=lambda: _file(MACHANG)),
         own=_kw(MAOCHANG, file_id=lambda: _file(MAOCHANG)),

@@ -108,7 +108,7 @@ def test_issue_form_for_an_employer_without_a_visit(employer: Any) -> None:
     assert order is not None and order.source_type is None
     assert order.items.get().violated == "《中华人民共和国劳动合同法》第十条"
     assert "《劳动保障监察条例》第十八条" in order.basis and "第二十四条" in order.basis
-    pdf = client.get(reverse("rectifications:order_document", args=[order.pk]))
+    pdf = client.get(reverse("rectifications:document_file", args=[order.pk]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
 
 
