@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include("laborgrid.documents.urls")),
     path("deadlines/", include("laborgrid.deadlines.urls")),
     path("cases/", include("laborgrid.cases.urls")),
+    path("rectifications/", include("laborgrid.rectifications.urls")),
     path("complaint/", include("laborgrid.cases.public_urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),

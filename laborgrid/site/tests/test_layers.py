@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]  # laborgrid/
 
 FOUNDATION_APPS = {"accounts", "audit"}
 FLOWS = {"registers", "collection", "cases", "inspections", "portal", "ratings", "incidents"}
-FLOWS |= {"projects"}
+FLOWS |= {"projects", "rectifications"}
 ROLLUPS = {"coverage", "reports", "assessment"}
 SHARED = {"documents", "notifications", "workdays", "deadlines"}
 PACKAGES = sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").exists())
