@@ -71,12 +71,11 @@ def job_running(batch: ImportBatch) -> bool:
     """A job of the batch is queued, or its run is alive (the page polls until it is not);
     a run that went silent (killed worker) is not running: the page offers to go on."""
     job = batch.job
-    queued = job is not None and job.status == JobStatus.QUEUED
-    return (
-        queued
-        or batch.is_active
-        or (job is not None and job.status == JobStatus.RUNNING and not batch.stalled)
-    )
+    if job is not None and job.status == JobStatus.QUEUED:
+        return True
+    if services.run_stalled(batch):
+        return False
+    return batch.is_active or (job is not None and job.status == JobStatus.RUNNING)
 
 
 # --- list -------------------------------------------------------------------------------------
