@@ -357,6 +357,7 @@ def list_employers(
 ) -> dict[str, Any] | Status[dict[str, Any]]:
     """Employers in your grids (current records, merged ones excluded), filtered like the list
     page, in keyset pages: pass `next_cursor` back as `cursor` for the next page."""
+    require_capability(request.user, Cap.WORK_READ)  # the 三员: 404, not an empty list
     params = QueryDict(mutable=True)
     for name in ("q", "grid", "employer_type", "industry", "status"):
         value = getattr(query, name)

@@ -29,7 +29,7 @@ from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.models import JobStatus
-from laborgrid.core.scope import get_scope
+from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.registers import services
 from laborgrid.registers.forms import MappingForm, UploadForm, file_facts
@@ -84,6 +84,8 @@ def job_running(batch: ImportBatch) -> bool:
 @login_required
 @require_GET
 def batch_list(request: AuthedRequest) -> HttpResponse:
+    # Without employer data rights (the 三员) there is no list, not an empty one (issue 21).
+    require_capability(request.user, Cap.WORK_READ)
     batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")
     page = Paginator(batches.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
