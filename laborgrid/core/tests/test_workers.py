@@ -286,3 +286,131 @@ def test_a_worker_on_another_node_is_judged_by_its_heartbeat() -> None:
     assert not jobs.worker_gone(elsewhere)
     elsewhere.seen_at = now - timedelta(minutes=2)
     assert jobs.worker_gone(elsewhere)
+
+
+# --- item 11: several workers on one PostgreSQL database -----------------------------------------
+
+_ENQUEUE = """
+import sys
+from django.db import transaction
+from laborgrid.accounts.models import User
+from laborgrid.core.jobs import start_job
+from laborgrid.core.tasks import run_job
+actor = User.objects.get(username="maochang")
+ids = []
+with transaction.atomic():
+    for n in range({n}):
+        job = start_job(kind="grids.export", title="多节点 %d" % n, actor=actor,
+                        params={{"grid": "{grid}"}})
+        ids.append(str(job.pk))
+for pk in ids[::2]:  # every other job queued twice: only one of its tasks may run it
+    run_job.enqueue(pk)
+print(" ".join(ids))
+"""
+
+
+def _pg_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="several workers share one PostgreSQL database (on SQLite run one worker)",
+)
+@pytest.mark.django_db
+def test_two_worker_processes_on_one_postgresql_run_each_job_exactly_once(tmp_path: Path) -> None:
+    """Issue 21 item 11: two real ``manage.py worker`` processes on one PostgreSQL database (as two
+    nodes would run them) take tasks with SELECT … FOR UPDATE SKIP LOCKED; each job runs exactly
+    once, even a job whose task was queued twice, and both workers take part."""
+    import psycopg
+
+    from laborgrid.testing.personas import MAOCHANG
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _pg_url(),
+        "LABORGRID_ENV": "development",
+        "LABORGRID_VAR_DIR": str(tmp_path),
+    }
+    command = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay"]
+    workers = [
+        subprocess.Popen(
+            [*command, "--interval", "0.05", "--worker-id", f"node-{name}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    s = connection.settings_dict
+    other = psycopg.connect(
+        dbname=s["NAME"],
+        user=s["USER"],
+        password=s.get("PASSWORD") or None,
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        autocommit=True,
+    )
+    ids: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            up = other.execute("SELECT count(*) FROM core_worker WHERE id LIKE 'node-%'")
+            if up.fetchone()[0] == 2:  # type: ignore[index]
+                break
+            time.sleep(0.1)
+        jobs_n = 24
+        script = _ENQUEUE.format(n=jobs_n, grid=MAOCHANG)
+        out = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        ids = out.strip().splitlines()[-1].split()
+        assert len(ids) == jobs_n
+        deadline = time.monotonic() + 240
+        rows: list[Any] = []
+        tasks: list[Any] = []
+        while time.monotonic() < deadline:
+            rows = other.execute(
+                "SELECT id::text, status, attempts, worker_id FROM core_job WHERE id::text = ANY(%s)",
+                [ids],
+            ).fetchall()
+            tasks = other.execute(
+                "SELECT args_kwargs->'args'->>0, status, worker_ids"
+                " FROM django_tasks_database_dbtaskresult WHERE args_kwargs->'args'->>0 = ANY(%s)",
+                [ids],
+            ).fetchall()
+            if all(r[1] in ("succeeded", "failed") for r in rows) and all(
+                t[1] in ("SUCCESSFUL", "FAILED") for t in tasks
+            ):
+                break
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        errors = [w.communicate(timeout=60)[1] for w in workers]
+        if ids:
+            other.execute(
+                "DELETE FROM django_tasks_database_dbtaskresult WHERE args_kwargs->'args'->>0 = ANY(%s)",
+                [ids],
+            )
+            other.execute("DELETE FROM core_job WHERE id::text = ANY(%s)", [ids])
+        other.execute("DELETE FROM core_worker WHERE id LIKE 'node-%'")
+        other.close()
+    assert len(rows) == jobs_n
+    assert {r[1] for r in rows} == {"succeeded"}, errors
+    assert {r[2] for r in rows} == {1}  # each job started exactly once
+    # 36 tasks for 24 jobs: each task taken by one worker only; the second task of a job found
+    # it already claimed and did nothing.
+    assert len(tasks) == jobs_n + jobs_n // 2
+    assert all(len(t[2]) == 1 and t[1] == "SUCCESSFUL" for t in tasks), tasks
+    assert {r[3] for r in rows} == {"node-a", "node-b"}  # both workers ran jobs
+    assert {t[2][0] for t in tasks} == {"node-a", "node-b"}
