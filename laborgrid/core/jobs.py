@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from laborgrid.core.models import Job, JobStatus, Worker
@@ -126,6 +126,12 @@ def reclaim_orphaned_jobs() -> list[Job]:
     Called when a worker starts and with each of its heartbeats; returns the jobs reclaimed."""
     from django_tasks_db.models import DBTaskResult
 
+    # Messages are stored in the site's language, like every job message the worker writes.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _reclaim(DBTaskResult)
+
+
+def _reclaim(DBTaskResult: Any) -> list[Job]:
     now = timezone.now()
     running = Job.objects.filter(status=JobStatus.RUNNING, worker__isnull=False).select_related(
         "worker"

@@ -102,6 +102,10 @@ def test_case_evidence_keeps_the_record_when_its_file_is_refused() -> None:
     assert "不是 PDF" in body and ASK_AGAIN in body
     assert typed["title"] in body and typed["content"] in body and 'value="2026-10-12"' in body
     assert not CaseRecord.objects.filter(case=case).exists()
+    client.cookies["django_language"] = "en"
+    english = client.post(url, {**typed, "file": _not_a_pdf("工资表.pdf")}).content.decode()
+    assert "choose the file again" in english and "was not saved" in english
+    client.cookies["django_language"] = "zh-hans"
     again = client.post(url, {**typed, "file": _png("工资表.png")})
     assert again.status_code == 302
     record = CaseRecord.objects.get(case=case)

@@ -113,6 +113,12 @@ def test_a_dead_workers_import_is_requeued_and_shown_stalled(
     assert "后台进程已停止响应" in page and "自动从中断处继续" in page
     assert 'hx-trigger="every 1s"' not in page  # not shown as running
     assert "继续导入" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # and in English
+    card = client.get(reverse("core:job_progress", args=[job.pk])).content.decode()
+    assert "The background worker stopped responding" in card
+    page = client.get(reverse("registers:batch_detail", args=[batch.pk])).content.decode()
+    assert "goes on from where it stopped" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
 
     # A worker starts: the import is queued again and a new task waits for it.
     with django_capture_on_commit_callbacks(execute=True):
@@ -240,13 +246,15 @@ def test_a_killed_worker_is_replaced_and_the_import_finishes(
     deadline = time.monotonic() + 120
     status = ""
     while time.monotonic() < deadline and first.poll() is None:
-        status = watch.execute("SELECT status FROM core_job WHERE id = ?", [job_id]).fetchone()[0]
-        if status == "running":
+        status = watch.execute(
+            "SELECT status FROM registers_importbatch WHERE id = ?", [batch.pk]
+        ).fetchone()[0]
+        if status == "committing":  # the worker has started the commit
             first.send_signal(signal.SIGKILL)
             break
         time.sleep(0.02)
     first.wait(timeout=60)
-    assert status == "running", first.stderr.read() if first.stderr else ""
+    assert status == "committing", first.stderr.read() if first.stderr else ""
     state = watch.execute(
         "SELECT b.status, j.status FROM registers_importbatch b JOIN core_job j ON j.id = b.job_id"
     ).fetchone()
