@@ -31,7 +31,7 @@ run: seed
 	@echo "  演示账号 / demo accounts: county leader maochang maochang-a1 machang sysadmin secadmin auditor"
 	@echo "  密码 / password: $$LABORGRID_DEMO_PASSWORD   (set LABORGRID_DEMO_PASSWORD to change it)"
 	@echo ""
-	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	@$(BIN)/python manage.py worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

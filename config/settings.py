@@ -260,6 +260,9 @@ LABORGRID_API_TOKEN_HOURS = env_int("LABORGRID_API_TOKEN_HOURS", 8)
 # Address-space cap of a background worker (MB; 0 = none), applied before its first task: parsing
 # an untrusted workbook cannot take the machine's memory (issue 21 item 1).
 LABORGRID_JOB_MEMORY_MB = env_int("LABORGRID_JOB_MEMORY_MB", 3072)
+# A background worker writes its heartbeat every tenth of this; silent this long, it is gone and a
+# worker that starts (or lives on another node) takes over its jobs (issue 21 item 8).
+LABORGRID_WORKER_SILENT_SECONDS = env_int("LABORGRID_WORKER_SILENT_SECONDS", 60)
 # The audit chain is keyed (HMAC-SHA256 seals) with a key kept outside the database; default: one
 # derived from SECRET_KEY. The anchor file (append-only, outside the database) records the newest
 # event periodically (`anchor_audit_chain`); empty = no anchoring.

@@ -1,6 +1,6 @@
 """User-visible background jobs (imports, exports, reports): one row per job with its progress.
 
-The work itself runs in a django-tasks worker (``db_worker``); the ``Job`` row is what people see:
+The work itself runs in a django-tasks worker (``manage.py worker``); the ``Job`` row is what people see:
 status, a progress bar, a log, the result file. A job belongs to the person who started it — only
 they see it and download its result — and its work is scoped by their grids when it ran.
 """
@@ -21,6 +21,26 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class Worker(models.Model):
+    """A background worker process (``manage.py worker``), so that a job whose worker died can be
+    told from one that is slow: the worker writes ``seen_at`` every few seconds while it lives."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+    #: Set when the worker ends cleanly; a killed worker never sets it (its ``seen_at`` goes stale).
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台进程")
+        verbose_name_plural = _("后台进程")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
 
 
 class JobQuerySet(models.QuerySet["Job"]):
@@ -55,6 +75,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    #: The worker running it (``None`` when run outside a worker, e.g. in tests) and how many times a
+    #: worker has started it (a job whose worker died is run again when its kind can resume).
+    worker = models.ForeignKey(
+        Worker, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = JobQuerySet.as_manager()
 
@@ -82,6 +108,18 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(99, int(self.done * 100 / self.total))
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker is gone (killed, or silent too long): a worker that starts (or
+        is alive elsewhere) takes it over (``core.jobs.reclaim_orphaned_jobs``)."""
+        from laborgrid.core.jobs import worker_gone
+
+        return (
+            self.status == JobStatus.RUNNING
+            and self.worker is not None
+            and worker_gone(self.worker)
+        )
 
     @property
     def finished(self) -> bool:

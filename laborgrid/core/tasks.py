@@ -1,4 +1,4 @@
-"""Background tasks (django-tasks; the demo runs one ``db_worker`` beside the web server)."""
+"""Background tasks (django-tasks; the demo runs one ``manage.py worker`` beside the web server)."""
 
 from __future__ import annotations
 

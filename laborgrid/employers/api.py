@@ -276,31 +276,32 @@ def _invalid(exc: ValidationError) -> dict[str, Any]:
 
 
 def _conflict(user: Any, exc: services.DuplicateEmployer) -> dict[str, Any]:
-    """The 409 body. A duplicate outside the user's grids is reported without its id or name
-    (the code is taken, so saving is refused, but the other grid's record stays invisible)."""
+    """The 409 body: the candidates the user may see, and, when a code is held by a record outside
+    their grids, one sentence saying only that (``registered_elsewhere``: no id, name, place,
+    count or which code; issue 21 item 10)."""
     ids = [d.employer.pk for d in exc.duplicates]
     visible = set(Employer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    shown = [d.employer.name for d in exc.duplicates if d.employer.pk in visible]
-    hidden = len(exc.duplicates) - len(shown)
+    shown = [d for d in exc.duplicates if d.employer.pk in visible]
     parts = []
     if shown:
-        parts.append(_("可能与已有单位重复：%(names)s") % {"names": enumeration(shown)})
-    if hidden:
         parts.append(
-            _("可能与您管辖范围以外的 %(n)s 家已有单位重复（代码已登记或名称相同）。")
-            % {"n": hidden}
+            _("可能与已有单位重复：%(names)s")
+            % {"names": enumeration([d.employer.name for d in shown])}
         )
+    if exc.registered_elsewhere:
+        parts.append(str(services.REGISTERED_ELSEWHERE))
     return {
         "detail": clauses(parts),
+        "registered_elsewhere": exc.registered_elsewhere,
         "duplicates": [
             {
-                "id": d.employer.pk if d.employer.pk in visible else None,
-                "name": d.employer.name if d.employer.pk in visible else None,
+                "id": d.employer.pk,
+                "name": d.employer.name,
                 "reason": str(d.reason),
                 "hard": d.hard,
-                "url": _archive_url(d.employer.pk) if d.employer.pk in visible else None,
+                "url": _archive_url(d.employer.pk),
             }
-            for d in exc.duplicates
+            for d in shown
         ],
     }
 
@@ -357,6 +358,7 @@ def list_employers(
 ) -> dict[str, Any] | Status[dict[str, Any]]:
     """Employers in your grids (current records, merged ones excluded), filtered like the list
     page, in keyset pages: pass `next_cursor` back as `cursor` for the next page."""
+    require_capability(request.user, Cap.WORK_READ)  # the 三员: 404, not an empty list
     params = QueryDict(mutable=True)
     for name in ("q", "grid", "employer_type", "industry", "status"):
         value = getattr(query, name)

@@ -59,10 +59,8 @@ class ErrorsOut(Schema):
 
 
 class DuplicateOut(Schema):
-    id: int | None = Field(
-        None, description="null when the existing record lies outside your grids"
-    )
-    name: str | None = Field(None, description="null when outside your grids")
+    id: int | None = None
+    name: str | None = None
     reason: str
     hard: bool = Field(
         ...,
@@ -76,8 +74,14 @@ class ConflictOut(Schema):
     """409: possible duplicates (create, rename), or an edit conflict (stale ``version``)."""
 
     detail: str
+    registered_elsewhere: bool = Field(
+        False,
+        description="a code you sent belongs to a record outside your grids: saving is refused; "
+        "nothing else about that record is given (ask the county inspection brigade)",
+    )
     duplicates: list[DuplicateOut] = Field(
-        default_factory=list, description="empty for an edit conflict"
+        default_factory=list,
+        description="the candidates in your grids; empty for an edit conflict",
     )
 
 

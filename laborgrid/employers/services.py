@@ -138,13 +138,37 @@ class Duplicate:
 
 
 class DuplicateEmployer(ValidationError):
-    """Possible duplicates found before save; ``duplicates`` lists them."""
+    """Possible duplicates found before save: ``duplicates`` lists those the user may see;
+    ``registered_elsewhere``: one of the codes is held by a record outside the user's grids."""
 
-    def __init__(self, duplicates: list[Duplicate]) -> None:
-        # No names in the message: a candidate may lie outside the user's grids (a code is unique
-        # across the registry); callers show the candidates the user may see.
+    def __init__(self, duplicates: list[Duplicate], *, registered_elsewhere: bool = False) -> None:
         super().__init__(_("可能与已登记的单位重复。"))
         self.duplicates = duplicates
+        self.registered_elsewhere = registered_elsewhere
+
+
+#: What a user is told when a code they typed belongs to a record outside their grids: the same
+#: words whichever code it is, wherever the record lies, however many there are (issue 21 item 10).
+REGISTERED_ELSEWHERE = _(
+    "该代码已在本系统登记，所属单位不在您的管辖范围内，不能重复登记。如该单位在您的辖区经营，"
+    "请联系县劳动保障监察大队核实并调整其所属网格。"
+)
+
+
+def _as_seen_by(actor: User, dups: list[Duplicate]) -> tuple[list[Duplicate], bool]:
+    """The candidates ``actor`` may see, and whether a code is held outside their grids.
+
+    Not an oracle (issue 21 item 10): a probable duplicate (same or similar name) the actor cannot
+    see is left out, so a name typed in one township tells nothing about another's employers; a
+    certain one (same code) must still stop the save, and says only REGISTERED_ELSEWHERE — no
+    name, grid, count or which of the codes matched."""
+    ids = [d.employer.pk for d in dups]
+    visible = set(
+        Employer.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    shown = [d for d in dups if d.employer.pk in visible]
+    elsewhere = any(d.hard and d.employer.pk not in visible for d in dups)
+    return shown, elsewhere
 
 
 def clean_codes(data: Mapping[str, Any]) -> dict[str, str | None]:
@@ -439,8 +463,9 @@ def create_employer(
         address=employer.address,
         county=county_of(employer.grid),
     )
-    if any(d.hard for d in dups) or (dups and not confirm_not_duplicate):
-        raise DuplicateEmployer(dups)
+    dups, elsewhere = _as_seen_by(actor, dups)
+    if elsewhere or any(d.hard for d in dups) or (dups and not confirm_not_duplicate):
+        raise DuplicateEmployer(dups, registered_elsewhere=elsewhere)
     employer.created_by = employer.updated_by = actor
     today = timezone.localdate()
     try:
@@ -514,8 +539,13 @@ def update_employer(
             # A soft match only matters when the name or address changed in this edit.
             # (The derived name key is only computed when the row is written: compare the names.)
             renamed = (current.name, current.address) != (loaded["name"], loaded["address"])
-            if any(d.hard for d in dups) or (dups and renamed and not confirm_not_duplicate):
-                raise DuplicateEmployer(dups)
+            dups, elsewhere = _as_seen_by(actor, dups)
+            if (
+                elsewhere
+                or any(d.hard for d in dups)
+                or (dups and renamed and not confirm_not_duplicate)
+            ):
+                raise DuplicateEmployer(dups, registered_elsewhere=elsewhere)
         # The former names follow the rename in bulk.save_changes (newest first).
         try:
             with transaction.atomic():
@@ -1245,6 +1275,7 @@ def set_sources(employer: Employer, sources: Iterable[str], on: date | None = No
 
 __all__ = [
     "EMPLOYER_FIELDS",
+    "REGISTERED_ELSEWHERE",
     "SNAPSHOT_FIELDS",
     "WORKER_FIELDS",
     "ConcurrentEdit",

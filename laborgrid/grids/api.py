@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from laborgrid.accounts.roles import Cap
 from laborgrid.core.paging import OffsetParams, offset_page
+from laborgrid.core.scope import require_capability
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid
@@ -70,6 +72,7 @@ def _out(g: Grid) -> dict:
 
 @router.get("", response=GridPage)
 def list_grids(request: HttpRequest, filters: Query[GridFilters]) -> dict:
+    require_capability(request.user, Cap.GRID_READ)  # the auditor: 404, not an empty list
     qs = Grid.objects.visible_to(request.user).active().defer("boundary")
     if filters.level:
         qs = qs.filter(level=filters.level)

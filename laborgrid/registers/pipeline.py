@@ -62,6 +62,7 @@ from laborgrid.registers.rows import RowNormaliser, RowResult
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
+    from laborgrid.core.models import Job
 
 CHUNK = 20_000
 
@@ -828,9 +829,12 @@ def run_batch(
     actor: User,
     progress: Callable[[int, int], None] | None = None,
     chunk: int | None = None,
+    takeover: Job | None = None,
 ) -> Counts:
     """Dry-run or commit ``batch`` (``chunk`` rows per transaction, default :data:`CHUNK`); the
-    batch's status follows. Raises :class:`BatchError`."""
+    batch's status follows. ``takeover``: the batch's own job, started again after its worker died
+    (its dead run still holds the batch: no need to wait for the heartbeat to go stale). Raises
+    :class:`BatchError`."""
     allowed = (
         {BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED, BatchStatus.PREVIEWING}
         if not commit
@@ -844,9 +848,12 @@ def run_batch(
     now = timezone.now()
     # Claim the batch: one run at a time (a double click, the page and the command together);
     # a run whose heartbeat stopped (killed) no longer holds it.
+    free = Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALL_AFTER)
+    if takeover is not None:
+        free |= Q(job=takeover)
     claimed = (
         ImportBatch.objects.filter(pk=batch.pk, status__in=allowed)
-        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALL_AFTER))
+        .filter(free)
         .update(status=running, message="", heartbeat_at=now)
     )
     if not claimed:

@@ -109,6 +109,28 @@ class RegisterFileError(ValueError):
 Source = str | os.PathLike[str] | IO[bytes] | File
 
 
+class UnreadableRecord(list[Any]):
+    """A delimited-text record the ``csv`` module could not read (a cell over its size limit, a
+    stray quote): the rows before and after it are read as usual; this one is rejected with
+    ``reason`` (issue 21 item 10: one bad row refused the whole file, in Python's words)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+def _record_error(exc: csv.Error, start: int, end: int) -> str:
+    rows = str(start) if end <= start else f"{start}–{end}"
+    if "field larger than field limit" in str(exc):
+        return gettext(
+            "第 %(rows)s 行无法读取：一个单元格超过 %(kb)s KB（常见原因是引号不配对或整段文字"
+            "粘贴进了一个单元格），该行未导入，其余行照常处理"
+        ) % {"rows": rows, "kb": f"{csv.field_size_limit() // 1024:,}"}
+    return gettext(
+        "第 %(rows)s 行无法按 CSV 读取（常见原因是引号不配对），该行未导入，其余行照常处理"
+    ) % {"rows": rows}
+
+
 class _Binary:
     """A binary stream on ``source`` that is closed only if we opened it."""
 
@@ -211,9 +233,18 @@ def _guess_encoding(probe: bytes, final: bool) -> str:
         _decode(probe, "gb18030", final)
         return "gb18030"
     except UnicodeDecodeError:
-        raise RegisterFileError(
-            gettext("无法识别文件的文字编码（支持 UTF-8、GBK/GB18030、UTF-16）"), code="encoding"
-        ) from None
+        pass
+    # Likewise a GBK file with a bad row or two in its first 64 KB is GBK (issue 21 item 10: the
+    # whole file was refused): those rows are rejected, the rest is read.
+    loose = _decode(probe, "gb18030", final, "replace")
+    if (
+        loose.count("\ufffd") <= max(3, len(loose) // 2000)
+        and sum("\u4e00" <= c <= "\u9fff" for c in loose) >= 20
+    ):
+        return "gb18030"
+    raise RegisterFileError(
+        gettext("无法识别文件的文字编码（支持 UTF-8、GBK/GB18030、UTF-16）"), code="encoding"
+    )
 
 
 def _binary_file() -> RegisterFileError:
@@ -506,6 +537,9 @@ class RegisterFile:
             if skip:
                 skip -= 1
                 continue
+            if isinstance(cells, UnreadableRecord):
+                yield number, cells
+                continue
             if excel:
                 if _row_blank(cells):
                     continue
@@ -583,8 +617,21 @@ class RegisterFile:
         try:
             # One record of lookahead: a quote left open swallows the rest of the file into the
             # last record, which is only known to be the last when the reader stops.
-            for record in reader:
+            records = iter(reader)
+            while True:
                 start = line + 1
+                try:
+                    record = next(records)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    # The reader drops the record and goes on with the next line.
+                    line = reader.line_num
+                    if pending is not None:
+                        yield pending
+                        pending = None
+                    yield start, UnreadableRecord(_record_error(exc, start, line))
+                    continue
                 line = reader.line_num
                 if line - start >= MAX_RECORD_LINES:
                     raise _unclosed_quote(start, line)
@@ -596,12 +643,6 @@ class RegisterFile:
                 if line > start and record and record[-1].endswith(("\n", "\r")):
                     raise _unclosed_quote(start, line)
                 yield pending
-        except csv.Error as exc:
-            raise RegisterFileError(
-                gettext("第 %(line)s 行附近无法按 CSV 读取（%(reason)s），常见原因是引号不配对")
-                % {"line": line + 1, "reason": exc},
-                code="csv",
-            ) from None
         finally:
             # Do not let the wrapper close a file the caller owns (it may be closed already
             # when an abandoned generator is collected).

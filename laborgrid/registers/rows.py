@@ -196,6 +196,10 @@ class RowNormaliser:
 
     def normalise_cells(self, cells: Sequence[Cell]) -> RowResult:
         """One row as ``RegisterFile.rows()`` yields it (one cell per header, maybe more)."""
+        reason = getattr(cells, "reason", None)  # reading.UnreadableRecord: a record not read
+        if reason is not None:
+            self.rows += 1
+            return RowResult({}, [FieldError("", "", reason, "unreadable")], [])
         clean: dict[str, Any] = {}
         errors: list[FieldError] = []
         warnings: list[FieldError] = []

@@ -124,17 +124,36 @@ def previous_import(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
+def run_stalled(batch: ImportBatch) -> bool:
+    """The batch's run stopped: its heartbeat went silent, or the worker running its job is gone
+    (known at once, without waiting for the heartbeat to go stale)."""
+    job = batch.job
+    return batch.stalled or (
+        job is not None
+        and job.status == JobStatus.RUNNING
+        and job.pk == batch.job_id
+        and job.stalled
+    )
+
+
 def _start(batch: ImportBatch, actor: User, *, commit: bool) -> Job:
     check_write(actor, Cap.WORK_WRITE, batch.grid_path)
-    if batch.is_active or (batch.job is not None and batch.job.status == JobStatus.QUEUED):
+    dead = run_stalled(batch)
+    if (batch.is_active and not dead) or (
+        batch.job is not None and batch.job.status == JobStatus.QUEUED
+    ):
         raise ValidationError(_("该批次正在处理，请等它结束。"))
     if batch.job is not None and batch.job.status == JobStatus.RUNNING:
-        # Its batch went silent: the worker running it was killed.
-        Job.objects.filter(pk=batch.job.pk).update(
+        # Its run went silent or its worker is gone: the worker running it was killed.
+        ended = Job.objects.filter(pk=batch.job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
             message=_("后台进程已停止响应，已重新开始。"),
         )
+        if not ended:  # a starting worker took it over a moment ago
+            raise ValidationError(_("该批次正在处理，请等它结束。"))
+        # The dead run no longer holds the batch.
+        ImportBatch.objects.filter(pk=batch.pk, job=batch.job).update(heartbeat_at=None)
     title = (_("导入登记库：%(f)s") if commit else _("试运行登记库导入：%(f)s")) % {
         "f": batch.file_name
     }
@@ -150,7 +169,7 @@ def _start(batch: ImportBatch, actor: User, *, commit: bool) -> Job:
 
 
 def start_preview(batch: ImportBatch, actor: User) -> Job:
-    restartable = batch.status == BatchStatus.PREVIEWING and batch.stalled
+    restartable = batch.status == BatchStatus.PREVIEWING and run_stalled(batch)
     if not restartable and batch.status not in (
         BatchStatus.UPLOADED,
         BatchStatus.PREVIEWED,
@@ -169,7 +188,7 @@ def start_commit(batch: ImportBatch, actor: User) -> Job:
     return job
 
 
-@job_runner("registers.run")
+@job_runner("registers.run", resumable=True)
 def _run_job(job: Job, progress: Progress) -> None:
     batch = ImportBatch.objects.select_related("grid").get(pk=job.params["batch"])
     progress.set_total(0)
@@ -183,7 +202,12 @@ def _run_job(job: Job, progress: Progress) -> None:
 
     try:
         counts = run_batch(
-            batch, commit=bool(job.params["commit"]), actor=job.actor, progress=report
+            batch,
+            commit=bool(job.params["commit"]),
+            actor=job.actor,
+            progress=report,
+            # Started again after its worker died: this job's own earlier run holds the batch.
+            takeover=job if job.attempts > 1 else None,
         )
     except BatchError as exc:
         progress.log(str(exc))

@@ -80,7 +80,7 @@ def demo_server() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     worker = subprocess.Popen(
-        [python, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+        [python, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -54,7 +54,7 @@ from laborgrid.cases.services.common import certified_users_for, is_handler
 from laborgrid.cases.services.deadlines import countdown
 from laborgrid.cases.services.intake import ID_CONTEXT, PHONE_CONTEXT
 from laborgrid.core import pii
-from laborgrid.core.forms import attach_errors
+from laborgrid.core.forms import ask_again_for_files, attach_errors
 from laborgrid.core.scope import get_scope
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.models import Grid
@@ -158,28 +158,39 @@ def case_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def record_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, Cap.WORK_WRITE)
     form = RecordForm(request.POST, request.FILES, inspectors=certified_users_for(case))
-    if not form.is_valid():
-        for field, errs in form.errors.items():
-            for e in errs:
-                messages.error(
-                    request,
-                    f"{form.fields[field].label if field in form.fields else ''} {e}".strip(),
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        people = {u.pk: u for u in certified_users_for(case)}
+        for key in ("inspector_1", "inspector_2"):
+            raw = data.get(key)
+            data[key] = people.get(int(raw)) if raw and str(raw).isdigit() else None
+        try:
+            services.add_record(
+                actor=request.user,
+                case=case,
+                data=data,
+                upload=data.pop("file", None),
+                request=request,
+            )
+        except ValidationError as exc:
+            # The upload check names the intake form's field; here the file is "file".
+            if hasattr(exc, "error_dict") and "attachments" in exc.error_dict:
+                exc = ValidationError(
+                    {("file" if k == "attachments" else k): v for k, v in exc.message_dict.items()}
                 )
-        return _back(case, "records")
-    data = dict(form.cleaned_data)
-    people = {u.pk: u for u in certified_users_for(case)}
-    for key in ("inspector_1", "inspector_2"):
-        raw = data.get(key)
-        data[key] = people.get(int(raw)) if raw and str(raw).isdigit() else None
-    try:
-        services.add_record(
-            actor=request.user, case=case, data=data, upload=data.pop("file", None), request=request
-        )
-    except ValidationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("已添加调查记录。"))
-    return _back(case, "records")
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已添加调查记录。"))
+            return _back(case, "records")
+    # The page again with the record as typed (a redirect would lose it): only a chosen file must
+    # be chosen again (issue 21 item 9).
+    ask_again_for_files(form, request.FILES)
+    messages.error(request, _("调查记录未保存，请按“调查记录”中的提示修改后再提交。"))
+    for error in form.non_field_errors():
+        messages.error(request, str(error))
+    context = _context(request, case)
+    context["record_form"] = form
+    return render(request, "cases/case_detail.html", context, status=400)
 
 
 @login_required

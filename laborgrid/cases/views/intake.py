@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from laborgrid.accounts.roles import Cap
 from laborgrid.cases import clock, services
 from laborgrid.cases.forms import StaffIntakeForm
-from laborgrid.core.forms import attach_errors
+from laborgrid.core.forms import ask_again_for_files, attach_errors
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
 
@@ -48,6 +48,7 @@ def case_create(request: AuthedRequest) -> HttpResponse:
                         request, _("请告知投诉人查询码：%(code)s") % {"code": case.tracking_code}
                     )
                 return redirect(case.get_absolute_url())
+        ask_again_for_files(form, request.FILES)
     else:
         form = StaffIntakeForm(
             initial={"received_on": clock.today(), "channel": "phone", "kind": "complaint"}

@@ -22,7 +22,7 @@ from laborgrid.cases.forms import PublicComplaintForm, TrackForm
 from laborgrid.cases.models import Case
 from laborgrid.cases.services import Throttled, public_status, submit_public
 from laborgrid.cases.services.intake import normalise_tracking_code, throttle_ip
-from laborgrid.core.forms import attach_errors
+from laborgrid.core.forms import ask_again_for_files, attach_errors
 
 SESSION_CODE = "laborgrid_tracking_code"
 
@@ -62,6 +62,8 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
                 return redirect("public:complaint_done")
         else:
             status = 400 if status == 200 else status
+        if form.is_bound:
+            ask_again_for_files(form, request.FILES)
     else:
         form = PublicComplaintForm(initial={"submission_key": uuid.uuid4(), "kind": "complaint"})
     return render(request, "cases/public/complaint_form.html", {"form": form}, status=status)

@@ -163,3 +163,18 @@ def test_photo_upload() -> None:
     assert post(client, h, body(task, client_uuid=sub["client_uuid"])).json()["photos"] == [
         "licence"
     ]
+
+
+def test_a_refused_photo_leaves_the_typed_record_saved() -> None:
+    """Issue 21 item 9, checked for field collection: the record is saved before its photos, so a
+    refused photo (422 naming only the file) loses nothing; the phone keeps the item to fix it."""
+    task = task_for("maochang-a1")
+    client, h = api("maochang-a1")
+    sent = body(task)
+    sub = post(client, h, sent).json()
+    url = f"{SUBMISSIONS}/{sub['id']}/photos/roster"
+    bad = client.post(url, {"file": SimpleUploadedFile("a.jpg", b"GIF89a....", "image/jpeg")}, **h)
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["file"]
+    kept = post(client, h, body(task, client_uuid=sub["client_uuid"]))
+    assert kept.status_code == 200 and kept.json()["id"] == sub["id"]
+    assert kept.json()["photos"] == []

@@ -210,7 +210,7 @@ def field_employer_create(request: AuthedRequest) -> HttpResponse:
                 request=request,
             )
         except employers.DuplicateEmployer as exc:
-            duplicates = duplicate_rows(request.user, exc.duplicates)
+            duplicates = duplicate_rows(request.user, exc.duplicates, exc.registered_elsewhere)
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied:

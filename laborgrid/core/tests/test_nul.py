@@ -35,3 +35,11 @@ def test_ordinary_bodies_and_uploads_pass() -> None:
         ).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize("path", ["/employers/", "/api/v1/employers", "/registers/"])
+def test_nul_in_a_query_string_is_refused(path: str) -> None:
+    client = client_for("county")
+    assert client.get(path, {"q": "猫\x00场"}).status_code == 400
+    assert client.get(path + "?q%00=1").status_code == 400
+    assert client.get(path, {"q": "猫场"}).status_code == 200

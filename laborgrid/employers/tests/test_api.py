@@ -247,9 +247,9 @@ def test_scope_maochang_never_sees_machang() -> None:
 def test_auditor_sees_no_employers() -> None:
     make_employer(MAOCHANG_VILLAGE)
     auditor = client_for("auditor")
-    body = ok(auditor.get(URL))
-    assert body["items"] == [] and body["count"] == 0
-    # 三员分立: no employer data either way — registering one is not even a page for them
+    # 三员分立: no employer data either way — the list is not there for them (404, not an empty
+    # 200: issue 21 item 10), and registering one is not even a page for them
+    assert ok(auditor.get(URL), 404) == NOT_FOUND
     assert ok(post(auditor, URL, _new()), 404) == NOT_FOUND
 
 
@@ -481,12 +481,22 @@ def test_duplicate_out_of_scope_is_not_named() -> None:
     theirs = make_employer(MACHANG_VILLAGE, name="马场镇保密名称有限公司", uscc=uscc)
     response = post(client_for("maochang"), URL, _new(uscc=uscc))
     body = ok(response, 409)
-    assert body["duplicates"] == [
-        {"id": None, "name": None, "reason": "统一社会信用代码相同", "hard": True, "url": None}
-    ]
+    assert body["duplicates"] == [] and body["registered_elsewhere"] is True
+    assert "联系县劳动保障监察大队" in body["detail"]
     text = json.dumps(body, ensure_ascii=False)  # the body escapes non-ASCII characters
-    assert "保密名称" not in text and "马场镇" not in text
+    assert "保密名称" not in text and "马场镇" not in text and "统一社会信用代码相同" not in text
     assert theirs.name not in text and MACHANG not in text
+    # The same answer whichever of the codes matched (the org code inside the USCC here).
+    by_org = ok(post(client_for("maochang"), URL, _new(org_code=uscc[8:17])), 409)
+    assert by_org == body
+
+
+def test_a_same_name_employer_of_another_township_is_no_oracle() -> None:
+    """Issue 21 item 10: the name check answered 'same name in the county' for 马场镇's employers
+    too, so a 猫场镇 user could test names. Now a name only 马场镇 has is answered like a new one."""
+    make_employer(MACHANG_VILLAGE, name="马场镇探测名称有限公司")
+    body = ok(post(client_for("maochang"), URL, _new(name="马场镇探测名称有限公司")), 201)
+    assert body["name"] == "马场镇探测名称有限公司"
 
 
 # --- patch ---------------------------------------------------------------------------------------

@@ -183,9 +183,23 @@ def test_a_duplicate_in_another_township_is_reported_without_its_name() -> None:
     response = client.post(CREATE, employer_post(name="猫场新公司", uscc=code))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "该单位已登记" in body and "您负责范围以外的单位" in body
+    assert (
+        "该单位已登记" in body and "不在您的管辖范围内" in body and "联系县劳动保障监察大队" in body
+    )
     assert "秘密煤矿" not in body and "马场镇" not in body and MACHANG not in body
+    assert "统一社会信用代码相同" not in body  # not even which code matched
+    assert 'value="猫场新公司"' in body  # what was typed stays
     assert Employer.objects.count() == before
+
+
+def test_a_same_name_in_another_township_is_answered_like_a_new_name() -> None:
+    """Issue 21 item 10 (existence oracle): a 马场镇 employer's name typed in 猫场镇 used to draw
+    "可能已登记过这家单位" with a hidden row; now the answer is the one for a name nobody has."""
+    make_employer(MACHANG_VILLAGE, name="马场镇探测名称有限公司")
+    client = client_for("maochang")
+    taken = client.post(CREATE, employer_post(name="马场镇探测名称有限公司"))
+    free = client.post(CREATE, employer_post(name="无人使用的名称有限公司"))
+    assert taken.status_code == free.status_code == 302
 
 
 def test_a_township_assistant_can_only_create_in_their_township() -> None:

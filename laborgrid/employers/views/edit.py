@@ -74,17 +74,20 @@ class DuplicateRow:
     url: str = ""
 
 
-def duplicate_rows(user: Any, duplicates: list[services.Duplicate]) -> list[DuplicateRow]:
+def duplicate_rows(
+    user: Any, duplicates: list[services.Duplicate], registered_elsewhere: bool = False
+) -> list[DuplicateRow]:
+    """The rows of the duplicate warning. The service passes only candidates the user may see;
+    a code held outside their grids is one row saying only that (no name, place or count)."""
     ids = [d.employer.pk for d in duplicates]
     visible = set(Employer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    rows = []
-    for d in duplicates:
-        if d.employer.pk in visible:
-            rows.append(
-                DuplicateRow(True, d.hard, d.reason, d.employer, d.employer.get_absolute_url())
-            )
-        else:
-            rows.append(DuplicateRow(False, d.hard, d.reason))
+    rows = [
+        DuplicateRow(True, d.hard, d.reason, d.employer, d.employer.get_absolute_url())
+        for d in duplicates
+        if d.employer.pk in visible
+    ]
+    if registered_elsewhere:
+        rows.append(DuplicateRow(False, True, str(services.REGISTERED_ELSEWHERE)))
     return rows
 
 
@@ -118,7 +121,7 @@ def employer_create(request: AuthedRequest) -> HttpResponse:
                 request=request,
             )
         except services.DuplicateEmployer as exc:
-            duplicates = duplicate_rows(request.user, exc.duplicates)
+            duplicates = duplicate_rows(request.user, exc.duplicates, exc.registered_elsewhere)
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied:
@@ -218,7 +221,7 @@ def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.messages)
             differences = _differences(form, access_employer(request.user, pk, Cap.WORK_WRITE))
         except services.DuplicateEmployer as exc:
-            duplicates = duplicate_rows(request.user, exc.duplicates)
+            duplicates = duplicate_rows(request.user, exc.duplicates, exc.registered_elsewhere)
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied:
@@ -492,7 +495,7 @@ def employer_split(request: AuthedRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except services.DuplicateEmployer as exc:
-            duplicates = duplicate_rows(request.user, exc.duplicates)
+            duplicates = duplicate_rows(request.user, exc.duplicates, exc.registered_elsewhere)
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied:

@@ -398,3 +398,35 @@ def test_updates_of_different_fields_in_one_chunk_each_keep_the_employer_findabl
     assert (again["created"], again["review"]) == (0, 0)
     matched = ImportRow.objects.filter(batch_id=again["batch"]).order_by("row_number")
     assert [r.employer_id for r in matched] == [closed.pk, renamed.pk]
+
+
+def test_a_bad_gbk_row_and_an_oversized_cell_reject_their_rows_only(tmp_path: Path) -> None:
+    """Issue 21 item 10: a GBK file with one undecodable row in its first 64 KB was refused whole
+    (无法识别文件的文字编码), and a cell over the csv module's limit stopped the import with Python's
+    "field larger than field limit". Now each rejects its own row, in Chinese, and the rest import."""
+    good = [row(881000 + i) for i in range(8)]
+    lines = csv_text(with_titles([HEADER, *good[:3]])).encode("gbk")
+    bad_bytes = (
+        csv_text([row(881100, name="大方县坏字节商行")])
+        .encode("gbk")
+        .replace("坏".encode("gbk"), b"\xff\xfe")
+    )
+    huge = csv_text([row(881200, address="猫" * 140_000)]).encode("gbk")
+    rest = csv_text(good[3:]).encode("gbk")
+    path = write(tmp_path, "scjg.csv", lines + bad_bytes + huge + rest)
+
+    result = run(path, "--dry-run")
+    assert {k: result[k] for k in ("rows", "created", "rejected")} == {
+        "rows": 10,
+        "created": 8,
+        "rejected": 2,
+    }
+    batch = ImportBatch.objects.get()
+    assert batch.encoding == "gb18030"
+    rejected = ImportRow.objects.filter(batch=batch, outcome=RowOutcome.REJECTED).order_by(
+        "row_number"
+    )
+    messages = [str(r.problems) for r in rejected]
+    assert [r.row_number for r in rejected] == [8, 9]
+    assert "field larger" not in " ".join(messages)
+    assert "超过 128 KB" in messages[1] and "第 9 行" in messages[1]

@@ -29,7 +29,7 @@ from laborgrid.audit.models import AuditAction
 from laborgrid.audit.services import record
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.models import JobStatus
-from laborgrid.core.scope import get_scope
+from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.registers import services
 from laborgrid.registers.forms import MappingForm, UploadForm, file_facts
@@ -71,12 +71,11 @@ def job_running(batch: ImportBatch) -> bool:
     """A job of the batch is queued, or its run is alive (the page polls until it is not);
     a run that went silent (killed worker) is not running: the page offers to go on."""
     job = batch.job
-    queued = job is not None and job.status == JobStatus.QUEUED
-    return (
-        queued
-        or batch.is_active
-        or (job is not None and job.status == JobStatus.RUNNING and not batch.stalled)
-    )
+    if job is not None and job.status == JobStatus.QUEUED:
+        return True
+    if services.run_stalled(batch):
+        return False
+    return batch.is_active or (job is not None and job.status == JobStatus.RUNNING)
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -85,6 +84,8 @@ def job_running(batch: ImportBatch) -> bool:
 @login_required
 @require_GET
 def batch_list(request: AuthedRequest) -> HttpResponse:
+    # Without employer data rights (the 三员) there is no list, not an empty one (issue 21).
+    require_capability(request.user, Cap.WORK_READ)
     batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")
     page = Paginator(batches.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
