@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from laborgrid.grids.models import Grid
@@ -84,27 +84,33 @@ def _add(into: dict[str, Decimal], values: dict[str, Decimal]) -> None:
 
 
 def rolled(
-    nodes: dict[str, Node], values: registry.Values, root_path: str
+    paths: Iterable[str], values: registry.Values, root_path: str
 ) -> tuple[dict[str, dict[str, Decimal]], dict[str, dict[str, Decimal]]]:
-    """(own, rolled) values by grid path: each path's values attached to its grid (else its
-    nearest known ancestor: a count is never dropped), and every grid's added to all its
-    ancestors'. ``nodes`` is only read."""
-    own: dict[str, dict[str, Decimal]] = {p: {} for p in nodes}
+    """(own, rolled) values by grid path, for the subtree's grid ``paths`` (in path order): each
+    path's values attached to its grid (else its nearest known ancestor: a count is never
+    dropped), and every grid's added to all its ancestors'."""
+    order = list(paths)
+    known = set(order)
+    own: dict[str, dict[str, Decimal]] = {p: {} for p in order}
     for path, vals in values.items():
         at = path
-        while at not in nodes and len(at) > len(root_path):
+        while at not in known and len(at) > len(root_path):
             at = parent_path(at)
-        _add(own[at if at in nodes else root_path], vals)
+        _add(own[at if at in known else root_path], vals)
     up = {p: dict(v) for p, v in own.items()}
-    for path in reversed(list(nodes)):
-        parent = nodes[path].parent
-        if parent is not None:
-            _add(up[parent.grid.path], up[path])
+    # Reverse path order visits every grid before its ancestors (a path sorts after its prefix).
+    for path in reversed(order):
+        if path == root_path:
+            continue
+        parent = parent_path(path)
+        while parent not in known and len(parent) > len(root_path):
+            parent = parent_path(parent)
+        _add(up[parent if parent in known else root_path], up[path])
     return own, up
 
 
 def roll_up(nodes: dict[str, Node], values: registry.Values, root_path: str) -> None:
-    own, up = rolled(nodes, values, root_path)
+    own, up = rolled(nodes, values, root_path)  # a dict iterates over its keys, in path order
     for path, node in nodes.items():
         node.own, node.rolled = own[path], up[path]
 
@@ -146,28 +152,28 @@ def refresh(root_path: str, *, today: date | None = None) -> RefreshState:
     count left them."""
     started = time.monotonic()
     today = today or timezone.localdate()
-    root = Grid.objects.get(path=root_path)
     this = periods.containing(today)
     last = this.previous()
-    nodes = tree(root)
-    by_month: dict[date, registry.Values] = {}
+    grid_ids = dict(
+        Grid.objects.filter(path__under=root_path).order_by("path").values_list("path", "id")
+    )
+    by_month: dict[date, dict[str, dict[str, Decimal]]] = {}
     for month, timing in ((this, None), (last, registry.PERIOD)):
         by_month[month.start] = rolled(
-            nodes, count_sources(root_path, month, today, timing), root_path
+            grid_ids, count_sources(root_path, month, today, timing), root_path
         )[1]
     period_keys = [k for s in registry.sources(registry.PERIOD) for k in s.figures]
     FigureValue.objects.filter(grid_path__under=root_path, month=this.start).delete()
     FigureValue.objects.filter(
         grid_path__under=root_path, month=last.start, key__in=period_keys
     ).delete()
-    rows = [
-        FigureValue(grid_id=nodes[p].grid.pk, grid_path=p, month=month, key=k, value=v)
+    _write_rows(
+        (grid_ids[p], p, month, k, v)
         for month, values in by_month.items()
         for p, vals in values.items()
         for k, v in vals.items()
         if v
-    ]
-    FigureValue.objects.bulk_create(rows, batch_size=5000)
+    )
     now = timezone.now()
     seconds = time.monotonic() - started
     state, _created = RefreshState.objects.update_or_create(
@@ -183,6 +189,24 @@ def refresh(root_path: str, *, today: date | None = None) -> RefreshState:
     if not created:
         RefreshState.objects.filter(pk=previous.pk).update(computed_at=now, counted_on=today)
     return state
+
+
+def _write_rows(rows: Iterable[tuple[int, str, date, str, Decimal]]) -> None:
+    """Insert the table's rows set-based: ``COPY`` on PostgreSQL (~10× the ORM's bulk insert at
+    the province's hundreds of thousands of rows), ``executemany`` on SQLite."""
+    table = connection.ops.quote_name(FigureValue._meta.db_table)
+    columns = "grid_id, grid_path, month, key, value"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                [(g, p, m.isoformat(), k, str(v)) for g, p, m, k, v in rows],
+            )
 
 
 def schedule_refresh(root_path: str) -> bool:
