@@ -11,10 +11,12 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from laborgrid.accounts.roles import Cap
         from laborgrid.core.extensions import (
+            DemoSeeder,
             HomeWidget,
             NavLink,
             NavMenu,
             register_menu,
+            register_seeder,
             register_widget,
         )
         from laborgrid.employers.bulk import on_employers_changed
@@ -37,3 +39,5 @@ class ReportsConfig(AppConfig):
         register_widget(
             HomeWidget("reports", "reports/_home_widget.html", selectors.home_widget, 5)
         )
+        # Last: the demo's dashboard counted once, so that it opens at once.
+        register_seeder(DemoSeeder("reports", rollup.seed_demo_figures, order=99))

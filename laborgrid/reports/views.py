@@ -209,7 +209,8 @@ def return_home(request: AuthedRequest) -> HttpResponse:
             break
         grid = parent
     if not permissions.has_return(grid):
-        raise Http404
+        # A village's staff who do not see their township: its figures are in the township's.
+        return render(request, "reports/no_returns.html", {"grid": grid})
     return redirect("reports:return_list", grid.code)
 
 
