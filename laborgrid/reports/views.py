@@ -37,6 +37,19 @@ from laborgrid.reports.models import Return
 
 #: The figure the map is coloured by when none is chosen.
 DEFAULT_FIGURE = "cases_overdue"
+#: The children's table: these columns, and the figure chosen for the map if it is another.
+TABLE_FIGURES = (
+    "cases_received",
+    "cases_closed",
+    "cases_wages",
+    "cases_open",
+    "cases_overdue",
+    "cases_escalated",
+    "employers_total",
+    "employers_coverage",
+    "employers_never",
+    "employers_arrears",
+)
 
 
 def _crumbs(user: Any, grid: Grid, url_name: str, *extra: Any) -> list[tuple[str, str]]:
@@ -102,7 +115,9 @@ def _dashboard(request: AuthedRequest, grid: Grid) -> HttpResponse:
             )
         if cards:
             sections.append({"section": section, "cards": cards})
-    columns = [f for f in registry.map_figures()]
+    columns = [
+        f for f in registry.map_figures() if f.key in TABLE_FIGURES or f.key == figure.key
+    ]
     rows: list[dict[str, Any]] = []
     for child in snap.children:
         value = snap.value(child, figure, this.start)
@@ -133,9 +148,7 @@ def _dashboard(request: AuthedRequest, grid: Grid) -> HttpResponse:
                 "code": r["grid"].code,
                 "name": r["grid"].name,
                 "value": float(r["sort"]) if r["sort"] >= 0 else None,
-                "display": next(c["text"] for c in r["cells"] if c["key"] == figure.key)
-                if figure in columns
-                else "",
+                "display": next(c["text"] for c in r["cells"] if c["key"] == figure.key),
                 "url": r["url"],
             }
             for r in rows

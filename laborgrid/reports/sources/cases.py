@@ -14,6 +14,7 @@ period filters ``received`` / ``filed`` / ``decided`` / ``closed`` take the peri
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -40,12 +41,18 @@ from laborgrid.reports.figures import (
 )
 
 
+@cache
+def _case_list_path() -> str:
+    """Reversed once: a dashboard links hundreds of cells to this list."""
+    return reverse("cases:case_list")
+
+
 def case_list(**params: str) -> Any:
     def url(grid: Any, period: Period) -> str:
         query = {"grid": grid.code}
         for k, v in params.items():
             query[k] = period.key if v == "{period}" else v
-        return f"{reverse('cases:case_list')}?{urlencode(query)}"
+        return f"{_case_list_path()}?{urlencode(query)}"
 
     return url
 

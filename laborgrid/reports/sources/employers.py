@@ -15,6 +15,7 @@ These are states today (``CURRENT``). The returns show them as of the day they w
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -45,9 +46,14 @@ FLAGS = {
 }
 
 
+@cache
+def _employer_list_path() -> str:
+    return reverse("employers:employer_list")
+
+
 def employer_list(**params: str) -> Any:
     def url(grid: Any, period: Period) -> str:
-        return f"{reverse('employers:employer_list')}?{urlencode({'grid': grid.code, **params})}"
+        return f"{_employer_list_path()}?{urlencode({'grid': grid.code, **params})}"
 
     return url
 
