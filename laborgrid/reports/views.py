@@ -115,9 +115,7 @@ def _dashboard(request: AuthedRequest, grid: Grid) -> HttpResponse:
             )
         if cards:
             sections.append({"section": section, "cards": cards})
-    columns = [
-        f for f in registry.map_figures() if f.key in TABLE_FIGURES or f.key == figure.key
-    ]
+    columns = [f for f in registry.map_figures() if f.key in TABLE_FIGURES or f.key == figure.key]
     rows: list[dict[str, Any]] = []
     for child in snap.children:
         value = snap.value(child, figure, this.start)

@@ -14,8 +14,8 @@ period filters ``received`` / ``filed`` / ``decided`` / ``closed`` take the peri
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 

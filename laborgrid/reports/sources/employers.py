@@ -15,8 +15,8 @@ These are states today (``CURRENT``). The returns show them as of the day they w
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
