@@ -144,7 +144,7 @@ def register() -> None:
             ),
             Figure(
                 "cases_filed",
-                _("立案"),
+                _("立案案件"),
                 COUNT,
                 PERIOD,
                 "cases",
@@ -154,7 +154,7 @@ def register() -> None:
             ),
             Figure(
                 "cases_closed",
-                _("结案"),
+                _("结案案件"),
                 COUNT,
                 PERIOD,
                 "cases",
@@ -224,7 +224,7 @@ def register() -> None:
             ),
             Figure(
                 "cases_escalated",
-                _("挂牌督办"),
+                _("挂牌督办案件"),
                 COUNT,
                 CURRENT,
                 "cases",
