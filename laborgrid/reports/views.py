@@ -178,7 +178,7 @@ def _dashboard(request: AuthedRequest, grid: Grid) -> HttpResponse:
             "columns": columns,
             "rows": rows,
             "map_data": map_data,
-            "crumbs": _crumbs(request.user, grid, "reports:dashboard"),
+            "report_crumbs": _crumbs(request.user, grid, "reports:dashboard"),
             "returns_url": reverse("reports:return_list", args=[grid.code])
             if permissions.has_return(grid)
             else "",
@@ -290,7 +290,7 @@ def return_list(request: AuthedRequest, code: str) -> HttpResponse:
                 for v, label in PeriodKind.choices
             ],
             "consolidating": permissions.is_consolidating(grid),
-            "crumbs": _crumbs(request.user, grid, "reports:return_list"),
+            "report_crumbs": _crumbs(request.user, grid, "reports:return_list"),
         },
     )
 
@@ -380,7 +380,7 @@ def _render_return(
             "next_url": reverse("reports:return_detail", args=[grid.code, period.next().key])
             if period.next().start <= today
             else "",
-            "crumbs": _crumbs(request.user, grid, "reports:return_detail", period.key),
+            "report_crumbs": _crumbs(request.user, grid, "reports:return_detail", period.key),
             "list_url": reverse("reports:return_list", args=[grid.code]) + f"?kind={period.kind}",
         },
         status=status,
