@@ -190,3 +190,32 @@ def test_leader_home_shows_the_widget() -> None:
     body = client_for("leader").get("/").content.decode()
     assert 'id="report-widget"' in body
     assert 'id="report-widget"' not in client_for("maochang").get("/").content.decode()
+
+
+def test_employer_figures_follow_the_lists_rules() -> None:
+    """The employer figures count what the employer list's flag filters and the coverage lists
+    select (their own rules, imported here: a test may cross the layers)."""
+    from django.utils import timezone
+
+    from laborgrid.coverage.choices import Measure
+    from laborgrid.coverage.services import measure_q
+    from laborgrid.employers.filters import flag_q
+    from laborgrid.employers.models import Employer
+    from laborgrid.lib import periods
+
+    grid = Grid.objects.get(code=MAOCHANG)
+    today = timezone.localdate()
+    values = rollup.count(grid, periods.containing(today), today)[grid.path].rolled
+    base = Employer.objects.current().filter(grid_path__under=grid.path)
+    assert values["employers_total"] == base.count() > 0
+    assert values["employers_never"] == base.filter(flag_q(["never_collected"])).count()
+    for flag in ("arrears", "no_contracts", "below_min_wage", "uninsured"):
+        assert values[f"employers_{flag}"] == base.filter(flag_q([flag])).count(), flag
+    assert values["employers_fresh"] == base.filter(measure_q(Measure.FRESH, today)).count()
+    assert values["employers_stale"] == base.filter(measure_q(Measure.STALE, today)).count()
+    coverage = registry.get("employers_coverage")
+    assert coverage is not None
+    rate = coverage.value_of(values)
+    assert rate is not None
+    exact = 100 * values["employers_fresh"] / values["employers_total"]
+    assert abs(rate - exact) < Decimal("0.06")
