@@ -311,7 +311,8 @@ def totals(nodes: dict[str, Node], paths: Iterable[str]) -> dict[str, Decimal]:
 
 
 def seed_demo_figures(log: Callable[[str], None]) -> None:
-    """Count every tree once (the demo seeder): idempotent, a count replaces the last."""
+    """Count every tree now (the demo seeder, ``manage.py refresh_figures``): idempotent, a
+    count replaces the last."""
     roots = Grid.objects.filter(parent__isnull=True).values_list("path", flat=True)
     for path in roots:
         state = refresh(path)
