@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.audit.services import record
@@ -449,12 +450,12 @@ def perform(
 
 
 DONE_MESSAGES = {
-    ReturnAction.DRAFT: _("已根据业务数据生成报表草稿。"),
-    ReturnAction.ADJUST: _("调整已保存。"),
-    ReturnAction.SIGN: _("报表已签报。"),
-    ReturnAction.CONSOLIDATE: _("已汇总。"),
-    ReturnAction.LOCK: _("本期报表已锁定。"),
-    ReturnAction.CORRECT: _("更正已登记。"),
+    ReturnAction.DRAFT: gettext_lazy("已根据业务数据生成报表草稿。"),
+    ReturnAction.ADJUST: gettext_lazy("调整已保存。"),
+    ReturnAction.SIGN: gettext_lazy("报表已签报。"),
+    ReturnAction.CONSOLIDATE: gettext_lazy("已汇总。"),
+    ReturnAction.LOCK: gettext_lazy("本期报表已锁定。"),
+    ReturnAction.CORRECT: gettext_lazy("更正已登记。"),
 }
 
 
