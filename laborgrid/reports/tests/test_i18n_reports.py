@@ -70,3 +70,18 @@ def test_pages_in_english() -> None:
         assert response.headers["Content-Language"] == "en", url
         left = _leftovers(response.content.decode())
         assert left == [], (url, left[:5])
+
+
+def test_messages_in_english() -> None:
+    last = periods.containing(timezone.localdate()).previous().key
+    client = _english("maochang")
+    response = client.post(  # type: ignore[attr-defined]
+        reverse("reports:return_action", args=[MAOCHANG, last, "draft"]), follow=True
+    )
+    assert "The return was drafted from the records." in response.content.decode()
+    refused = client.post(  # type: ignore[attr-defined]
+        reverse("reports:return_action", args=[MAOCHANG, last, "adjust"]),
+        {"value-cases_received": "999"},
+    )
+    assert refused.status_code == 422
+    assert "give the reason for the adjustment" in refused.content.decode()
