@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "laborgrid.cases",
     "laborgrid.assessment",
     "laborgrid.rectifications",
+    "laborgrid.reports",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
@@ -272,6 +273,9 @@ LABORGRID_DEMO_PASSWORD = os.environ.get("LABORGRID_DEMO_PASSWORD", "Dafang@2026
 # Coverage (底数清): subtrees of more employers than this keep their figures cached this long.
 LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS = env_int("LABORGRID_COVERAGE_CACHE_MIN_EMPLOYERS", 20000)
 LABORGRID_COVERAGE_CACHE_SECONDS = env_int("LABORGRID_COVERAGE_CACHE_SECONDS", 300)
+# Dashboard (laborgrid/reports/README.md): its pre-aggregated figures are counted again in the
+# background when older than this; 0 = count on every view (tests, tiny installs).
+LABORGRID_REPORTS_REFRESH_SECONDS = env_int("LABORGRID_REPORTS_REFRESH_SECONDS", 300)
 
 # --- Complaints and cases (laborgrid/cases/README.md) --------------------------------------
 # Flood limits of the public intake (page and API together), attachments, routing, the notifier

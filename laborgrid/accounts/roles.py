@@ -45,6 +45,9 @@ class Cap:
     # (DOMAIN A4, B7) and the numbering patterns of documents (文书, DOMAIN B1.11).
     CALENDAR_MANAGE = "calendar.manage"
     DOCUMENT_CONFIGURE = "document.configure"
+    # Sign off a grid's statistical return (the township's 中队长), consolidate and lock the
+    # county's (监察员 of the county brigade): held where the role is held (reports app).
+    RETURN_SIGN = "return.sign"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -56,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.WORK_WRITE,
             Cap.STAFF_READ,
             Cap.PII_REVEAL,
+            Cap.RETURN_SIGN,
         }
     ),
     Role.SQUADRON_LEADER: frozenset(
@@ -66,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.WORK_WRITE,
             Cap.STAFF_READ,
             Cap.PII_REVEAL,
+            Cap.RETURN_SIGN,
         }
     ),
     Role.GRID_OFFICER: frozenset(

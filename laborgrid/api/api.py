@@ -25,6 +25,7 @@ from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
 from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
+from laborgrid.reports.api import dashboard_router, returns_router
 from laborgrid.workdays.api import router as workdays_router
 
 logger = logging.getLogger(__name__)
@@ -94,3 +95,5 @@ api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/cases", cases_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/rectifications", rectifications_router)
+api.add_router("/dashboard", dashboard_router)
+api.add_router("/returns", returns_router)

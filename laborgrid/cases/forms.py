@@ -215,8 +215,17 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("事项"), required=False, choices=[("", _("全部事项")), *Category.choices]
     )
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部类别")), *CaseKind.choices]
+    )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     escalated = forms.BooleanField(label=_("仅挂牌督办"), required=False)
+    # A period (2026-11, 2026-Q4, 2026) per procedure date: where the statistical returns and the
+    # dashboard send their figures. Shown as a removable chip when set, not as inputs.
+    received = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+    filed = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+    decided = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+    closed = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
 
 
 class ActionForm(StyledFormMixin, forms.Form):

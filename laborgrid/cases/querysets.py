@@ -8,10 +8,20 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from laborgrid.cases import clock
-from laborgrid.cases.choices import OPEN_STATES, CaseState, Category
+from laborgrid.cases.choices import OPEN_STATES, CaseKind, CaseState, Category
 from laborgrid.cases.models import Case
 from laborgrid.deadlines.models import Deadline
 from laborgrid.grids.models import Grid
+from laborgrid.lib import periods
+
+#: Period filters of the list (``received=2026-11``, ``closed=2026-Q4``, ``filed=2026``): the
+#: date each one tests. The statistical returns link their figures to these lists.
+PERIOD_FILTERS = {
+    "received": "received_on",
+    "filed": "filed_on",
+    "decided": "decided_on",
+    "closed": "closed_on",
+}
 
 
 def overdue_q() -> Exists:
@@ -21,7 +31,8 @@ def overdue_q() -> Exists:
 
 
 def filter_cases(qs: QuerySet[Case], params: Mapping[str, Any]) -> QuerySet[Case]:
-    """Filters: grid (code: its subtree), state (or ``open``), category, overdue, escalated, q."""
+    """Filters: grid (code: its subtree), state (or ``open``), kind, category, overdue,
+    escalated, a period per date (:data:`PERIOD_FILTERS`: month, quarter or year), q."""
     grid_code = str(params.get("grid") or "").strip()
     if grid_code:
         grid = Grid.objects.filter(code=grid_code).only("path").first()
@@ -31,9 +42,16 @@ def filter_cases(qs: QuerySet[Case], params: Mapping[str, Any]) -> QuerySet[Case
         qs = qs.filter(state__in=OPEN_STATES)
     elif state in CaseState.values:
         qs = qs.filter(state=state)
+    kind = str(params.get("kind") or "")
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
     category = str(params.get("category") or "")
     if category in Category.values:
         qs = qs.filter(category=category)
+    for name, field in PERIOD_FILTERS.items():
+        period = periods.parse(str(params.get(name) or ""))
+        if period is not None:
+            qs = qs.filter(**{f"{field}__range": (period.start, period.end)})
     if str(params.get("overdue") or "").lower() in {"1", "true", "on", "yes"}:
         qs = qs.filter(overdue_q())
     if str(params.get("escalated") or "").lower() in {"1", "true", "on", "yes"}:

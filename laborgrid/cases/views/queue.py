@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from laborgrid.accounts.roles import Cap
@@ -24,7 +25,9 @@ from laborgrid.cases.querysets import filter_cases, next_due_map
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.deadlines.models import DUE_SOON_DAYS, Deadline, DeadlineQuerySet
+from laborgrid.grids.models import Grid
 from laborgrid.grids.selectors import current_grid
+from laborgrid.lib import periods
 
 PAGE_SIZE = 50
 
@@ -43,6 +46,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     due = next_due_map([c.pk for c in rows])
     today = clock.today()
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
+    chips = _chips(request, params)
     return render(
         request,
         "cases/case_list.html",
@@ -52,9 +56,38 @@ def case_list(request: AuthedRequest) -> HttpResponse:
             "rows": [(c, due.get(c.pk)) for c in rows],
             "today": today,
             "query": query,
+            "chips": chips,
             "can_register": request.user and _can_write(request.user),
         },
     )
+
+
+#: The hidden filters (set by links from the dashboard and the returns), as chips a user can drop.
+_PERIOD_LABELS = {
+    "received": _("收到于 %(period)s"),
+    "filed": _("立案于 %(period)s"),
+    "decided": _("决定于 %(period)s"),
+    "closed": _("结案于 %(period)s"),
+}
+
+
+def _chips(request: AuthedRequest, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, URL without that filter) for the grid and period filters in force."""
+
+    def without(name: str) -> str:
+        rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+        return f"?{urlencode(rest)}" if rest else "?"
+
+    chips: list[tuple[str, str]] = []
+    code = str(params.get("grid") or "").strip()
+    if code:
+        grid = Grid.objects.visible_to(request.user).filter(code=code).only("name").first()
+        chips.append((grid.name if grid else code, without("grid")))
+    for name, label in _PERIOD_LABELS.items():
+        period = periods.parse(str(params.get(name) or ""))
+        if period is not None:
+            chips.append((str(label) % {"period": period.key}, without(name)))
+    return chips
 
 
 def _can_write(user: Any) -> bool:
