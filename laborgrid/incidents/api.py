@@ -199,7 +199,10 @@ def create_incident(request: AuthedRequest) -> Status[dict[str, Any]]:
     report (a phone retrying after a lost connection), never a second incident. The grid comes
     from `lat`/`lng` when they fall in a grid the reporter covers, else from `grid`."""
     require_capability(request.user, Cap.WORK_WRITE)
-    payload = _parse(request, IncidentIn)
+    try:
+        payload = _parse(request, IncidentIn)
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
     grid = None
     if payload.grid:
         grid = (
@@ -273,7 +276,10 @@ def create_update(request: AuthedRequest, incident_id: int) -> Status[dict[str, 
     may raise the level (and alert the chain again). 409 when the incident's state does not
     allow the entry (closed; a final report before it settled...)."""
     incident = access_incident(request.user, incident_id, Cap.WORK_WRITE)
-    payload = _parse(request, UpdateIn)
+    try:
+        payload = _parse(request, UpdateIn)
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
     staff = list(User.objects.filter(username__in=payload.staff, is_active=True))
     if len(staff) != len(set(payload.staff)):
         return Status(422, _invalid(ValidationError({"staff": [_("有人员账号不存在。")]})))

@@ -674,7 +674,8 @@ def open_case(*, actor: User, incident: Incident, request: Any = None) -> Any:
             "employer_name": incident.employer_name,
             "employer_code": (employer.uscc or "") if employer is not None else "",
             "employer_address": employer.address if employer is not None else "",
-            "work_address": incident.place,
+            # Routed like any case; the township's name in the address keeps it in the grid.
+            "work_address": f"{incident.grid.name}{incident.place}"[:200],
             "work_lat": incident.lat,
             "work_lng": incident.lng,
             "facts": facts,
