@@ -375,7 +375,7 @@ def _report(
             "people": people,
             "acts": acts,
             "grid": grid.code,
-            "photos": len(photos),
+            "photo_count": len(photos),
         },
     )
     deadlines.open_deadline(
