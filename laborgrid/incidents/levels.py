@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
 
 from laborgrid.incidents.choices import LevelReason
 from laborgrid.incidents.models import IncidentLevel
+
+#: The names migration 0002 seeds, in the catalogue so that they read in the reader's language.
+DEFAULT_NAMES = (
+    gettext_noop("Ⅳ级（一般）"),
+    gettext_noop("Ⅲ级（较大）"),
+    gettext_noop("Ⅱ级（重大）"),
+    gettext_noop("Ⅰ级（特别重大）"),
+)
 
 
 @dataclass(frozen=True)
@@ -58,4 +67,5 @@ def grade(
 
 def level_label(code: str) -> str | None:
     """A level's name for the audit log (levels are data: the county's own names)."""
-    return IncidentLevel.objects.filter(code=code).values_list("name", flat=True).first()
+    level = IncidentLevel.objects.filter(code=code).first()
+    return level.display_name if level is not None else None

@@ -96,6 +96,14 @@ class IncidentLevel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seeded default names are in the catalogue
+        (``levels.DEFAULT_NAMES``); a name the county typed is shown as typed."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name) if self.name else ""
+
     def act_labels(self) -> list[str]:
         labels = dict(Act.choices)
         return [str(labels[a]) for a in self.trigger_acts or [] if a in labels]

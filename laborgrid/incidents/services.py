@@ -383,7 +383,8 @@ def _report(
     )
     alert_chain(
         incident,
-        title=_("群体性事件（%(level)s）：%(who)s") % {"level": graded.level.name, "who": name},
+        title=_("群体性事件（%(level)s）：%(who)s")
+        % {"level": graded.level.display_name, "who": name},
         body=_summary(incident),
     )
     return incident
@@ -538,7 +539,7 @@ def _regrade(actor: User, incident: Incident, people: int, request: Any) -> None
         alert_chain(
             incident,
             title=_("群体性事件升级为%(level)s：%(who)s")
-            % {"level": graded.level.name, "who": incident.employer_name},
+            % {"level": graded.level.display_name, "who": incident.employer_name},
             body=_summary(incident),
         )
 

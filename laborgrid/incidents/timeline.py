@@ -22,7 +22,7 @@ def incident_entries(employer: Any, limit: int) -> list[Entry]:
     out = []
     for i in rows:
         detail = _("%(level)s，约 %(n)d 人，%(status)s") % {
-            "level": i.level.name,
+            "level": i.level.display_name,
             "n": i.people,
             "status": i.get_status_display(),
         }

@@ -135,7 +135,7 @@ def incident_report(request: AuthedRequest) -> HttpResponse:
                     messages.success(
                         request,
                         _("已报告，定为%(level)s，已通知中队、大队和相关领导。")
-                        % {"level": incident.level.name},
+                        % {"level": incident.level.display_name},
                     )
                 else:
                     messages.info(request, _("该报告已经提交过，以下是第一次提交的结果。"))
@@ -572,7 +572,7 @@ def level_save(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("已保存等级：%(name)s。") % {"name": saved.name})
+            messages.success(request, _("已保存等级：%(name)s。") % {"name": saved.display_name})
             return redirect("incidents:settings")
     return render(
         request,
