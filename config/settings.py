@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "laborgrid.deadlines",
     "laborgrid.cases",
     "laborgrid.incidents",
+    "laborgrid.assessment",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]

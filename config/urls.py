@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),
     path("incidents/", include("laborgrid.incidents.urls")),
+    path("assessment/", include("laborgrid.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found, name="api_not_found"),

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from laborgrid.accounts.api import router as auth_router
 from laborgrid.api.auth import api_auth
+from laborgrid.assessment.api import router as assessment_router
 from laborgrid.cases.api import public_router as public_complaints_router
 from laborgrid.cases.api import router as cases_router
 from laborgrid.collection.api import router as collection_router
@@ -94,3 +95,4 @@ api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/cases", cases_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/warnings", warnings_router)
+api.add_router("/assessment", assessment_router)

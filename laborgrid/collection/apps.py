@@ -11,13 +11,17 @@ class CollectionConfig(AppConfig):
         # Registers the background jobs (task generation, progress export) and the archive
         # timeline's source of visits without facts.
         from laborgrid.collection import demo, exports, generate, selectors, timeline  # noqa: F401
+        from laborgrid.collection.views.field import SHELL, offline_patterns
         from laborgrid.core.extensions import (
             DemoSeeder,
             HomeWidget,
+            OfflinePage,
+            register_offline_page,
             register_seeder,
             register_widget,
         )
 
+        register_offline_page(OfflinePage("collection", offline_patterns, shell=SHELL))
         register_seeder(DemoSeeder("collection", demo.seed_collection, order=30))
         register_widget(
             HomeWidget("collection", "collection/_workbench.html", selectors.home_widget, 10)

@@ -15,7 +15,6 @@ urlpatterns = [
     path("tasks/<int:pk>/form/", field.task_form, name="task_form"),
     path("sync/", field.sync_page, name="sync"),
     path("employers/new/", field.field_employer_create, name="field_employer_create"),
-    path("sw.js", field.service_worker, name="service_worker"),
     path("manifest.webmanifest", field.manifest, name="manifest"),
     path("review/", review.review_list, name="review_list"),
     path("problems/", review.problem_list, name="problem_list"),

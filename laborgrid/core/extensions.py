@@ -1,5 +1,5 @@
-"""What apps add to the shell and the top layer (``laborgrid/site``): menu entries, home widgets
-and demo seeders.
+"""What apps add to the shell and the top layer (``laborgrid/site``): menu entries, home widgets,
+demo seeders and the pages the field service worker keeps for offline use.
 
 ``core`` imports no app; apps import this module and register from their ``AppConfig.ready()``;
 ``site`` reads the registries and composes the home workbench and ``seed_demo`` from them. Adding
@@ -88,10 +88,32 @@ class NavMenu:
     dropdown: bool = True
 
 
+@dataclass(frozen=True)
+class OfflinePage:
+    """Pages the field service worker (``/sw.js``, scope ``/``) keeps for use without network.
+
+    ``patterns`` are regular expressions on the URL path (or a function answering them, called
+    when the service worker is served, so that it can ``reverse()``): a matching GET is answered network
+    first, from the cached copy when offline. ``precache(request)`` names the URLs the service
+    worker copies when it installs for the signed-in user (for instance the rapid-report form),
+    so that they open offline even if the person never opened them online; answer ``[]`` when
+    the user may not use them. ``shell`` lists static files (paths under ``STATIC_URL``) the pages
+    need, cached with the app shell. A form on such a page that must never lose what was typed is
+    marked ``data-lg-offline`` (see ``laborgrid/static/laborgrid/offline-form.js`` and
+    ``laborgrid.core.offline``).
+    """
+
+    key: str
+    patterns: tuple[str, ...] | Callable[[], tuple[str, ...]]
+    precache: Callable[[HttpRequest], list[str]] | None = None
+    shell: tuple[str, ...] = ()
+
+
 _MENUS: dict[str, NavMenu] = {}
 _LINKS: dict[str, dict[str, NavLink]] = {}
 _WIDGETS: dict[str, HomeWidget] = {}
 _SEEDERS: dict[str, DemoSeeder] = {}
+_OFFLINE: dict[str, OfflinePage] = {}
 
 
 def register_menu(menu: NavMenu, *links: NavLink) -> NavMenu:
@@ -145,3 +167,13 @@ def home_widgets() -> list[HomeWidget]:
 
 def demo_seeders() -> list[DemoSeeder]:
     return sorted(_SEEDERS.values(), key=lambda s: (s.order, s.key))
+
+
+def register_offline_page(page: OfflinePage) -> OfflinePage:
+    """Add (or, with the same key, replace) pages kept by the field service worker."""
+    _OFFLINE[page.key] = page
+    return page
+
+
+def offline_pages() -> list[OfflinePage]:
+    return sorted(_OFFLINE.values(), key=lambda p: p.key)

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:pk>/progress/", views.job_progress, name="job_progress"),

@@ -512,7 +512,8 @@ def update_employer(
                 exclude=current.pk,
             )
             # A soft match only matters when the name or address changed in this edit.
-            renamed = (current.name_key, current.address) != (employer.name_key, employer.address)
+            # (The derived name key is only computed when the row is written: compare the names.)
+            renamed = (current.name, current.address) != (loaded["name"], loaded["address"])
             if any(d.hard for d in dups) or (dups and renamed and not confirm_not_duplicate):
                 raise DuplicateEmployer(dups)
         # The former names follow the rename in bulk.save_changes (newest first).

@@ -9,7 +9,7 @@ from laborgrid.core.paging import OffsetParams, offset_page
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid
-from laborgrid.grids.views import staff_of
+from laborgrid.grids.selectors import staff_of
 
 router = Router(tags=["grids"])
 

@@ -1,13 +1,14 @@
-"""Read-only helpers about the signed-in user's grids (home page, switcher, breadcrumb)."""
+"""Read-only helpers about grids and the signed-in user's grids (home page, switcher, staff)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from laborgrid.accounts.models import GridAssignment
-from laborgrid.accounts.roles import Cap
+from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
 from laborgrid.core.scope import get_scope
 from laborgrid.grids.models import Grid
 
@@ -34,6 +35,24 @@ def user_grids(user: Any) -> list[Grid]:
     return grids
 
 
+def staff_of(grids: list[Grid]) -> dict[int, list[GridAssignment]]:
+    """Current responsible staff per grid id (one query)."""
+    result: dict[int, list[GridAssignment]] = {g.pk: [] for g in grids}
+    for a in (
+        GridAssignment.objects.current()
+        .filter(grid__in=grids, role__in=(*STAFF_ROLES, Role.LEADER))
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    ):
+        if a.user.is_active:
+            result[a.grid_id].append(a)
+    return result
+
+
+def with_child_counts(qs: Any) -> Any:
+    return qs.annotate(n_children=Count("children", filter=Q(children__is_active=True)))
+
+
 def current_grid(request: HttpRequest) -> Grid | None:
     """The grid the user chose in the switcher, if still theirs; else their first grid."""
     grids = user_grids(request.user)
@@ -50,7 +69,6 @@ def home_summary(request: HttpRequest) -> dict[str, Any] | None:
     """The home widget of the current grid: its child grids, the size of the subtree and the
     people responsible at this level and the next (网格定位、人员定格、责任到人)."""
     from laborgrid.grids.services import subtree_count
-    from laborgrid.grids.views import staff_of, with_child_counts
 
     grid = current_grid(request)
     if grid is None or not get_scope(request.user).allows(Cap.GRID_READ, grid.path):

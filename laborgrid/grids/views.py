@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.models import GridAssignment
-from laborgrid.accounts.roles import STAFF_ROLES, Cap, Role
+from laborgrid.accounts.roles import Cap
 from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
@@ -23,31 +22,13 @@ from laborgrid.grids import services
 from laborgrid.grids.forms import GridEditForm, GridForm, GridPickForm
 from laborgrid.grids.models import Grid
 from laborgrid.grids.permissions import access_grid, breadcrumb
-from laborgrid.grids.selectors import SESSION_GRID_KEY, user_grids
+from laborgrid.grids.selectors import SESSION_GRID_KEY, staff_of, user_grids, with_child_counts
 
 SEARCH_LIMIT = 100
 
 
 def _validation_messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
-
-
-def staff_of(grids: list[Grid]) -> dict[int, list[GridAssignment]]:
-    """Current responsible staff per grid id (one query)."""
-    result: dict[int, list[GridAssignment]] = {g.pk: [] for g in grids}
-    for a in (
-        GridAssignment.objects.current()
-        .filter(grid__in=grids, role__in=(*STAFF_ROLES, Role.LEADER))
-        .select_related("user")
-        .order_by("role", "user__full_name")
-    ):
-        if a.user.is_active:
-            result[a.grid_id].append(a)
-    return result
-
-
-def with_child_counts(qs: Any) -> Any:
-    return qs.annotate(n_children=Count("children", filter=Q(children__is_active=True)))
 
 
 @login_required

@@ -102,7 +102,6 @@ SPECS: dict[str, Spec] = {
     "collection:task_form": Spec(other={"pk": _other_task}, own={"pk": _own_task}),
     "collection:sync": Spec(),
     "collection:field_employer_create": Spec(methods=("get", "post"), writes=True),
-    "collection:service_worker": Spec(public=True),
     "collection:manifest": Spec(public=True),
     "collection:review_list": Spec(),
     "collection:problem_list": Spec(),

@@ -3,6 +3,8 @@ review, problems, photos, the service worker and manifest."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -251,15 +253,22 @@ def test_photo_only_through_the_checked_view() -> None:
 
 
 def test_service_worker_and_manifest() -> None:
+    import re
+
     from django.test import Client
 
     client = Client()
-    sw = client.get(reverse("collection:service_worker"))
+    sw = client.get(reverse("core:service_worker"))
     assert sw.status_code == 200
     assert sw["Content-Type"].startswith("application/javascript")
-    assert sw["Service-Worker-Allowed"] == reverse("collection:round_list")
+    assert sw["Service-Worker-Allowed"] == "/"
     body = sw.content.decode()
     assert "/static/collection/collect.js" in body and "lg-shell-" in body
+    # The collection pages registered for offline use are answered from the cache offline.
+    patterns = json.loads(re.search(r"var PAGES = (\[.*?\])\.map", body).group(1))
+    form = reverse("collection:task_form", args=[1])
+    assert any(re.search(p, form) for p in patterns)
+    assert not any(re.search(p, reverse("collection:round_list")) for p in patterns)
     manifest = client.get(reverse("collection:manifest"))
     assert manifest["Content-Type"] == "application/manifest+json"
     assert manifest.json()["start_url"] == reverse("collection:my_tasks")

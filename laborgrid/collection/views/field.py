@@ -10,17 +10,15 @@ pages and the task list so that they open without network.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -44,16 +42,9 @@ from laborgrid.employers.forms import EmployerForm
 from laborgrid.employers.views.edit import OUT_OF_SCOPE, duplicate_rows
 from laborgrid.grids.selectors import user_grids
 
-#: Static files the service worker keeps for offline use (the app shell).
+#: Static files the collection pages need offline, beside the core shell (``core.views.SHELL``).
 SHELL = (
-    "vendor/tabler/tabler.min.css",
-    "vendor/tabler/tabler.min.js",
-    "vendor/tabler-icons/tabler-icons.min.css",
-    "vendor/htmx/htmx.min.js",
     "vendor/echarts/echarts.min.js",
-    "laborgrid/app.css",
-    "laborgrid/app.js",
-    "laborgrid/favicon.svg",
     "laborgrid/employer-forms.js",
     "collection/store.js",
     "collection/collect.js",
@@ -64,10 +55,21 @@ SHELL = (
 )
 
 
+def offline_patterns() -> tuple[str, ...]:
+    """The collection pages the field service worker answers network first, cached offline:
+    my tasks, the sync queue, every task's form, the task list API and the grid map data."""
+    root = re.escape(reverse("collection:round_list"))
+    return (
+        f"^{root}my/",
+        f"^{root}sync/",
+        rf"^{root}tasks/\d+/form/$",
+        f"^{re.escape(reverse('api:list_tasks'))}$",
+        r"^/grids/[^/]+/map\.json$",
+    )
+
+
 def _shell_context(request: HttpRequest) -> dict[str, Any]:
     return {
-        "sw_url": reverse("collection:service_worker"),
-        "sw_scope": reverse("collection:round_list"),
         "api_tasks": reverse("api:list_tasks"),
         "api_submissions": reverse("api:create_submission"),
     }
@@ -240,40 +242,6 @@ def sync_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "collection/sync.html", _shell_context(request))
 
 
-def _shell_urls() -> list[str]:
-    return [static(p) for p in SHELL]
-
-
-@require_GET
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, served under /collection/ so that its scope covers the collection
-    pages. Its cache name changes whenever the shell's files (their URLs) change."""
-    shell = _shell_urls()
-    version = hashlib.sha256(
-        json.dumps([shell, settings.STATIC_URL, _sw_source_version()]).encode()
-    ).hexdigest()[:12]
-    body = render_to_string(
-        "collection/sw.js",
-        {
-            "version": version,
-            "shell_json": json.dumps(shell),
-            "scope": reverse("collection:round_list"),
-            "api_tasks": reverse("api:list_tasks"),
-        },
-    )
-    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("collection:round_list")
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def _sw_source_version() -> str:
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "templates" / "collection" / "sw.js"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @require_GET
 def manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest (installable PWA: 我的任务 as its start page)."""
@@ -281,7 +249,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "name": _("两网化监察 · 信息采集"),
         "short_name": _("信息采集"),
         "start_url": reverse("collection:my_tasks"),
-        "scope": reverse("collection:round_list"),
+        "scope": "/",
         "display": "standalone",
         "background_color": "#f6f8fb",
         "theme_color": "#206bc4",

@@ -22,6 +22,7 @@ def _machang_job() -> str:
 # kwargs values may be callables (resolved inside the test's transaction)
 SPECS: dict[str, Spec] = {
     "core:healthz": Spec(public=True),
+    "core:service_worker": Spec(public=True),
     "api_not_found": Spec(public=True),
     "core:job_list": Spec(),
     "core:job_detail": Spec(other={"pk": _machang_job}),

@@ -111,6 +111,37 @@ def test_same_code_is_a_hard_duplicate_and_same_name_a_soft_one() -> None:
     assert second.pk != first.pk
 
 
+def test_a_rename_onto_another_employers_name_asks_for_confirmation() -> None:
+    make_employer(MAOCHANG_VILLAGE, name="大方县改名测试甲有限公司")
+    other = make_employer(MACHANG_VILLAGE, name="大方县改名测试乙有限公司")
+    county = user("county")
+    with pytest.raises(services.DuplicateEmployer) as exc:
+        services.update_employer(
+            actor=county,
+            employer=other,
+            data={"name": "大方县改名测试甲有限公司"},
+            expected_version=other.version,
+        )
+    assert not exc.value.duplicates[0].hard
+    other.refresh_from_db()
+    renamed = services.update_employer(
+        actor=county,
+        employer=other,
+        data={"name": "大方县改名测试甲有限公司"},
+        expected_version=other.version,
+        confirm_not_duplicate=True,
+    )
+    assert renamed.name == "大方县改名测试甲有限公司"
+    # An edit that leaves name and address alone is not stopped by the same soft match.
+    renamed.refresh_from_db()
+    services.update_employer(
+        actor=county,
+        employer=renamed,
+        data={"name": renamed.name, "legal_rep": "王五"},
+        expected_version=renamed.version,
+    )
+
+
 def test_similar_name_and_address_is_flagged() -> None:
     make_employer(
         MAOCHANG_VILLAGE, name="大方县鑫源煤矿机械有限公司", address="大方县猫场镇工业路18号"

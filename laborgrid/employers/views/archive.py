@@ -58,7 +58,7 @@ from laborgrid.employers.models import (
 from laborgrid.employers.permissions import access_employer
 from laborgrid.employers.timeline import Entry, timeline
 from laborgrid.grids.models import Grid
-from laborgrid.grids.views import staff_of
+from laborgrid.grids.selectors import staff_of
 
 #: The archive's day boundaries are those of the county (the inspectors' working day), whatever
 #: time zone a request may have activated.

@@ -121,38 +121,13 @@
     if (info) info.textContent = Math.round(blob.size / 1024) + " KB";
   }
 
-  function compress(file) {
-    return new Promise(function (resolve, reject) {
-      var img = new Image();
-      var url = URL.createObjectURL(file);
-      img.onload = function () {
-        var scale = Math.min(1, MAX_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.round(img.naturalWidth * scale);
-        canvas.height = Math.round(img.naturalHeight * scale);
-        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-        URL.revokeObjectURL(url);
-        var quality = 0.75;
-        (function attempt() {
-          canvas.toBlob(function (blob) {
-            if (!blob) { reject(new Error("toBlob")); return; }
-            if (blob.size > Number(ds.maxPhoto) && quality > 0.35) { quality -= 0.15; attempt(); return; }
-            resolve(blob);
-          }, "image/jpeg", quality);
-        })();
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("image")); };
-      img.src = url;
-    });
-  }
-
   form.querySelectorAll("[data-photo-kind]").forEach(function (input) {
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       var kind = input.dataset.photoKind;
       if (!file) return;
       if (!/^image\//.test(file.type)) { alert(ds.msgPhotoType); input.value = ""; return; }
-      compress(file).then(function (blob) {
+      window.LGPhoto.compress(file, MAX_SIDE, Number(ds.maxPhoto)).then(function (blob) {
         photos[kind] = blob;
         preview(kind, blob);
         saveDraft();

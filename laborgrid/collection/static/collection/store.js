@@ -6,7 +6,8 @@
  * makes a retry harmless), then uploads their photos. Statuses: queued → synced, or conflict
  * (409 with fields: the person resolves them on the sync page), invalid (422: reopen the form),
  * auth (401/403: sign in again), error (anything else: kept, retried). Nothing is deleted
- * before the server confirmed it. No inline script anywhere (Content-Security-Policy).
+ * before the server confirmed it. No inline script anywhere (Content-Security-Policy). Needs
+ * laborgrid/offline.js first (the page furniture and the service worker).
  */
 (function () {
   "use strict";
@@ -187,53 +188,17 @@
     return syncing;
   }
 
-  // --- page furniture: network badge, queue count, HTTPS note, service worker -----------------
-  function showNet() {
-    var el = document.getElementById("lg-net");
-    if (!el) return;
-    el.textContent = navigator.onLine ? ds.msgOnline : ds.msgOffline;
-    el.className = "badge " + (navigator.onLine ? "bg-green-lt" : "bg-orange-lt");
+  // The page furniture (network badge, service worker, HTTPS note) is laborgrid/offline.js;
+  // this queue adds its count of unsent submissions to the badge.
+  if (window.LGOffline) {
+    window.LGOffline.counter(function () {
+      return Store.all().then(function (items) {
+        return items.filter(function (i) { return i.kind === "submission" && i.status !== "synced"; }).length;
+      });
+    });
   }
 
-  function showCount() {
-    var el = document.getElementById("lg-queue-count");
-    if (!el) return;
-    Store.all().then(function (items) {
-      el.textContent = String(items.filter(function (i) {
-        return i.kind === "submission" && i.status !== "synced";
-      }).length);
-    }).catch(function () {});
-  }
-
-  // Another person signed in on this phone: the cached pages were the previous person's (their
-  // tasks); drop them. Unsent items stay, each under its own user, until that person syncs them.
-  try {
-    if (window.caches && localStorage.getItem("lg-collection-user") !== ds.user) {
-      caches.delete("lg-pages");
-      localStorage.setItem("lg-collection-user", ds.user);
-    }
-  } catch (e) { /* private mode: nothing cached either */ }
-
-  var local = ["localhost", "127.0.0.1", "[::1]", "::1"];
-  if (location.protocol !== "https:" && local.indexOf(location.hostname) < 0) {
-    var warn = document.getElementById("lg-insecure");
-    if (warn) warn.classList.remove("d-none");
-  }
-  if ("serviceWorker" in navigator && ds.sw) {
-    navigator.serviceWorker.register(ds.sw, { scope: ds.scope }).then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function () {
-      var el = document.getElementById("lg-offline-ready");
-      if (el) { el.textContent = ds.msgReady; el.dataset.ready = "1"; }
-      document.dispatchEvent(new CustomEvent("lg-sw-ready"));
-    }).catch(function () {});
-  }
-
-  window.addEventListener("online", function () { showNet(); sync(); });
-  window.addEventListener("offline", showNet);
-  document.addEventListener("lg-queue-changed", showCount);
-  showNet();
-  showCount();
+  window.addEventListener("online", function () { sync(); });
   window.LG = { store: Store, sync: sync, csrf: csrf };
   if (navigator.onLine) setTimeout(sync, 300);
 })();

@@ -1,16 +1,28 @@
-/* laborgrid field collection: service worker (scope {{ scope }}), version {{ version }}.
- * App shell: cache first. Collection pages, the task list and the grid map data: network first
- * (a fresh copy is kept), the cached copy when offline. Nothing else is touched; POSTs always
- * go to the network (the page keeps unsent work in IndexedDB, not here). */
+/* laborgrid field service worker (scope {{ scope }}), version {{ version }}.
+ * App shell: cache first. The pages apps register for offline use (core.extensions.OfflinePage):
+ * network first (a fresh copy is kept), the cached copy when offline; the pages named for this
+ * user are copied when the worker installs. Nothing else is touched; POSTs always go to the
+ * network (pages keep unsent work in IndexedDB, not here). */
 "use strict";
 var SHELL_CACHE = "lg-shell-{{ version }}";
 var PAGE_CACHE = "lg-pages";
 var SHELL = {{ shell_json|safe }};
-var SCOPE = "{{ scope|escapejs }}";
-var API_TASKS = "{{ api_tasks|escapejs }}";
+var PAGES = {{ patterns_json|safe }}.map(function (p) { return new RegExp(p); });
+var PRECACHE = {{ precache_json|safe }};
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); }));
+  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) {
+    return cache.addAll(SHELL);
+  }).then(function () {
+    // Best effort: a page that cannot be fetched now is cached the next time it is opened.
+    return caches.open(PAGE_CACHE).then(function (cache) {
+      return Promise.all(PRECACHE.map(function (url) {
+        return fetch(url, { credentials: "same-origin" }).then(function (response) {
+          if (response.ok && !response.redirected) return cache.put(url, response);
+        }).catch(function () {});
+      }));
+    });
+  }));
   self.skipWaiting();
 });
 
@@ -52,9 +64,7 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
-  var page = url.pathname.indexOf(SCOPE + "my/") === 0 || url.pathname.indexOf(SCOPE + "sync/") === 0 ||
-             /\/tasks\/\d+\/form\/$/.test(url.pathname);
-  if (page || url.pathname === API_TASKS || /^\/grids\/[^/]+\/map\.json$/.test(url.pathname)) {
+  if (PAGES.some(function (re) { return re.test(url.pathname); })) {
     event.respondWith(networkFirst(request));
   }
 });
