@@ -15,7 +15,9 @@ class IncidentsConfig(AppConfig):
             DemoSeeder,
             NavLink,
             NavMenu,
+            OfflinePage,
             register_menu,
+            register_offline_page,
             register_seeder,
         )
         from laborgrid.incidents import (
@@ -28,6 +30,16 @@ class IncidentsConfig(AppConfig):
         from laborgrid.incidents.levels import level_label
 
         deadline_rules.register()
+        from laborgrid.incidents.views import offline_patterns, offline_precache
+
+        register_offline_page(
+            OfflinePage(  # noqa: S604 - static files of the page, not a subprocess shell
+                "incidents",
+                offline_patterns,
+                precache=offline_precache,
+                shell=("incidents/report.js",),
+            )
+        )
         register_seeder(DemoSeeder("incidents", demo.seed_incidents, order=60))
         register_menu(
             NavMenu("incidents", _("群体事件"), "ti-urgent", 55, caps=(Cap.WORK_READ,)),

@@ -19,7 +19,12 @@ class RapidReportForm(StyledFormMixin, forms.Form):
     """速报: what a person at the scene can type in under a minute. The grid is taken from the
     phone's position when it falls in a grid the reporter covers; otherwise the chosen one."""
 
-    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    #: Empty in the page: the offline-form script fills a fresh one on each page load (a page
+    #: served from the service worker's cache must not hand two reports the same key).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    #: The key of a browser without the script (no offline queue there): used when
+    #: ``client_key`` is empty.
+    server_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     gps_accuracy = forms.FloatField(required=False, widget=forms.HiddenInput)
@@ -79,8 +84,17 @@ class RapidReportForm(StyledFormMixin, forms.Form):
         ]
         self.fields["grid"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
         self.grids = {g.code: g for g in grids}
-        if not self.is_bound and "client_key" not in self.initial:
-            self.initial["client_key"] = uuid.uuid4()
+        if not self.is_bound:
+            self.initial.setdefault("server_key", uuid.uuid4())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("client_key") and not data.get("server_key"):
+            raise forms.ValidationError(_("提交编号无效，请刷新页面后重试。"))
+        return data
+
+    def report_key(self) -> uuid.UUID:
+        return self.cleaned_data.get("client_key") or self.cleaned_data["server_key"]
 
 
 class UpdateForm(StyledFormMixin, forms.Form):

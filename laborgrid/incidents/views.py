@@ -7,6 +7,7 @@ every write through ``services`` / ``early_warning``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from laborgrid.accounts.models import GridAssignment, User
 from laborgrid.accounts.roles import STAFF_ROLES, Cap
 from laborgrid.audit.services import record
+from laborgrid.core import offline
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import get_scope, require_capability
@@ -95,8 +97,9 @@ def _uploads(request: AuthedRequest) -> list[tuple[bytes, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_report(request: AuthedRequest) -> HttpResponse:
-    """快速报告: one screen on a phone. A retried submission (same ``client_key``) lands on the
-    first report, never a second incident. Nothing typed is lost on an error: the form comes
+    """快速报告: one screen on a phone, kept and queued on the device when there is no network
+    (``data-lg-offline``: ``laborgrid/offline-form.js``, ``core.offline``). A retried submission
+    (same ``client_key``) lands on the first report, never a second incident. Nothing typed is lost on an error: the form comes
     back with the values and the messages."""
     require_capability(request.user, Cap.WORK_WRITE)
     grids = _writable_grids(request.user)
@@ -110,7 +113,7 @@ def incident_report(request: AuthedRequest) -> HttpResponse:
             try:
                 incident, created = services.report_incident(
                     actor=request.user,
-                    client_key=cd["client_key"],
+                    client_key=form.report_key(),
                     grid=form.grids.get(cd.get("grid") or ""),
                     lat=cd.get("lat"),
                     lng=cd.get("lng"),
@@ -139,7 +142,10 @@ def incident_report(request: AuthedRequest) -> HttpResponse:
                     )
                 else:
                     messages.info(request, _("该报告已经提交过，以下是第一次提交的结果。"))
-                return redirect(incident)
+                # JSON for the offline-form script (sent now or from the phone's queue).
+                return offline.done(request, incident.get_absolute_url())
+        if offline.is_replay(request):
+            return offline.invalid_response(form)
         status = 422
     return render(
         request,
@@ -166,6 +172,19 @@ def employer_search(request: AuthedRequest) -> HttpResponse:
             .order_by("name", "id")[:8]
         )
     return render(request, "incidents/_employer_options.html", {"rows": rows, "q": q})
+
+
+def offline_patterns() -> tuple[str, ...]:
+    """The rapid-report form, answered by the field service worker from its cache offline."""
+    return (f"^{re.escape(reverse('incidents:incident_report'))}$",)
+
+
+def offline_precache(request: Any) -> list[str]:
+    """Copied when the service worker installs, so that the form opens offline even if it was
+    never opened online: for those who may report."""
+    if get_scope(request.user).has(Cap.WORK_WRITE):
+        return [reverse("incidents:incident_report")]
+    return []
 
 
 # --- the list and one incident -------------------------------------------------------------------

@@ -26,12 +26,12 @@ from laborgrid.testing.personas import MACHANG, MAOCHANG, MAOCHANG_VILLAGE, clie
 pytestmark = pytest.mark.django_db
 
 
-def _api(username: str) -> tuple[Client, dict[str, str]]:
+def _api(username: str) -> tuple[Client, dict[str, Any]]:
     raw, _token = issue_token(user=User.objects.get(username=username))
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def _post_json(client: Client, url: str, data: dict[str, Any], auth: dict[str, str]) -> Any:
+def _post_json(client: Client, url: str, data: dict[str, Any], auth: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(data), content_type="application/json", **auth)
 
 
@@ -223,6 +223,7 @@ def test_open_an_arrears_case_from_the_incident() -> None:
     )
     assert response.status_code == 302
     incident.refresh_from_db()
+    assert incident.case_id is not None
     case = Case.objects.get(pk=incident.case_id)
     assert case.kind == "inspection" and case.category == "wages"
     assert case.workers_affected == 25 and case.amount_owed == Decimal("300000")

@@ -113,8 +113,8 @@ def test_the_done_when_scenario(django_capture_on_commit_callbacks: Any) -> None
         assert Notification.objects.filter(
             user__username=username, title__contains="报告超时", url=incident.get_absolute_url()
         ).exists(), username
-    page = client_for("county").get(incident.get_absolute_url()).content.decode()
-    assert "报告超时，已督办" in page
+    detail = client_for("county").get(incident.get_absolute_url()).content.decode()
+    assert "报告超时，已督办" in detail
 
     # The squadron handles it: initial report (late), who went, departments, wages paid.
     squad = client_for("maochang")
@@ -163,3 +163,36 @@ def test_the_done_when_scenario(django_capture_on_commit_callbacks: Any) -> None
     # The closing report prints.
     pdf = squad.get(reverse("incidents:incident_pdf", args=[incident.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_report_form_works_with_the_offline_form_script() -> None:
+    """The page is one the field service worker keeps (precached for those who may report); its
+    form is marked for the offline queue and carries no key of its own (each page load gets a
+    fresh one from the script); a queued report sent twice is one incident; a form that does not
+    validate answers 422 with the messages per field."""
+    a1 = client_for("maochang-a1")
+    page = a1.get(reverse("incidents:incident_report")).content.decode()
+    assert 'data-lg-offline="incident-report"' in page
+    assert 'name="client_key"' in page and 'name="client_key" value' not in page
+    assert "laborgrid/offline-form.js" in page
+    sw = a1.get(reverse("core:service_worker")).content.decode()
+    assert '"/incidents/report/"' in sw  # precached for an assistant who may report
+    key = str(uuid.uuid4())
+    form = {"client_key": key, "grid": MAOCHANG, "employer_name": "某项目", "people": "8"}
+    first = a1.post(reverse("incidents:incident_report"), form, HTTP_X_LG_OFFLINE="1")
+    assert first.status_code == 200 and first.json()["ok"]
+    again = a1.post(reverse("incidents:incident_report"), form, HTTP_X_LG_OFFLINE="1")
+    assert again.json()["url"] == first.json()["url"]
+    assert Incident.objects.filter(client_key=key).count() == 1
+    bad = a1.post(
+        reverse("incidents:incident_report"),
+        {**form, "client_key": str(uuid.uuid4()), "people": ""},
+        HTTP_X_LG_OFFLINE="1",
+    )
+    assert bad.status_code == 422 and "people" in bad.json()["errors"]
+    # Without the script (no key from it), the page's own key keeps a double post to one report.
+    server_key = str(uuid.uuid4())
+    plain = {**form, "client_key": "", "server_key": server_key}
+    a1.post(reverse("incidents:incident_report"), plain)
+    a1.post(reverse("incidents:incident_report"), plain)
+    assert Incident.objects.filter(client_key=server_key).count() == 1

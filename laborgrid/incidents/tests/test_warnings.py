@@ -122,7 +122,11 @@ def test_repeated_complaints_raise_one_warning_per_employer(
         {"resolution": "已约谈，工资已支付"},
     )
     warning.refresh_from_db()
-    assert warning.status == "resolved" and warning.resolved_by.username == "maochang"
+    assert (
+        warning.status == "resolved"
+        and warning.resolved_by is not None
+        and warning.resolved_by.username == "maochang"
+    )
     # Nothing new: not raised again. A new complaint tomorrow: raised again.
     early_warning.compute_warnings()
     assert _standing("repeated_complaints", employer) == []
@@ -130,11 +134,11 @@ def test_repeated_complaints_raise_one_warning_per_employer(
     from laborgrid.cases import clock
 
     original = clock.today
-    clock.today = lambda: tomorrow  # type: ignore[assignment]
+    clock.today = lambda: tomorrow
     try:
         _complain(employer, 1, received_on=tomorrow)
     finally:
-        clock.today = original  # type: ignore[assignment]
+        clock.today = original
     early_warning.compute_warnings(today=tomorrow)
     assert len(_standing("repeated_complaints", employer)) == 1
 
