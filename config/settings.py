@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "laborgrid.notifications",
     "laborgrid.deadlines",
     "laborgrid.cases",
+    "laborgrid.incidents",
     "laborgrid.assessment",
     "laborgrid.rectifications",
     "laborgrid.reports",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("complaint/", include("laborgrid.cases.public_urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),
+    path("incidents/", include("laborgrid.incidents.urls")),
     path("assessment/", include("laborgrid.assessment.urls")),
     path("reports/", include("laborgrid.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

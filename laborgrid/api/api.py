@@ -24,6 +24,8 @@ from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
 from laborgrid.rectifications.api import router as rectifications_router
+from laborgrid.incidents.api import router as incidents_router
+from laborgrid.incidents.api import warnings_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
 from laborgrid.workdays.api import router as workdays_router
@@ -93,6 +95,8 @@ api.add_router("/calendar", workdays_router)
 api.add_router("/collection", collection_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/cases", cases_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/warnings", warnings_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/rectifications", rectifications_router)
 api.add_router("/dashboard", dashboard_router)

@@ -512,3 +512,28 @@ def render(doc_type: DocumentType, context: Mapping[str, Any], title: str) -> by
     if spec.receipt:
         _receipt_lines(pdf)
     return bytes(pdf.output())
+
+
+def render_report(
+    *,
+    title: str,
+    authority: str,
+    rows: Sequence[tuple[str, str]],
+    sections: Sequence[tuple[str, str]] = (),
+    number: str = "",
+    date: datetime.date | None = None,
+) -> bytes:
+    """A report that is not a numbered 文书 of the procedure (e.g. an incident's closing report):
+    the heading, a table of labelled facts, then titled sections of text, and the authority and
+    date. Every value is printed as plain text, like the documents."""
+    pdf = DocumentPDF()
+    pdf.set_title(clean(title))
+    pdf.add_page()
+    _heading(pdf, authority, clean(title), number)
+    _table_rows(pdf, [(clean(k), clean(v) or "—") for k, v in rows], label_width=22)
+    for heading, text in sections:
+        pdf.ln(3)
+        _para(pdf, clean(heading), indent=False)
+        _para(pdf, text or "—")
+    _signature(pdf, authority, date)
+    return bytes(pdf.output())

@@ -19,8 +19,9 @@ type), then (any bureau, type), then (any, any), then the setting
 
 from __future__ import annotations
 
+import datetime
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -48,6 +49,7 @@ __all__ = [
     "format_number",
     "pattern_for",
     "render_document",
+    "render_report",
     "save_number_pattern",
 ]
 
@@ -153,6 +155,24 @@ def render_document(doc_type: DocumentType, context: Mapping[str, Any]) -> bytes
     """
     doc_type = DocumentType(doc_type)
     return _render.render(doc_type, context, str(doc_type.label))
+
+
+def render_report(
+    *,
+    title: str,
+    authority: str,
+    rows: Sequence[tuple[str, str]],
+    sections: Sequence[tuple[str, str]] = (),
+    number: str = "",
+    date: datetime.date | None = None,
+) -> bytes:
+    """A report as PDF that is not one of the procedure's numbered documents (an incident's
+    closing report, 处置情况报告): the authority and title, a table of labelled facts
+    (``rows``), titled paragraphs (``sections``: heading, text), the authority and date — the
+    documents' font, line breaking and plain-text rule."""
+    return _render.render_report(
+        title=title, authority=authority, rows=rows, sections=sections, number=number, date=date
+    )
 
 
 # --- configuration -------------------------------------------------------------------------------
