@@ -33,6 +33,7 @@ from laborgrid.cases.choices import (
     DefenceKind,
     Gender,
     PlatformConclusion,
+    PreservationDecision,
     RecordKind,
     RedirectKind,
     RefusalGround,
@@ -205,6 +206,25 @@ class Case(models.Model):
     closure_kind = models.CharField(
         _("结案方式"), max_length=16, choices=ClosureKind.choices, blank=True
     )
+    # 承办人: the two certified inspectors who handle the case (条例 Art. 16), named by
+    # ``services.assign_handlers`` (a recorded, audited step). They see the complainant's identity.
+    handler_1 = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办人一"),
+    )
+    handler_2 = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办人二"),
+    )
+    handlers_assigned_on = models.DateField(_("指定承办人日期"), null=True, blank=True)
     # Outcome (issue §7).
     amount_recovered = models.DecimalField(
         _("追回金额（元）"),
@@ -271,6 +291,12 @@ class Case(models.Model):
                 condition=~Q(state=CaseState.MERGED) | Q(merged_into__isnull=False),
                 name="case_merged_has_target",
             ),
+            models.CheckConstraint(
+                condition=Q(handler_1__isnull=True)
+                | Q(handler_2__isnull=True)
+                | ~Q(handler_1=models.F("handler_2")),
+                name="case_two_distinct_handlers",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "grid_path"], name="case_state_path_idx"),
@@ -282,6 +308,10 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def handler_ids(self) -> set[int]:
+        return {pk for pk in (self.handler_1_id, self.handler_2_id) if pk}
 
     @property
     def reference(self) -> str:
@@ -395,6 +425,22 @@ class CaseRecord(models.Model):
     file_type = models.CharField(max_length=60, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     from_public = models.BooleanField(_("投诉人提交"), default=False)
+    # 先行登记保存 (行政处罚法 Art. 56): approved by the head of the inspection body; the decision
+    # on the evidence is due within 7 working days (D7, a deadline of this record).
+    approver = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    preservation_decision = models.CharField(
+        _("处理决定"), max_length=16, choices=PreservationDecision.choices, blank=True
+    )
+    preservation_decided_on = models.DateField(_("处理决定日期"), null=True, blank=True)
+    preservation_note = models.TextField(_("处理决定说明"), blank=True)
+    deadlines = GenericRelation("deadlines.Deadline", related_query_name="case_record")
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -415,6 +461,14 @@ class CaseRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.case_id]) + f"#record-{self.pk}"
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Evidence registered and preserved whose decision is not yet recorded (D7)."""
+        return self.kind == RecordKind.PRESERVATION and not self.preservation_decision
 
 
 def _document_upload(instance: Any, filename: str) -> str:

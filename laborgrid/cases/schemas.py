@@ -232,3 +232,10 @@ class ActionIn(Schema):
     hearing_on: dt.date | None = None
     closure_kind: str | None = None
     public_result: str | None = Field(None, max_length=5000)
+    handler_1: str | None = Field(None, description="assign: first 承办人 (user id or username)")
+    handler_2: str | None = Field(None, description="assign: second 承办人 (user id or username)")
+    employer: str | None = Field(
+        None,
+        max_length=32,
+        description="link_employer: registered employer id or USCC; empty removes the link",
+    )
