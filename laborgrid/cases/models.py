@@ -39,6 +39,7 @@ from laborgrid.cases.choices import (
     RefusalGround,
     ServiceMethod,
 )
+from laborgrid.core.filecrypt import EncryptedFileSystemStorage
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.grids.choices import LocateMethod
@@ -388,6 +389,19 @@ class CaseTransition(models.Model):
         return f"{self.case_id} {self.action}"
 
 
+#: Evidence files and issued documents are personal data: encrypted at rest (``core.filecrypt``).
+EVIDENCE_STORAGE = EncryptedFileSystemStorage("file:cases.evidence")
+DOCUMENT_STORAGE = EncryptedFileSystemStorage("file:cases.document")
+
+
+def evidence_storage() -> EncryptedFileSystemStorage:
+    return EVIDENCE_STORAGE
+
+
+def document_storage() -> EncryptedFileSystemStorage:
+    return DOCUMENT_STORAGE
+
+
 def _record_upload(instance: Any, filename: str) -> str:
     return f"cases/{clock.today():%Y/%m}/{instance.case_id}-{timezone.now():%H%M%S%f}.bin"
 
@@ -420,7 +434,9 @@ class CaseRecord(models.Model):
         related_name="+",
         verbose_name=_("监察员二"),
     )
-    file = models.FileField(_("文件"), upload_to=_record_upload, blank=True)
+    file = models.FileField(
+        _("文件"), upload_to=_record_upload, storage=evidence_storage, blank=True
+    )
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     file_type = models.CharField(max_length=60, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
@@ -482,7 +498,7 @@ class CaseDocument(models.Model):
     doc_type = models.CharField(_("文书类型"), max_length=48)
     title = models.CharField(_("文书名称"), max_length=100)
     number = models.CharField(_("文号"), max_length=64, unique=True)
-    file = models.FileField(_("PDF"), upload_to=_document_upload)
+    file = models.FileField(_("PDF"), upload_to=_document_upload, storage=document_storage)
     issued_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("签发人")
     )

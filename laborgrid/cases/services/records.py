@@ -73,6 +73,7 @@ def add_record(
         title=str(data.get("title") or "").strip()[:200],
         content=str(data.get("content") or "").strip()[:20000],
         created_by=actor,
+        occurred_on=clock.today(),
     )
     if not rec.title:
         raise ValidationError({"title": _("请填写标题。")})
