@@ -169,6 +169,8 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
         public_result=case.public_result,
         calendar_warning=case.calendar_warning,
         merged_into=case.merged_into_id,
+        employer_id=case.employer_id,
+        handlers=[u.display_name for u in (case.handler_1, case.handler_2) if u is not None],
         complainants=[
             {
                 "id": p.pk,

@@ -95,7 +95,7 @@ def issue_refusal(rule: IssueRule, case: Any, *, certified: bool) -> str | None:
             _("案件当前状态“%(state)s”下不能签发该文书，应在%(states)s时签发。")
             % {
                 "state": CaseState(case.state).label,
-                "states": "、".join(str(CaseState(s).label) for s in sorted(rule.states)),
+                "states": _("、").join(str(CaseState(s).label) for s in sorted(rule.states)),
             }
         )
     if rule.decision and case.decision_kind != rule.decision:
@@ -323,7 +323,7 @@ def context_for(
         raise ValidationError(
             {
                 "doc_type": _("案件还缺少生成该文书所需的内容：%(keys)s。")
-                % {"keys": "、".join(str(_KEY_LABELS.get(k, k)) for k in missing)}
+                % {"keys": _("、").join(str(_KEY_LABELS.get(k, k)) for k in missing)}
             }
         )
     from laborgrid.documents.services import unprintable_characters
@@ -338,7 +338,7 @@ def context_for(
                 )
                 % {
                     "chars": " ".join(dict.fromkeys("".join(bad.values()))),
-                    "where": "、".join(str(_KEY_LABELS.get(k, k)) for k in bad),
+                    "where": _("、").join(str(_KEY_LABELS.get(k, k)) for k in bad),
                 }
             }
         )

@@ -187,6 +187,8 @@ class CaseDetailOut(CaseOut):
     public_result: str
     calendar_warning: str
     merged_into: int | None
+    employer_id: int | None = Field(None, description="the linked registry employer")
+    handlers: list[str] = Field(default_factory=list, description="the two 承办人")
     complainants: list[ComplainantOut]
     deadlines: list[DeadlineOut]
     transitions: list[TransitionOut]

@@ -25,7 +25,7 @@ def _outcome(case: Case) -> str:
         parts.append(_("维权 %(n)d 人") % {"n": case.workers_helped})
     if case.penalty_amount:
         parts.append(_("罚款 %(amount)s 元") % {"amount": case.penalty_amount})
-    return "；".join(parts)
+    return _("；").join(parts)
 
 
 @register("cases")

@@ -76,6 +76,12 @@ SPECS: dict[str, Spec] = {
         other=_kw(MACHANG, record_id=lambda: _record(MACHANG)),
         own=_kw(MAOCHANG, record_id=lambda: _record(MAOCHANG)),
     ),
+    "cases:preservation_decide": Spec(
+        other=_kw(MACHANG, record_id=lambda: _record(MACHANG)),
+        own=_kw(MAOCHANG, record_id=lambda: _record(MAOCHANG)),
+        methods=("post",),
+        writes=True,
+    ),
     "cases:outcome_edit": Spec(
         other=_kw(MACHANG), own=_kw(MAOCHANG), methods=("post",), writes=True
     ),

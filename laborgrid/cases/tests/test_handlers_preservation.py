@@ -157,6 +157,7 @@ def test_assignment_through_the_api(on_day: Any) -> None:
         url, {"handler_1": "county", "handler_2": "brigade-1"}, content_type="application/json"
     )
     assert ok.status_code == 200, ok.content
+    assert ok.json()["handlers"] == [user("county").display_name, user("brigade-1").display_name]
     case.refresh_from_db()
     assert case.handler_1 == user("county")
 
