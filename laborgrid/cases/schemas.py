@@ -241,3 +241,13 @@ class ActionIn(Schema):
         max_length=32,
         description="link_employer: registered employer id or USCC; empty removes the link",
     )
+
+
+class EmployerCandidateOut(Schema):
+    id: int
+    name: str
+    uscc: str | None
+    address: str
+    legal_rep: str
+    reasons: list[str] = Field(description="why it may be the case's employer")
+    certain: bool = Field(description="the same unified social credit code")

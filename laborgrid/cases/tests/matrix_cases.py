@@ -117,6 +117,9 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/cases/{case_id}"): Spec(
         other={"case_id": machang_case}, own={"case_id": maochang_case}
     ),
+    ("get", "/api/v1/cases/{case_id}/employer-candidates"): Spec(
+        other={"case_id": machang_case}, own={"case_id": maochang_case}
+    ),
     ("post", "/api/v1/cases/{case_id}/actions/{action}"): Spec(
         other={"case_id": machang_case, "action": "accept"},
         own={"case_id": maochang_case, "action": "accept"},

@@ -64,6 +64,15 @@ def test_intake_proposes_the_registered_employer_and_staff_link_it(on_day: Any) 
     assert other in [p.employer for p in proposals]  # same legal representative only
     # Machang's officer sees none of 猫场镇's employers proposed.
     assert services.propose_employers(case, user=user("machang")) == []
+    # The same proposals through the API.
+    from django.test import Client
+
+    from laborgrid.accounts.services import issue_token
+
+    raw, _t = issue_token(user=user("maochang"))
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    got = api.get(f"/api/v1/cases/{case.pk}/employer-candidates").json()
+    assert got[0]["id"] == registered.pk and got[0]["uscc"] == uscc
 
     maochang = client_for("maochang")
     page = maochang.get(case.get_absolute_url()).content.decode()
