@@ -300,6 +300,9 @@ LABORGRID_RECONSIDERATION_BODY = os.environ.get(
     "LABORGRID_RECONSIDERATION_BODY", "大方县人民政府或毕节市人力资源和社会保障局"
 )
 LABORGRID_COURT = os.environ.get("LABORGRID_COURT", "大方县人民法院")
+# D19: service by public notice (公告送达) is deemed made this many days after publication (a
+# local rule: 60 by 青岛 Art. 33); the party's periods run from then.
+LABORGRID_PUBLIC_NOTICE_SERVICE_DAYS = env_int("LABORGRID_PUBLIC_NOTICE_SERVICE_DAYS", 60)
 LABORGRID_FINE_PAYMENT = os.environ.get("LABORGRID_FINE_PAYMENT", "指定银行或电子支付渠道")
 LABORGRID_DOCUMENT_NUMBER_PATTERN = os.environ.get(
     "LABORGRID_DOCUMENT_NUMBER_PATTERN", "大人社监〔{year}〕{abbr}字第{seq}号"

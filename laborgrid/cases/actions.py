@@ -40,6 +40,8 @@ PARAMS: dict[str, tuple[str, ...]] = {
     Action.ENFORCE: (),
     Action.CLOSE: ("closure_kind", "public_result"),
     Action.ARCHIVE: (),
+    Action.ASSIGN: ("handler_1", "handler_2"),
+    Action.LINK_EMPLOYER: ("employer",),
 }
 
 
@@ -66,7 +68,7 @@ def _money(value: Any, field: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _approver(value: Any) -> Any:
+def _approver(value: Any, field: str = "approver") -> Any:
     from laborgrid.accounts.models import User
 
     if value in (None, ""):
@@ -80,7 +82,9 @@ def _approver(value: Any) -> Any:
         else User.objects.filter(username=text).first()
     )
     if user is None:
-        raise ValidationError({"approver": _("批准人不存在。")})
+        raise ValidationError(
+            {field: _("批准人不存在。") if field == "approver" else _("该人员不存在。")}
+        )
     return user
 
 
@@ -163,6 +167,19 @@ def run(
             hearing_on=_date(params.get("hearing_on"), "hearing_on"),
             reason=reason,
             **kw,
+        )
+    if action == Action.ASSIGN:
+        return services.assign_handlers(
+            handler_1=_approver(params.get("handler_1"), "handler_1"),
+            handler_2=_approver(params.get("handler_2"), "handler_2"),
+            reason=reason,
+            **kw,
+        )
+    if action == Action.LINK_EMPLOYER:
+        from laborgrid.cases.services.registry import employer_from_param
+
+        return services.link_employer(
+            employer=employer_from_param(params.get("employer")), reason=reason, **kw
         )
     if action == Action.CLOSE:
         return services.close_case(

@@ -35,6 +35,7 @@ from laborgrid.cases.schemas import (
     CaseDetailOut,
     CaseFilters,
     CasePage,
+    EmployerCandidateOut,
     ErrorsOut,
     MergeIn,
     Message,
@@ -169,6 +170,8 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
         public_result=case.public_result,
         calendar_warning=case.calendar_warning,
         merged_into=case.merged_into_id,
+        employer_id=case.employer_id,
+        handlers=[u.display_name for u in (case.handler_1, case.handler_2) if u is not None],
         complainants=[
             {
                 "id": p.pk,
@@ -242,6 +245,29 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
 )
 def get_case(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     return _detail(request, access_case(request.user, case_id))
+
+
+@router.get(
+    "/{case_id}/employer-candidates",
+    response={200: list[EmployerCandidateOut], 404: Message},
+    summary="Registered employers the case's employer may be (link with the link_employer action)",
+)
+def employer_candidates(request: AuthedRequest, case_id: int) -> list[dict[str, Any]]:
+    """Same USCC, same or similar name and address, same name core, same legal representative,
+    within the case's county and the caller's grids."""
+    case = access_case(request.user, case_id)
+    return [
+        {
+            "id": p.employer.pk,
+            "name": p.employer.name,
+            "uscc": p.employer.uscc,
+            "address": p.employer.address,
+            "legal_rep": p.employer.legal_rep,
+            "reasons": list(p.reasons),
+            "certain": p.certain,
+        }
+        for p in services.propose_employers(case, user=request.user)
+    ]
 
 
 @router.post(

@@ -41,5 +41,6 @@ class CasesConfig(AppConfig):
         )
 
         from laborgrid.cases import deadline_rules
+        from laborgrid.cases import timeline as _timeline  # noqa: F401  (registers the source)
 
         deadline_rules.register()

@@ -20,3 +20,5 @@ class CaseAction(models.TextChoices):
 register_detail_choices("cases.case", "action", "cases.CaseTransition", "action")
 register_detail_choices("cases.case", "from", "cases.Case", "state")
 register_detail_choices("cases.case", "to", "cases.Case", "state")
+# The decision on evidence registered and preserved (先行登记保存) reads as its name.
+register_detail_choices("cases.case", "decision", "cases.CaseRecord", "preservation_decision")

@@ -65,6 +65,19 @@ OPEN_STATES = frozenset(
         CaseState.ENFORCEMENT,
     }
 )
+#: States in which the two handling inspectors (承办人) are named or changed.
+ASSIGNABLE_STATES = frozenset(
+    {
+        CaseState.ACCEPTED,
+        CaseState.INVESTIGATING,
+        CaseState.SUSPENDED,
+        CaseState.DECISION_PENDING,
+        CaseState.PENALTY_NOTICE,
+        CaseState.DECIDED,
+        CaseState.SERVED,
+        CaseState.ENFORCEMENT,
+    }
+)
 #: States before filing, where a case may still be merged into another.
 PRE_FILING_STATES = frozenset({CaseState.RECEIVED, CaseState.NEEDS_CORRECTION, CaseState.ACCEPTED})
 
@@ -94,6 +107,8 @@ class Action(models.TextChoices):
     MERGE = "merge", _("并案")
     REROUTE = "reroute", _("改派网格")
     ESCALATE = "escalate", _("挂牌督办")
+    ASSIGN = "assign", _("指定承办人")
+    LINK_EMPLOYER = "link_employer", _("关联名录单位")
 
 
 S = CaseState
@@ -121,6 +136,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.ARCHIVE: (frozenset({S.CLOSED, S.REJECTED, S.REDIRECTED}), S.ARCHIVED),
     Action.MERGE: (PRE_FILING_STATES, S.MERGED),
     Action.REROUTE: (OPEN_STATES, None),
+    # 承办人: two certified inspectors take the case in hand from acceptance (条例 Art. 16).
+    Action.ASSIGN: (ASSIGNABLE_STATES, None),
+    # The registry link may be set or corrected at any time (the archive timeline reads it).
+    Action.LINK_EMPLOYER: (frozenset(CaseState.values) - {S.MERGED}, None),
 }
 #: Actions that need an approver other than the actor and a reason (条例 Art. 17; B1.5).
 NEEDS_APPROVER = frozenset({Action.EXTEND, Action.SUSPEND})
@@ -254,6 +273,7 @@ class DeadlineKind(models.TextChoices):
     FINE_PAYMENT = "fine_payment", _("罚款缴纳期限")  # D11: 15 days
     FILING = "filing", _("立案期限")  # D2: the day of acceptance
     ENFORCEMENT_APPLICATION = "enforcement_application", _("申请法院强制执行期限")  # D15: 3 months
+    EVIDENCE_DECISION = "evidence_decision", _("先行登记保存证据处理决定期限")  # D7: 7 working days
 
 
 class DayType(models.TextChoices):
@@ -270,13 +290,32 @@ class RecordKind(models.TextChoices):
     INTERVIEW = "interview", _("询问笔录")
     SITE_INSPECTION = "site_inspection", _("现场检查笔录")
     EVIDENCE = "evidence", _("证据材料")
+    PRESERVATION = "preservation", _("先行登记保存证据")
     NOTE = "note", _("工作记录")
 
 
 #: Records that are investigation acts: at least two certified inspectors (条例 Art. 16).
 TWO_INSPECTOR_RECORDS = frozenset(
+    {
+        RecordKind.INTERVIEW,
+        RecordKind.SITE_INSPECTION,
+        RecordKind.WRITTEN_INQUIRY,
+        RecordKind.PRESERVATION,
+    }
+)
+#: Records that are the investigation's evidence of the facts (调查终结 needs one of these).
+INVESTIGATION_RECORDS = frozenset(
     {RecordKind.INTERVIEW, RecordKind.SITE_INSPECTION, RecordKind.WRITTEN_INQUIRY}
 )
+
+
+class PreservationDecision(models.TextChoices):
+    """The decision on evidence registered and preserved (先行登记保存), due within 7 working
+    days (行政处罚法 Art. 56, 85; D7)."""
+
+    RELEASE = "release", _("解除先行登记保存，退还当事人")
+    COPY_RELEASE = "copy_release", _("复制、拍照或录像取证后退还当事人")
+    TRANSFER = "transfer", _("依法移送有关机关处理")
 
 
 class Gender(models.TextChoices):

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from laborgrid.cases.choices import DayType, DeadlineKind
-from laborgrid.cases.models import Case
+from laborgrid.cases.models import Case, CaseRecord
 from laborgrid.deadlines.registry import register_kind, register_subject
 
 #: kind → (length, day type, legal basis) (B1.10; D-numbers in comments).
@@ -28,6 +28,10 @@ RULES: dict[str, tuple[int, str, str]] = {
     DeadlineKind.FILING: (0, DayType.CALENDAR, "若干规定第十八条（受理之日立案）"),  # D2
     # D15: the length is set when opened (three months after the D13/D14 windows lapse).
     DeadlineKind.ENFORCEMENT_APPLICATION: (90, DayType.CALENDAR, "行政强制法第五十三条"),
+}
+#: Deadlines of one investigation record rather than of the case (several may run at once).
+RECORD_RULES: dict[str, tuple[int, str, str]] = {
+    DeadlineKind.EVIDENCE_DECISION: (7, DayType.WORKING, "行政处罚法第五十六条、第八十五条"),  # D7
 }
 
 #: The party's periods, not the bureau's: when one lapses nobody is late, so the case is not
@@ -66,6 +70,27 @@ def _party_period_lapsed(deadline: Any, today: Any) -> None:
     return None
 
 
+def _describe_record(record: CaseRecord) -> str:
+    return f"{record.case.reference} · {record.title}"
+
+
+def _record_url(record: CaseRecord) -> str:
+    return record.get_absolute_url()
+
+
+def _record_queryset() -> QuerySet[CaseRecord]:
+    return CaseRecord.objects.select_related("case").only(
+        "id", "title", "case__id", "case__received_on"
+    )
+
+
+def _escalate_record(deadline: Any, today: Any) -> int | None:
+    """A missed record deadline puts its case under supervision, as a case deadline does."""
+    from laborgrid.cases.services.deadlines import escalate_case_of_record
+
+    return escalate_case_of_record(deadline, today)
+
+
 def register() -> None:
     register_subject(
         Case, describe=_describe, url=_url, queryset=_queryset, on_recomputed=_recomputed
@@ -79,4 +104,17 @@ def register() -> None:
             unit=unit,
             basis=basis,
             escalate=_party_period_lapsed if kind in PARTY_PERIODS else _escalate,
+        )
+    register_subject(
+        CaseRecord, describe=_describe_record, url=_record_url, queryset=_record_queryset
+    )
+    for kind, (amount, unit, basis) in RECORD_RULES.items():
+        register_kind(
+            str(kind),
+            model=CaseRecord,
+            label=DeadlineKind(kind).label,
+            amount=amount,
+            unit=unit,
+            basis=basis,
+            escalate=_escalate_record,
         )

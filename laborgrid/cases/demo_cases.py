@@ -26,6 +26,7 @@ from laborgrid.cases.choices import (
     Category,
     Channel,
     ClosureKind,
+    DayType,
     DeadlineKind,
     DecisionKind,
     DefenceKind,
@@ -38,6 +39,7 @@ from laborgrid.cases.models import Case, CaseRecord, Complainant
 from laborgrid.cases.services.common import seed_transitions
 from laborgrid.cases.services.deadlines import RULES, compute
 from laborgrid.cases.services.intake import ID_CONTEXT, PHONE_CONTEXT, new_tracking_code
+from laborgrid.cases.services.procedure import ENFORCEMENT_MONTHS, add_months, remedy_windows
 from laborgrid.core import pii
 from laborgrid.core.paths import path_codes
 from laborgrid.deadlines import services as deadline_engine
@@ -62,7 +64,9 @@ _TAIL = {
     CaseState.PENALTY_NOTICE: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.NOTIFY_PENALTY],
     CaseState.DECIDED: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.DECIDE],
     CaseState.SERVED: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.DECIDE, Action.SERVE],
-    CaseState.ENFORCEMENT: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.DECIDE, Action.SERVE, Action.ENFORCE],
+    # Court enforcement of a penalty: only after the review and suit windows lapsed (D13, D14)
+    # and 10 days after a 催告书 was served (行政强制法 Art. 53–54, D15).
+    CaseState.ENFORCEMENT: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.NOTIFY_PENALTY, Action.DECIDE, Action.SERVE, Action.DEMAND, Action.ENFORCE],
     CaseState.CLOSED: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.DECIDE, Action.SERVE, Action.CLOSE],
     CaseState.ARCHIVED: [Action.ACCEPT, Action.FILE, Action.COMPLETE_INVESTIGATION, Action.DECIDE, Action.SERVE, Action.CLOSE, Action.ARCHIVE],
 }  # fmt: skip
@@ -78,7 +82,8 @@ _GAP = {
     Action.ACCEPT: (1, 6), Action.REFUSE: (2, 6), Action.REDIRECT: (0, 3),
     Action.REQUEST_CORRECTION: (1, 4), Action.FILE: (0, 0), Action.SUSPEND: (10, 30),
     Action.COMPLETE_INVESTIGATION: (20, 80), Action.NOTIFY_PENALTY: (3, 10),
-    Action.DECIDE: (3, 18), Action.SERVE: (1, 8), Action.ENFORCE: (30, 60),
+    Action.DECIDE: (3, 18), Action.SERVE: (1, 8), Action.DEMAND: (186, 200),
+    Action.ENFORCE: (11, 40),
     Action.CLOSE: (10, 40), Action.ARCHIVE: (5, 20),
 }  # fmt: skip
 
@@ -160,7 +165,9 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
         span = sum(_GAP[a][1] for a in tail)
         # Open cases are recent enough that some are on time and some overdue.
         back = rng.randrange(0, 25) + (
-            span // 2 if state not in (CaseState.CLOSED, CaseState.ARCHIVED) else span
+            span // 2
+            if state not in (CaseState.CLOSED, CaseState.ARCHIVED, CaseState.ENFORCEMENT)
+            else span
         )
         received = today - timedelta(days=back + 1)
         employer = rng.choice(employers)
@@ -258,7 +265,7 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
             )
             actor = (
                 county.pk
-                if certified_step or action in (Action.SERVE, Action.ENFORCE)
+                if certified_step or action in (Action.SERVE, Action.DEMAND, Action.ENFORCE)
                 else handler_id
             )
             reason = ""
@@ -299,6 +306,20 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 open_dl[DeadlineKind.FILING] = due(case, DeadlineKind.FILING, day)  # D2
             if action == Action.FILE:
                 case.filed_on = day
+                # The two handling inspectors (承办人) are named when the case is filed.
+                case.handler_1, case.handler_2, case.handlers_assigned_on = county, partner, day
+                steps.append(
+                    {
+                        "case": case,
+                        "action": Action.ASSIGN,
+                        "from_state": target,
+                        "to_state": target,
+                        "actor_id": handler_id,
+                        "at": _at(day, rng),
+                        "reason": f"{county.display_name}、{partner.display_name}",
+                        "detail": {"handlers": [county.pk, partner.pk]},
+                    }
+                )
                 if DeadlineKind.FILING in open_dl:
                     open_dl[DeadlineKind.FILING].met_on = day
                 open_dl[DeadlineKind.INVESTIGATION] = due(case, DeadlineKind.INVESTIGATION, day)
@@ -326,10 +347,13 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 case.decision_kind = (
                     DecisionKind.PENALTY if penalty else DecisionKind.CORRECTION_ORDER
                 )
-                case.decision_summary = "责令限期十日内支付拖欠的劳动报酬。"
+                case.decision_summary = (
+                    "罚款人民币五千元。" if penalty else "责令限期十日内支付拖欠的劳动报酬。"
+                )
                 case.decision_signed_by = county
                 case.decided_on = day
                 if penalty:  # the party was heard before the penalty (行政处罚法 Art. 44–45)
+                    case.penalty_amount = Decimal(5000)
                     case.defence = DefenceKind.STATEMENT
                     case.defence_on = day
                     case.defence_outcome = "当事人陈述申辩未提出新的事实和理由，不予采纳。"
@@ -346,6 +370,22 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
                 case.service_method = ServiceMethod.DIRECT
                 case.service_proof = "送达回证（当事人签收）"
                 open_dl[DeadlineKind.SERVICE].met_on = day
+                if case.decision_kind == DecisionKind.PENALTY:
+                    open_dl[DeadlineKind.FINE_PAYMENT] = due(case, DeadlineKind.FINE_PAYMENT, day)
+                    review, suit = remedy_windows(day)
+                    lapse = max(review, suit)
+                    last = add_months(lapse, ENFORCEMENT_MONTHS)
+                    open_dl[DeadlineKind.ENFORCEMENT_APPLICATION] = deadline_engine.build(
+                        case,
+                        DeadlineKind.ENFORCEMENT_APPLICATION,
+                        lapse,
+                        grid=case.grid,
+                        computed=compute(lapse, (last - lapse).days, DayType.CALENDAR),
+                    )
+            if action == Action.DEMAND:
+                case.demand_served_on = day
+            if action == Action.ENFORCE:
+                open_dl[DeadlineKind.ENFORCEMENT_APPLICATION].met_on = day
             if action == Action.CLOSE:
                 case.closed_on = day
                 case.closure_kind = ClosureKind.PERFORMED
@@ -371,7 +411,8 @@ def generate_cases(rng: random.Random, *, today: date, count: int = DEMO_CASES) 
          "closed_on", "archived_on", "decision_kind", "decision_summary", "decision_signed_by",
          "closure_kind", "amount_recovered", "workers_helped", "public_result", "refusal_ground",
          "redirect_kind", "suspended_since", "defence", "defence_on", "defence_outcome",
-         "service_method", "service_proof"],
+         "service_method", "service_proof", "penalty_amount", "demand_served_on", "handler_1",
+         "handler_2", "handlers_assigned_on"],
         batch_size=500,
     )  # fmt: skip
     Complainant.objects.bulk_create(people, batch_size=500)

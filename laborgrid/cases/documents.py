@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborgrid.cases.choices import (
-    TWO_INSPECTOR_RECORDS,
+    INVESTIGATION_RECORDS,
     Action,
     CaseState,
     DecisionKind,
@@ -95,7 +95,7 @@ def issue_refusal(rule: IssueRule, case: Any, *, certified: bool) -> str | None:
             _("案件当前状态“%(state)s”下不能签发该文书，应在%(states)s时签发。")
             % {
                 "state": CaseState(case.state).label,
-                "states": "、".join(str(CaseState(s).label) for s in sorted(rule.states)),
+                "states": _("、").join(str(CaseState(s).label) for s in sorted(rule.states)),
             }
         )
     if rule.decision and case.decision_kind != rule.decision:
@@ -192,7 +192,7 @@ def build_context(
     complainant = case.complainants.first()
     addressee = complainant.name if complainant else _("举报人")
     record = (
-        case.records.filter(kind__in=TWO_INSPECTOR_RECORDS, inspector_1__isnull=False)
+        case.records.filter(kind__in=INVESTIGATION_RECORDS, inspector_1__isnull=False)
         .select_related("inspector_1", "inspector_2")
         .order_by("-occurred_on", "-id")
         .first()
@@ -323,10 +323,58 @@ def context_for(
         raise ValidationError(
             {
                 "doc_type": _("案件还缺少生成该文书所需的内容：%(keys)s。")
-                % {"keys": "、".join(str(_KEY_LABELS.get(k, k)) for k in missing)}
+                % {"keys": _("、").join(str(_KEY_LABELS.get(k, k)) for k in missing)}
+            }
+        )
+    from laborgrid.documents.services import unprintable_characters
+
+    bad = unprintable_characters(ctx)
+    if bad:
+        raise ValidationError(
+            {
+                "doc_type": _(
+                    "文书字体中没有以下字符，无法打印：%(chars)s（%(where)s）。请在案件中改用通用"
+                    "规范汉字，或请系统管理员补充字体后再签发。"
+                )
+                % {
+                    "chars": " ".join(dict.fromkeys("".join(bad.values()))),
+                    "where": _("、").join(str(_KEY_LABELS.get(k, k)) for k in bad),
+                }
             }
         )
     return ctx
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    doc_type: str
+    label: str
+    #: What the case still lacks for this document (which record or field), or ``""``.
+    problem: str
+
+
+def preview(actor: User, case: Any) -> list[PreviewRow]:
+    """Before issue: for each document ``actor`` may issue on ``case`` now, whether the case
+    holds everything it states, or what is missing (the record or field to complete) — the same
+    check :func:`context_for` makes before a number is taken."""
+    from django.core.exceptions import ValidationError
+
+    from laborgrid.cases import clock
+
+    if not available():
+        return []
+    labels = dict(document_choices())
+    order = list(ISSUE_RULES)
+    rows = []
+    for doc_type in sorted(issuable_types(actor, case), key=order.index):
+        try:
+            context_for(case, doc_type, actor=actor, number=NUMBER_PENDING, today=clock.today())
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+        else:
+            problem = ""
+        rows.append(PreviewRow(doc_type, str(labels.get(doc_type, doc_type)), problem))
+    return rows
 
 
 _KEY_LABELS = {
@@ -340,4 +388,11 @@ _KEY_LABELS = {
     "paragraphs": gettext_lazy("调查查明的违法事实（在“办理结果”中登记）"),
     "legal_basis": gettext_lazy("违法行为及其违反条款（在“办理结果”中选择）"),
     "findings": gettext_lazy("现场检查笔录的检查情况"),
+    "addressee": gettext_lazy("受送达人"),
+    "subject": gettext_lazy("当事人"),
+    "respondent": gettext_lazy("被投诉单位"),
+    "summary": gettext_lazy("案情摘要"),
+    "case_title": gettext_lazy("案由"),
+    "outcome": gettext_lazy("处理结果"),
+    "address": gettext_lazy("地址"),
 }

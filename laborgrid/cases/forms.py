@@ -16,6 +16,7 @@ from laborgrid.cases.choices import (
     DecisionKind,
     DefenceKind,
     PlatformConclusion,
+    PreservationDecision,
     RecordKind,
     RedirectKind,
     RefusalGround,
@@ -306,11 +307,30 @@ class ActionForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, approvers: list[Any] | None = None, **kwargs: Any) -> None:
+    handler_1 = forms.ChoiceField(label=_("承办人一（持证监察员）"), required=False)
+    handler_2 = forms.ChoiceField(label=_("承办人二（持证监察员）"), required=False)
+    employer = forms.CharField(
+        label=_("名录单位（编号或统一社会信用代码；留空取消关联）"), required=False, max_length=32
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        approvers: list[Any] | None = None,
+        inspectors: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["approver"]
         if isinstance(field, forms.ChoiceField):
             field.choices = [("", _("请选择")), *((u.pk, u.display_name) for u in approvers or [])]
+        for name in ("handler_1", "handler_2"):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                field.choices = [
+                    ("", _("请选择")),
+                    *((u.pk, u.display_name) for u in inspectors or []),
+                ]
 
 
 class RecordForm(StyledFormMixin, forms.Form):
@@ -325,17 +345,40 @@ class RecordForm(StyledFormMixin, forms.Form):
     )
     inspector_1 = forms.ChoiceField(label=_("监察员一"), required=False)
     inspector_2 = forms.ChoiceField(label=_("监察员二"), required=False)
+    approver = forms.ChoiceField(label=_("批准人（先行登记保存须经负责人批准）"), required=False)
     file = forms.FileField(
         label=_("文件（PDF、JPG、PNG）"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args: Any, inspectors: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        inspectors: list[Any] | None = None,
+        approvers: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("请选择"))] + [(u.pk, u.display_name) for u in inspectors or []]
         self.fields["inspector_1"].choices = choices  # type: ignore[attr-defined]
         self.fields["inspector_2"].choices = choices  # type: ignore[attr-defined]
+        self.fields["approver"].choices = [  # type: ignore[attr-defined]
+            ("", _("请选择")),
+            *((u.pk, u.display_name) for u in approvers or []),
+        ]
+
+
+class PreservationDecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理决定"), choices=[("", _("请选择")), *PreservationDecision.choices]
+    )
+    decided_on = forms.DateField(
+        label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OutcomeForm(StyledFormMixin, forms.Form):
@@ -399,7 +442,9 @@ class MergeForm(StyledFormMixin, forms.Form):
 
 
 class RevealForm(StyledFormMixin, forms.Form):
-    field = forms.ChoiceField(choices=[("id_number", _("身份证号码")), ("phone", _("联系电话"))])
+    field = forms.ChoiceField(
+        choices=[("name", _("姓名")), ("id_number", _("身份证号码")), ("phone", _("联系电话"))]
+    )
     reason = forms.CharField(label=_("查看理由"), max_length=200)
 
 

@@ -33,11 +33,13 @@ from laborgrid.cases.choices import (
     DefenceKind,
     Gender,
     PlatformConclusion,
+    PreservationDecision,
     RecordKind,
     RedirectKind,
     RefusalGround,
     ServiceMethod,
 )
+from laborgrid.core.filecrypt import EncryptedFileSystemStorage
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.grids.choices import LocateMethod
@@ -205,6 +207,25 @@ class Case(models.Model):
     closure_kind = models.CharField(
         _("结案方式"), max_length=16, choices=ClosureKind.choices, blank=True
     )
+    # 承办人: the two certified inspectors who handle the case (条例 Art. 16), named by
+    # ``services.assign_handlers`` (a recorded, audited step). They see the complainant's identity.
+    handler_1 = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办人一"),
+    )
+    handler_2 = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办人二"),
+    )
+    handlers_assigned_on = models.DateField(_("指定承办人日期"), null=True, blank=True)
     # Outcome (issue §7).
     amount_recovered = models.DecimalField(
         _("追回金额（元）"),
@@ -271,6 +292,12 @@ class Case(models.Model):
                 condition=~Q(state=CaseState.MERGED) | Q(merged_into__isnull=False),
                 name="case_merged_has_target",
             ),
+            models.CheckConstraint(
+                condition=Q(handler_1__isnull=True)
+                | Q(handler_2__isnull=True)
+                | ~Q(handler_1=models.F("handler_2")),
+                name="case_two_distinct_handlers",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "grid_path"], name="case_state_path_idx"),
@@ -282,6 +309,10 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def handler_ids(self) -> set[int]:
+        return {pk for pk in (self.handler_1_id, self.handler_2_id) if pk}
 
     @property
     def reference(self) -> str:
@@ -358,6 +389,19 @@ class CaseTransition(models.Model):
         return f"{self.case_id} {self.action}"
 
 
+#: Evidence files and issued documents are personal data: encrypted at rest (``core.filecrypt``).
+EVIDENCE_STORAGE = EncryptedFileSystemStorage("file:cases.evidence")
+DOCUMENT_STORAGE = EncryptedFileSystemStorage("file:cases.document")
+
+
+def evidence_storage() -> EncryptedFileSystemStorage:
+    return EVIDENCE_STORAGE
+
+
+def document_storage() -> EncryptedFileSystemStorage:
+    return DOCUMENT_STORAGE
+
+
 def _record_upload(instance: Any, filename: str) -> str:
     return f"cases/{clock.today():%Y/%m}/{instance.case_id}-{timezone.now():%H%M%S%f}.bin"
 
@@ -390,11 +434,29 @@ class CaseRecord(models.Model):
         related_name="+",
         verbose_name=_("监察员二"),
     )
-    file = models.FileField(_("文件"), upload_to=_record_upload, blank=True)
+    file = models.FileField(
+        _("文件"), upload_to=_record_upload, storage=evidence_storage, blank=True
+    )
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     file_type = models.CharField(max_length=60, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     from_public = models.BooleanField(_("投诉人提交"), default=False)
+    # 先行登记保存 (行政处罚法 Art. 56): approved by the head of the inspection body; the decision
+    # on the evidence is due within 7 working days (D7, a deadline of this record).
+    approver = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    preservation_decision = models.CharField(
+        _("处理决定"), max_length=16, choices=PreservationDecision.choices, blank=True
+    )
+    preservation_decided_on = models.DateField(_("处理决定日期"), null=True, blank=True)
+    preservation_note = models.TextField(_("处理决定说明"), blank=True)
+    deadlines = GenericRelation("deadlines.Deadline", related_query_name="case_record")
     created_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -416,6 +478,14 @@ class CaseRecord(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.case_id]) + f"#record-{self.pk}"
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Evidence registered and preserved whose decision is not yet recorded (D7)."""
+        return self.kind == RecordKind.PRESERVATION and not self.preservation_decision
+
 
 def _document_upload(instance: Any, filename: str) -> str:
     return f"cases/documents/{clock.today():%Y}/{instance.case_id}-{timezone.now():%H%M%S%f}.pdf"
@@ -428,7 +498,7 @@ class CaseDocument(models.Model):
     doc_type = models.CharField(_("文书类型"), max_length=48)
     title = models.CharField(_("文书名称"), max_length=100)
     number = models.CharField(_("文号"), max_length=64, unique=True)
-    file = models.FileField(_("PDF"), upload_to=_document_upload)
+    file = models.FileField(_("PDF"), upload_to=_document_upload, storage=document_storage)
     issued_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("签发人")
     )

@@ -187,6 +187,8 @@ class CaseDetailOut(CaseOut):
     public_result: str
     calendar_warning: str
     merged_into: int | None
+    employer_id: int | None = Field(None, description="the linked registry employer")
+    handlers: list[str] = Field(default_factory=list, description="the two 承办人")
     complainants: list[ComplainantOut]
     deadlines: list[DeadlineOut]
     transitions: list[TransitionOut]
@@ -232,3 +234,20 @@ class ActionIn(Schema):
     hearing_on: dt.date | None = None
     closure_kind: str | None = None
     public_result: str | None = Field(None, max_length=5000)
+    handler_1: str | None = Field(None, description="assign: first 承办人 (user id or username)")
+    handler_2: str | None = Field(None, description="assign: second 承办人 (user id or username)")
+    employer: str | None = Field(
+        None,
+        max_length=32,
+        description="link_employer: registered employer id or USCC; empty removes the link",
+    )
+
+
+class EmployerCandidateOut(Schema):
+    id: int
+    name: str
+    uscc: str | None
+    address: str
+    legal_rep: str
+    reasons: list[str] = Field(description="why it may be the case's employer")
+    certain: bool = Field(description="the same unified social credit code")

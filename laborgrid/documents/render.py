@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import TextMode, WrapMode, XPos, YPos
 
@@ -487,9 +489,73 @@ def _receipt(pdf: DocumentPDF, c: Mapping[str, Any]) -> None:
     )
 
 
+@cache
+def font_codepoints() -> frozenset[int]:
+    """The characters the shipped font draws (its Unicode cmap)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(FONT_PATH), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def missing_glyphs(text: str) -> str:
+    """The characters of ``text`` (as printed: after :func:`clean`) the font cannot draw, each
+    once in order of appearance; line breaks do not count. A rare character of a name (CJK
+    extension B and beyond, e.g. 𠮷) or an emoji is what this finds."""
+    drawn = font_codepoints()
+    seen: dict[str, None] = {}
+    for ch in clean(text):
+        if ch != "\n" and ord(ch) not in drawn:
+            seen.setdefault(ch, None)
+    return "".join(seen)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def unprintable(context: Mapping[str, Any]) -> dict[str, str]:
+    """Context key → the characters of its text the font cannot draw (keys without any left out).
+    The renderer refuses such a context instead of leaving the characters out of the PDF."""
+    out: dict[str, str] = {}
+    for key, value in context.items():
+        missing = missing_glyphs("".join(_strings(value)))
+        if missing:
+            out[key] = missing
+    return out
+
+
+class UnprintableText(ValueError):
+    """Text the document's font cannot draw: refused, never silently dropped."""
+
+    def __init__(self, missing: Mapping[str, str]) -> None:
+        self.missing = dict(missing)
+        chars = "".join(dict.fromkeys("".join(self.missing.values())))
+        super().__init__(
+            _(
+                "文书字体中没有以下字符，无法打印：%(chars)s（%(where)s）。请改用通用规范汉字书写，"
+                "或请系统管理员补充字体后再签发。"
+            )
+            % {"chars": " ".join(chars), "where": "、".join(self.missing)}
+        )
+
+
 def render(doc_type: DocumentType, context: Mapping[str, Any], title: str) -> bytes:
-    """The document as PDF bytes (validated against the type's spec first)."""
+    """The document as PDF bytes (validated against the type's spec first; text the font cannot
+    draw raises :class:`UnprintableText`)."""
     spec = validate(doc_type, context)
+    missing = unprintable({**context, "title": title})
+    if missing:
+        raise UnprintableText(missing)
     footer_note = ""
     if spec.layout is Layout.RECORD:
         footer_note = (

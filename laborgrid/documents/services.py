@@ -151,7 +151,9 @@ def render_document(doc_type: DocumentType, context: Mapping[str, Any]) -> bytes
 
     ``context`` holds the keys listed for the type in ``layouts.SPECS`` (see ``layouts`` for their
     meaning); a missing required key or an unknown key raises ``ValueError``. Every value is
-    printed as plain text.
+    printed as plain text. Text with characters the font cannot draw raises
+    ``UnprintableText`` (a ``ValueError`` whose message names them): never a PDF with them left
+    out.
     """
     doc_type = DocumentType(doc_type)
     return _render.render(doc_type, context, str(doc_type.label))
@@ -173,6 +175,14 @@ def render_report(
     return _render.render_report(
         title=title, authority=authority, rows=rows, sections=sections, number=number, date=date
     )
+#: Raised by :func:`render_document` for text the font cannot draw.
+UnprintableText = _render.UnprintableText
+
+
+def unprintable_characters(context: Mapping[str, Any]) -> dict[str, str]:
+    """Context key → the characters its text holds that the document font cannot draw; check
+    before a number is taken."""
+    return _render.unprintable(context)
 
 
 # --- configuration -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from laborgrid.cases.services.common import (
     is_certified,
     is_handler,
 )
+from laborgrid.cases.services.confidential import reveal_complainant
 from laborgrid.cases.services.intake import (
     Submitted,
     Throttled,
@@ -18,6 +19,7 @@ from laborgrid.cases.services.intake import (
 from laborgrid.cases.services.procedure import (
     accept_case,
     archive_case,
+    assign_handlers,
     close_case,
     complete_investigation,
     decide_case,
@@ -39,10 +41,12 @@ from laborgrid.cases.services.procedure import (
 )
 from laborgrid.cases.services.records import (
     add_record,
+    decide_preservation,
     issuable_document_types,
     issue_document,
     record_outcome,
 )
+from laborgrid.cases.services.registry import link_employer, propose_employers
 from laborgrid.cases.services.routing import find_duplicates, merge_cases, reroute_case
 
 __all__ = [
@@ -53,11 +57,13 @@ __all__ = [
     "add_record",
     "allowed_actions",
     "archive_case",
+    "assign_handlers",
     "certified_users_for",
     "check_state",
     "close_case",
     "complete_investigation",
     "decide_case",
+    "decide_preservation",
     "enforce_case",
     "extend_case",
     "file_case",
@@ -66,8 +72,10 @@ __all__ = [
     "is_handler",
     "issuable_document_types",
     "issue_document",
+    "link_employer",
     "merge_cases",
     "notify_penalty",
+    "propose_employers",
     "public_status",
     "receive_correction",
     "record_defence",
@@ -78,6 +86,7 @@ __all__ = [
     "request_correction",
     "reroute_case",
     "resume_case",
+    "reveal_complainant",
     "serve_case",
     "serve_demand",
     "submit_public",

@@ -162,9 +162,21 @@ def escalate_overdue(*, today: dt.date | None = None) -> list[int]:
 def escalate_case(deadline: Deadline, today: dt.date) -> int | None:
     """The escalation of a missed case deadline (registered in ``deadline_rules``; run by the
     engine inside its transaction): the case is flagged once, whatever deadline is missed."""
+    return _escalate_case(deadline.object_id, today)
+
+
+def escalate_case_of_record(deadline: Deadline, today: dt.date) -> int | None:
+    """A missed deadline of an investigation record (D7) escalates the record's case."""
+    from laborgrid.cases.models import CaseRecord
+
+    case_id = CaseRecord.objects.filter(pk=deadline.object_id).values_list("case_id", flat=True)
+    return _escalate_case(case_id.get(), today)
+
+
+def _escalate_case(case_id: Any, today: dt.date) -> int | None:
     from laborgrid.cases.services.routing import notify_staff
 
-    case = Case.objects.select_for_update().select_related("grid").get(pk=deadline.object_id)
+    case = Case.objects.select_for_update().select_related("grid").get(pk=case_id)
     if case.escalated:
         return None
     _flag(case, today)

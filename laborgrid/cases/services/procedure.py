@@ -23,7 +23,7 @@ from laborgrid.accounts.models import GridAssignment
 from laborgrid.accounts.roles import Role
 from laborgrid.cases import clock
 from laborgrid.cases.choices import (
-    TWO_INSPECTOR_RECORDS,
+    INVESTIGATION_RECORDS,
     Action,
     CaseKind,
     ClosureKind,
@@ -38,6 +38,7 @@ from laborgrid.cases.choices import (
 from laborgrid.cases.models import Case
 from laborgrid.cases.services import deadlines
 from laborgrid.cases.services.common import (
+    certified_users_for,
     check_handler,
     check_state,
     is_certified,
@@ -223,6 +224,69 @@ def file_case(
     return case
 
 
+def require_handlers(case: Case) -> None:
+    """Investigation steps need the case's two handling inspectors named first (条例 Art. 16)."""
+    if not (case.handler_1_id and case.handler_2_id):
+        raise ValidationError(
+            _(
+                "请先指定两名持证监察员为本案承办人（劳动保障监察条例第十六条：调查须由两名以上"
+                "监察员进行）。"
+            )
+        )
+
+
+@transaction.atomic
+def assign_handlers(
+    *,
+    actor: User,
+    case: Case,
+    handler_1: Any,
+    handler_2: Any,
+    reason: str = "",
+    request: Any = None,
+) -> Case:
+    """指定承办人: two distinct inspectors holding a valid 执法证 and a handler role where the case
+    lives (条例 Art. 16; 协管员 do not count), named from acceptance on. A change of handlers
+    needs a reason. Recorded as a case step (who, when, why) and audited."""
+    case = locked(case)
+    check_handler(actor, case)
+    check_state(case, Action.ASSIGN)
+    if handler_1 is None:
+        raise ValidationError({"handler_1": _("请选择承办人一。")})
+    if handler_2 is None:
+        raise ValidationError({"handler_2": _("请选择承办人二。")})
+    if handler_1.pk == handler_2.pk:
+        raise ValidationError({"handler_2": _("两名承办人应为不同的监察员。")})
+    eligible = {u.pk for u in certified_users_for(case)}
+    for field, person in (("handler_1", handler_1), ("handler_2", handler_2)):
+        if person.pk not in eligible:
+            raise ValidationError(
+                {
+                    field: _(
+                        "%(name)s 不能承办本案：承办人须持有效执法证，并在本案所在网格或上级网格"
+                        "担任监察职务。"
+                    )
+                    % {"name": person.display_name}
+                }
+            )
+    changing = bool(case.handler_1_id or case.handler_2_id)
+    if changing and {handler_1.pk, handler_2.pk} == case.handler_ids:
+        raise ValidationError({"handler_1": _("承办人没有变化。")})
+    if changing:
+        reason = require_reason(reason)
+    case.handler_1, case.handler_2 = handler_1, handler_2
+    case.handlers_assigned_on = _today()
+    transition(
+        case,
+        Action.ASSIGN,
+        actor=actor,
+        reason=reason or f"{handler_1.display_name}、{handler_2.display_name}",
+        detail={"handlers": [handler_1.pk, handler_2.pk]},
+        request=request,
+    )
+    return case
+
+
 @transaction.atomic
 def extend_case(
     *, actor: User, case: Case, approver: Any, reason: str, request: Any = None
@@ -281,18 +345,32 @@ def complete_investigation(
     the decision is due within 15 working days (D5)."""
     case = locked(case)
     check_handler(actor, case)
+    check_state(case, Action.COMPLETE_INVESTIGATION)
     _require_certified(actor)
+    require_handlers(case)
     if not case.records.filter(
-        kind__in=TWO_INSPECTOR_RECORDS, inspector_1__isnull=False, inspector_2__isnull=False
+        kind__in=INVESTIGATION_RECORDS, inspector_1__isnull=False, inspector_2__isnull=False
     ).exists():
         raise ValidationError(
             _("调查终结前须有两名监察员共同制作的询问笔录、现场检查笔录或调查询问书。")
         )
+    _require_preservation_decided(case)
     case.investigation_completed_on = _today()
     transition(case, Action.COMPLETE_INVESTIGATION, actor=actor, reason=reason, request=request)
     deadlines.meet(case, DeadlineKind.INVESTIGATION, case.investigation_completed_on)
     deadlines.open_deadline(case, DeadlineKind.DECISION, case.investigation_completed_on)
     return case
+
+
+def _require_preservation_decided(case: Case) -> None:
+    """Evidence registered and preserved needs its decision before the investigation ends or
+    the case is transferred (行政处罚法 Art. 56, D7)."""
+    pending = [r for r in case.records.all() if r.awaits_decision]
+    if pending:
+        raise ValidationError(
+            _("先行登记保存的证据“%(title)s”尚未作出处理决定（行政处罚法第五十六条：七日内作出）。")
+            % {"title": pending[0].title}
+        )
 
 
 @transaction.atomic
@@ -536,6 +614,8 @@ def transfer_case(*, actor: User, case: Case, reason: str, request: Any = None) 
     reason = require_reason(reason)
     case = locked(case)
     check_handler(actor, case)
+    check_state(case, Action.TRANSFER)
+    _require_preservation_decided(case)
     return _end(
         case, Action.TRANSFER, ClosureKind.TRANSFERRED, actor=actor, reason=reason, request=request
     )

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,7 +21,9 @@ from laborgrid.cases.choices import (
     OPEN_STATES,
     TWO_INSPECTOR_RECORDS,
     CaseState,
+    DeadlineKind,
     PlatformConclusion,
+    PreservationDecision,
     RecordKind,
 )
 from laborgrid.cases.documents import NUMBER_PENDING, check_issue, context_for
@@ -34,6 +36,7 @@ from laborgrid.cases.services.common import (
 )
 from laborgrid.cases.services.intake import check_file
 from laborgrid.core.scope import check_write
+from laborgrid.deadlines import services as engine
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -70,6 +73,7 @@ def add_record(
         title=str(data.get("title") or "").strip()[:200],
         content=str(data.get("content") or "").strip()[:20000],
         created_by=actor,
+        occurred_on=clock.today(),
     )
     if not rec.title:
         raise ValidationError({"title": _("请填写标题。")})
@@ -78,6 +82,9 @@ def add_record(
         if value:
             setattr(rec, key, value if isinstance(value, date) else date.fromisoformat(str(value)))
     if kind in TWO_INSPECTOR_RECORDS:
+        from laborgrid.cases.services.procedure import require_handlers
+
+        require_handlers(case)
         one, two = data.get("inspector_1"), data.get("inspector_2")
         if one is None or two is None or one.pk == two.pk:
             raise ValidationError({"inspector_2": _("须由两名不同的监察员共同进行。")})
@@ -85,6 +92,8 @@ def add_record(
             if not is_certified(person, rec.occurred_on):
                 raise ValidationError({field: _("%(name)s 没有有效的执法证。") % {"name": person}})
         rec.inspector_1, rec.inspector_2 = one, two
+    if kind == RecordKind.PRESERVATION:
+        _check_preservation(actor, case, rec, data.get("approver"))
     if upload is not None:
         ctype, ext = check_file(upload)
         digest = hashlib.sha256()
@@ -96,6 +105,8 @@ def add_record(
         rec.file_sha256 = digest.hexdigest()
         rec.file.save(f"r{ext}", upload, save=False)
     rec.save()
+    if kind == RecordKind.PRESERVATION:
+        engine.open_deadline(rec, DeadlineKind.EVIDENCE_DECISION, rec.occurred_on, grid=case.grid)
     audit(
         AUDIT_CASE_ACTION,
         actor=actor,
@@ -104,6 +115,68 @@ def add_record(
         detail={"action": "record", "kind": kind},
     )
     return rec
+
+
+def _check_preservation(actor: User, case: Case, rec: CaseRecord, approver: Any) -> None:
+    """先行登记保存 (行政处罚法 Art. 56): only while the investigation runs, where evidence may be
+    lost or hard to obtain later, approved by the head of the inspection body (not the inspector
+    who asks), with the list of what is registered and preserved."""
+    from laborgrid.cases.services.procedure import _check_approver
+
+    if case.state != CaseState.INVESTIGATING:
+        raise ValidationError(_("先行登记保存证据只能在立案调查期间进行。"))
+    if not rec.content:
+        raise ValidationError(
+            {"content": _("请填写先行登记保存的证据清单（名称、数量、存放地点）及理由。")}
+        )
+    if rec.occurred_on > clock.today():
+        raise ValidationError({"occurred_on": _("日期不能晚于今天。")})
+    _check_approver(approver, actor, case)
+    rec.approver = approver
+
+
+@transaction.atomic
+def decide_preservation(
+    *,
+    actor: User,
+    record: CaseRecord,
+    decision: str,
+    on: date | None = None,
+    note: str = "",
+    request: Any = None,
+) -> CaseRecord:
+    """The decision on evidence registered and preserved, within 7 working days (行政处罚法
+    Art. 56, 85; D7), by a certified inspector handling the case; recorded once, audited, and
+    the D7 deadline is met on its date."""
+    case = locked(record.case)
+    check_handler(actor, case)
+    if not is_certified(actor):
+        raise PermissionDenied(_("只有持有效执法证的劳动保障监察员可以执行此操作。"))
+    record = CaseRecord.objects.select_for_update().get(pk=record.pk, case=case)
+    if record.kind != RecordKind.PRESERVATION:
+        raise ValidationError(_("该记录不是先行登记保存证据。"))
+    if record.preservation_decision:
+        raise ValidationError(_("该先行登记保存证据已作出处理决定。"))
+    if decision not in PreservationDecision.values:
+        raise ValidationError({"decision": _("请选择处理决定。")})
+    on = on or clock.today()
+    if on > clock.today() or on < record.occurred_on:
+        raise ValidationError({"decided_on": _("处理决定日期应在登记保存之后且不晚于今天。")})
+    record.preservation_decision = decision
+    record.preservation_decided_on = on
+    record.preservation_note = (note or "").strip()[:5000]
+    record.save(
+        update_fields=["preservation_decision", "preservation_decided_on", "preservation_note"]
+    )
+    engine.meet(record, DeadlineKind.EVIDENCE_DECISION, on)
+    audit(
+        AUDIT_CASE_ACTION,
+        actor=actor,
+        request=request,
+        obj=case,
+        detail={"action": "preservation_decision", "decision": decision},
+    )
+    return record
 
 
 @transaction.atomic

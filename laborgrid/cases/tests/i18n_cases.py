@@ -73,6 +73,7 @@ def data_strings() -> set[str]:
             data.update(value.splitlines())
     for field in ("name", "address"):
         data.update(Complainant.objects.values_list(field, flat=True))
+    data.update(p.name_masked for p in Complainant.objects.only("name"))
     data.update(CaseTransition.objects.values_list("reason", flat=True))
     for field in ("title", "content", "file_name"):
         data.update(CaseRecord.objects.values_list(field, flat=True))

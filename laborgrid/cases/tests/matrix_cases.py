@@ -76,6 +76,12 @@ SPECS: dict[str, Spec] = {
         other=_kw(MACHANG, record_id=lambda: _record(MACHANG)),
         own=_kw(MAOCHANG, record_id=lambda: _record(MAOCHANG)),
     ),
+    "cases:preservation_decide": Spec(
+        other=_kw(MACHANG, record_id=lambda: _record(MACHANG)),
+        own=_kw(MAOCHANG, record_id=lambda: _record(MAOCHANG)),
+        methods=("post",),
+        writes=True,
+    ),
     "cases:outcome_edit": Spec(
         other=_kw(MACHANG), own=_kw(MAOCHANG), methods=("post",), writes=True
     ),
@@ -109,6 +115,9 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/public/complaints/{tracking_code}"): Spec(public=True),
     ("get", "/api/v1/cases"): Spec(lists={"q": "马场"}),
     ("get", "/api/v1/cases/{case_id}"): Spec(
+        other={"case_id": machang_case}, own={"case_id": maochang_case}
+    ),
+    ("get", "/api/v1/cases/{case_id}/employer-candidates"): Spec(
         other={"case_id": machang_case}, own={"case_id": maochang_case}
     ),
     ("post", "/api/v1/cases/{case_id}/actions/{action}"): Spec(

@@ -32,6 +32,9 @@ def decided_case(on_day: Any) -> Any:
     ).case
     services.accept_case(actor=user("maochang"), case=case)
     services.file_case(actor=user("maochang"), case=case)
+    services.assign_handlers(
+        actor=user("maochang"), case=case, handler_1=user("county"), handler_2=user("brigade-2")
+    )
     services.add_record(
         actor=user("county"),
         case=case,

@@ -35,7 +35,17 @@ def submit(on_day: Any, day: dt.date = SEPT_30, **over: Any) -> Case:
     ).case
 
 
+def assign(case: Case, one: str = "county", two: str = "brigade-1") -> Case:
+    """Name the two handling inspectors (承办人), as the procedure requires before investigating."""
+    return services.assign_handlers(
+        actor=user("maochang"), case=case, handler_1=user(one), handler_2=user(two)
+    )
+
+
 def investigate(case: Case) -> None:
+    case.refresh_from_db()
+    if not case.handler_1_id:
+        assign(case)
     services.add_record(
         actor=user("county"),
         case=case,
@@ -117,7 +127,8 @@ def test_full_procedure_to_archive(on_day: Any) -> None:
     assert case.state == CaseState.ARCHIVED
     assert case.amount_recovered == Decimal("18000.00")
     assert list(case.transitions.values_list("action", flat=True)) == [
-        "register", "accept", "file", "complete_investigation", "decide", "serve", "close", "archive",
+        "register", "accept", "file", "assign", "complete_investigation", "decide", "serve",
+        "close", "archive",
     ]  # fmt: skip
     assert case.transitions.exclude(action="register").filter(actor__isnull=True).count() == 0
     assert not case.deadlines.pending().exists()

@@ -264,6 +264,19 @@ def test_service_by_public_notice_takes_effect_after_the_notice_period(
     assert fine.start == dt.date(2026, 12, 13)
 
 
+def test_the_public_notice_period_is_a_setting_defaulting_to_60_days(settings: Any) -> None:
+    from django.conf import settings as live
+
+    from laborgrid.cases.services.procedure import effective_service_date
+
+    assert live.LABORGRID_PUBLIC_NOTICE_SERVICE_DAYS == 60  # config/settings.py (D19)
+    day = dt.date(2026, 10, 14)
+    assert effective_service_date(day, "public_notice") == dt.date(2026, 12, 13)
+    settings.LABORGRID_PUBLIC_NOTICE_SERVICE_DAYS = 30  # another province's rule
+    assert effective_service_date(day, "public_notice") == dt.date(2026, 11, 13)
+    assert effective_service_date(day, "post") == day
+
+
 def test_the_case_page_refuses_service_without_a_method(on_day: Any) -> None:
     case = decided(on_day)
     response = client_for("county").post(

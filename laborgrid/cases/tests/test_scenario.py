@@ -56,6 +56,12 @@ def test_done_when(on_day: Any, client: Client) -> None:
     from laborgrid.accounts.models import User
 
     one, two = User.objects.get(username="county"), User.objects.get(username="brigade-1")
+    # The two handling inspectors (承办人) are named first (条例 Art. 16).
+    r = maochang.post(
+        reverse("cases:case_action", args=[case.pk, "assign"]),
+        {"handler_1": one.pk, "handler_2": two.pk},
+    )
+    assert r.status_code == 302
     r = county.post(
         reverse("cases:record_add", args=[case.pk]),
         {

@@ -111,7 +111,7 @@ def test_case_page_shows_only_allowed_actions_and_masks_numbers() -> None:
     case = public_case()
     page = client_for("maochang").get(case.get_absolute_url())
     names = [a for a, _label, _p in page.context["actions"]]
-    assert names == ["accept", "refuse", "request_correction", "redirect"]
+    assert names == ["accept", "refuse", "request_correction", "redirect", "link_employer"]
     body = page.content.decode()
     assert "139****0001" in body and "13985710001" not in body
     assert client_for("maochang-a1").get(case.get_absolute_url()).context["actions"] == []

@@ -34,26 +34,27 @@ from laborgrid.cases.choices import (
     RecordKind,
 )
 from laborgrid.cases.documents import available as documents_available
+from laborgrid.cases.documents import preview as document_preview
 from laborgrid.cases.forms import (
     ActionForm,
     DocumentForm,
     MergeForm,
     OutcomeForm,
+    PreservationDecisionForm,
     RecordForm,
     RerouteForm,
     RevealForm,
 )
-from laborgrid.cases.models import Case
+from laborgrid.cases.models import Case, CaseRecord
 from laborgrid.cases.permissions import (
     access_case,
     access_document_file,
     access_record,
+    may_reveal_identity,
     may_see_identity,
 )
 from laborgrid.cases.services.common import certified_users_for, is_handler
 from laborgrid.cases.services.deadlines import countdown
-from laborgrid.cases.services.intake import ID_CONTEXT, PHONE_CONTEXT
-from laborgrid.core import pii
 from laborgrid.core.forms import ask_again_for_files, attach_errors
 from laborgrid.core.scope import get_scope
 from laborgrid.core.types import AuthedRequest
@@ -81,15 +82,16 @@ def _context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     today = clock.today()
     allowed = services.allowed_actions(case) if handler else []
     allowed = [a for a in allowed if a in case_actions.PARAMS]
-    approvers = _approvers(case) if any(a in NEEDS_APPROVER for a in allowed) else []
     inspectors = certified_users_for(case) if can_write else []
+    approvers = _approvers(case) if can_write else []
+    show_identity = may_see_identity(request.user, case)
     return {
         "case": case,
         "crumbs": breadcrumb(request.user, case.grid),
         "complainants": list(case.complainants.all()),
         "transitions": list(case.transitions.select_related("actor", "approver")),
         "deadlines": [countdown(d, today) for d in case.deadlines.all()],
-        "records": list(case.records.select_related("inspector_1", "inspector_2", "created_by")),
+        "records": _records(case, today),
         "documents": list(case.documents.select_related("issued_by")),
         "merged_cases": list(case.merged_cases.all()),
         "duplicates": services.find_duplicates(case)
@@ -97,11 +99,27 @@ def _context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         else [],
         "can_write": can_write,
         "handler": handler,
-        "can_reveal": scope.allows(Cap.PII_REVEAL, case.grid_path),
-        "show_identity": may_see_identity(request.user, case),
+        "can_reveal": may_reveal_identity(request.user, case) and not show_identity,
+        "can_reveal_numbers": may_reveal_identity(request.user, case),
+        "show_identity": show_identity,
+        "handlers": [u for u in (case.handler_1, case.handler_2) if u is not None],
+        "proposals": services.propose_employers(case, user=request.user)
+        if handler and case.state != "merged"
+        else [],
         "actions": [(a, Action(a).label, case_actions.PARAMS[a]) for a in allowed],
-        "action_form": ActionForm(approvers=approvers),
-        "record_form": RecordForm(inspectors=inspectors, initial={"occurred_on": today}),
+        "action_form": ActionForm(
+            approvers=approvers if any(a in NEEDS_APPROVER for a in allowed) else [],
+            inspectors=inspectors,
+            initial={
+                "handler_1": case.handler_1_id,
+                "handler_2": case.handler_2_id,
+                "employer": case.employer_id or "",
+            },
+        ),
+        "record_form": RecordForm(
+            inspectors=inspectors, approvers=approvers, initial={"occurred_on": today}
+        ),
+        "preservation_form": PreservationDecisionForm(initial={"decided_on": today}),
         "outcome_form": OutcomeForm(initial={f: getattr(case, f) for f in OutcomeForm.base_fields}),
         "reroute_form": RerouteForm(),
         "merge_form": MergeForm(),
@@ -111,10 +129,32 @@ def _context(request: AuthedRequest, case: Case) -> dict[str, Any]:
             if documents_available() and can_write
             else None
         ),
+        "document_preview": document_preview(request.user, case)
+        if documents_available() and can_write
+        else [],
         "record_kinds": RecordKind,
         "is_open": case.state in OPEN_STATES,
         "today": today,
     }
+
+
+def _records(case: Case, today: Any) -> list[CaseRecord]:
+    """The case's records, each preservation record with its D7 countdown (``d7``)."""
+    from laborgrid.deadlines.models import Deadline
+
+    records = list(
+        case.records.select_related("inspector_1", "inspector_2", "created_by", "approver")
+    )
+    ids = [r.pk for r in records if r.kind == RecordKind.PRESERVATION]
+    rows = (
+        Deadline.objects.for_model(CaseRecord).filter(object_id__in=ids, voided=False)
+        if ids
+        else []
+    )
+    by_record = {int(d.object_id): countdown(d, today) for d in rows}
+    for r in records:
+        r.d7 = by_record.get(r.pk)  # type: ignore[attr-defined]
+    return records
 
 
 @login_required
@@ -157,13 +197,21 @@ def case_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def record_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, Cap.WORK_WRITE)
-    form = RecordForm(request.POST, request.FILES, inspectors=certified_users_for(case))
+    form = RecordForm(
+        request.POST,
+        request.FILES,
+        inspectors=certified_users_for(case),
+        approvers=_approvers(case),
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         people = {u.pk: u for u in certified_users_for(case)}
         for key in ("inspector_1", "inspector_2"):
             raw = data.get(key)
             data[key] = people.get(int(raw)) if raw and str(raw).isdigit() else None
+        heads = {u.pk: u for u in _approvers(case)}
+        raw = data.get("approver")
+        data["approver"] = heads.get(int(raw)) if raw and str(raw).isdigit() else None
         try:
             services.add_record(
                 actor=request.user,
@@ -179,6 +227,8 @@ def record_add(request: AuthedRequest, pk: int) -> HttpResponse:
                     {("file" if k == "attachments" else k): v for k, v in exc.message_dict.items()}
                 )
             attach_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权执行此操作"))
         else:
             messages.success(request, _("已添加调查记录。"))
             return _back(case, "records")
@@ -191,6 +241,34 @@ def record_add(request: AuthedRequest, pk: int) -> HttpResponse:
     context = _context(request, case)
     context["record_form"] = form
     return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def preservation_decide(request: AuthedRequest, pk: int, record_id: int) -> HttpResponse:
+    """Record the decision on evidence registered and preserved (D7)."""
+    case = access_case(request.user, pk, Cap.WORK_WRITE)
+    rec = access_record(case, record_id)
+    form = PreservationDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理决定并填写决定日期。"))
+        return _back(case, f"record-{rec.pk}")
+    try:
+        services.decide_preservation(
+            actor=request.user,
+            record=rec,
+            decision=form.cleaned_data["decision"],
+            on=form.cleaned_data["decided_on"],
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+    except ValidationError as exc:
+        _fail(request, exc)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("无权执行此操作"))
+    else:
+        messages.success(request, _("已记录先行登记保存证据的处理决定。"))
+    return _back(case, f"record-{rec.pk}")
 
 
 @login_required
@@ -308,10 +386,11 @@ def case_merge(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 @never_cache
 def complainant_reveal(request: AuthedRequest, pk: int, person_id: int) -> HttpResponse:
-    """The full number of one complainant, for a person with ``pii.reveal``, audited with the
-    reason (A6). The value is in this response only: never in a URL, session or cache."""
+    """One complainant's name or full number, for a person with ``pii.reveal``, audited with the
+    reason (A6; 条例 Art. 9). The value is in this response only: never in a URL, session or
+    cache."""
     case = access_case(request.user, pk)
-    if not get_scope(request.user).allows(Cap.PII_REVEAL, case.grid_path):
+    if not may_reveal_identity(request.user, case):
         raise PermissionDenied
     person = case.complainants.filter(pk=person_id).first()
     if person is None:
@@ -319,29 +398,28 @@ def complainant_reveal(request: AuthedRequest, pk: int, person_id: int) -> HttpR
     form = RevealForm(request.POST)
     value = ""
     if form.is_valid():
-        field = form.cleaned_data["field"]
-        token, context = (
-            (person.id_enc, ID_CONTEXT)
-            if field == "id_number"
-            else (person.phone_enc, PHONE_CONTEXT)
-        )
-        if token:
-            try:
-                value = pii.reveal(
-                    actor=request.user,
-                    token=token,
-                    context=context,
-                    reason=form.cleaned_data["reason"],
-                    path=case.grid_path,
-                    obj=case,
-                    request=request,
-                )
-            except ValidationError as exc:
-                attach_errors(form, exc)
+        try:
+            value = services.reveal_complainant(
+                actor=request.user,
+                case=case,
+                person=person,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
     return render(
         request,
         "cases/_reveal.html",
-        {"case": case, "person": person, "form": form, "value": value},
+        {
+            "case": case,
+            "person": person,
+            "form": form,
+            "value": value,
+            "show_identity": may_see_identity(request.user, case)
+            or (value and form.cleaned_data.get("field") == "name"),
+        },
     )
 
 
@@ -393,6 +471,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/actions/<slug:action>/", case_action, name="case_action"),
     path("<int:pk>/records/", record_add, name="record_add"),
     path("<int:pk>/records/<int:record_id>/file/", record_file, name="record_file"),
+    path(
+        "<int:pk>/records/<int:record_id>/preservation/",
+        preservation_decide,
+        name="preservation_decide",
+    ),
     path("<int:pk>/outcome/", outcome_edit, name="outcome_edit"),
     path("<int:pk>/reroute/", case_reroute, name="case_reroute"),
     path("<int:pk>/merge/", case_merge, name="case_merge"),

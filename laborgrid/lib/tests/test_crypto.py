@@ -609,3 +609,24 @@ def test_wrong_types_are_rejected_without_echo(ring: KeyRing) -> None:
         ring.encrypt(110105194912310029, context=CTX)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="value must be str, not bytes"):
         ring.blind_index(b"110105194912310029", context=CTX)  # type: ignore[arg-type]
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def test_file_round_trip_binding_and_tampering(any_ring: KeyRing) -> None:
+    from laborgrid.lib.crypto import FILE_MAGIC, is_encrypted_file
+
+    data = b"%PDF-1.4 " + bytes(range(256)) * 4
+    blob = any_ring.encrypt_bytes(data, context="file:cases.evidence")
+    assert blob.startswith(FILE_MAGIC) and is_encrypted_file(blob)
+    assert data not in blob and len(blob) - len(data) < 64
+    assert any_ring.decrypt_bytes(blob, context="file:cases.evidence") == data
+    with pytest.raises(DecryptionError):
+        any_ring.decrypt_bytes(blob, context="file:cases.document")  # another kind of file
+    tampered = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(DecryptionError):
+        any_ring.decrypt_bytes(tampered, context="file:cases.evidence")
+    with pytest.raises(DecryptionError):
+        any_ring.decrypt_bytes(data, context="file:cases.evidence")  # a plaintext file
+    assert not is_encrypted_file(data)
