@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,12 @@ from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.workdays import services
 from laborgrid.workdays.choices import DayKind
-from laborgrid.workdays.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm
+from laborgrid.workdays.forms import (
+    CalendarDayForm,
+    CalendarDayRemoveForm,
+    CalendarYearForm,
+    HolidayNoticeForm,
+)
 from laborgrid.workdays.models import CalendarDay, CalendarYear
 
 MIN_YEAR, MAX_YEAR = 1949, 2200
@@ -197,3 +203,57 @@ def year_save(request: AuthedRequest) -> HttpResponse:
             return _back(data["year"])
     year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
     return _page(request, year or timezone.localdate().year, year_form=form, status=422)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@login_required
+def notice_import(request: AuthedRequest) -> HttpResponse:
+    """Paste the State Council's notice, see the days it gives (per holiday, with what changes
+    and every warning), then confirm to store it (``services.import_notice``)."""
+    require_capability(request.user, Cap.CALENDAR_MANAGE)
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = HolidayNoticeForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            digest = text_digest(text)
+            confirm = "confirm" in request.POST
+            if confirm and form.cleaned_data["digest"] != digest:
+                confirm = False
+                messages.warning(request, _("通知文本在核对后改动过：请再次核对解析结果后确认。"))
+            result = services.import_notice(
+                actor=request.user, text=text, confirm=confirm, request=request
+            )
+            if result.stored:
+                messages.success(
+                    request,
+                    _(
+                        "已导入 %(year)s 年节假日安排（%(rest)s 个放假日，%(work)s 个调休上班日），日历版本 %(version)s。"
+                    )
+                    % {
+                        "year": result.notice.year,
+                        "rest": len(result.notice.rest_days),
+                        "work": len(result.notice.work_days),
+                        "version": result.calendar_version,
+                    },
+                )
+                return _back(result.notice.year)
+            if not result.notice.ok:
+                status = 422
+            form = HolidayNoticeForm(initial={"text": text, "digest": digest})
+        else:
+            status = 422
+    else:
+        form = HolidayNoticeForm()
+    return render(
+        request,
+        "workdays/notice_import.html",
+        {"form": form, "result": result, "version": services.calendar_version()},
+        status=status,
+    )
