@@ -27,8 +27,9 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
+from laborgrid.lib import statutory_holidays
 from laborgrid.workdays import services
-from laborgrid.workdays.choices import DayKind
+from laborgrid.workdays.choices import DayKind, Holiday
 from laborgrid.workdays.forms import (
     CalendarDayForm,
     CalendarDayRemoveForm,
@@ -52,8 +53,13 @@ def _year_param(value: str | None) -> int:
     return year
 
 
-def _months(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict[str, Any]]:
-    """Twelve month grids (Monday first): each cell a date of the month or None, with its type."""
+def _months(
+    year: int,
+    days: dict[datetime.date, CalendarDay],
+    provisional: dict[datetime.date, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Twelve month grids (Monday first): each cell a date of the month or None, with its type.
+    ``provisional``: the statutory holidays a year without its notice is counted with (暂定)."""
     months = []
     for month, weeks in enumerate(
         pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, m) for m in range(1, 13)
@@ -68,9 +74,13 @@ def _months(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict[str,
                 row = days.get(day)
                 if row is not None:
                     css = "rest" if row.kind == DayKind.REST else "work"
+                elif provisional and day in provisional:
+                    css = "provisional"
                 else:
                     css = "weekend" if day.weekday() >= 5 else "normal"
-                cells.append({"date": day, "css": css, "row": row})
+                code = (provisional or {}).get(day) if css == "provisional" else None
+                holiday = Holiday(code).label if code else ""
+                cells.append({"date": day, "css": css, "row": row, "statutory": holiday})
             rows.append(cells)
         months.append({"first": datetime.date(year, month + 1, 1), "weeks": rows})
     return months
@@ -90,6 +100,7 @@ def _page(
     day_rows = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     days = {d.date: d for d in day_rows}
     years = list(CalendarYear.objects.order_by("-year"))
+    provisional = None if row and row.is_complete else statutory_holidays.statutory_days(year)
     if can_manage:
         day_form = day_form or CalendarDayForm(initial={"day": datetime.date(year, 1, 1)})
         year_form = year_form or CalendarYearForm(
@@ -106,7 +117,8 @@ def _page(
             "year": year,
             "row": row,
             "day_rows": day_rows,
-            "months": _months(year, days),
+            "months": _months(year, days, provisional),
+            "provisional": provisional,
             "years": years,
             "can_manage": can_manage,
             "day_form": day_form if can_manage else None,

@@ -4,11 +4,13 @@ every page and in the API (DOMAIN A4), and become final when the notice is store
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from laborgrid.accounts.models import User
 from laborgrid.accounts.services import issue_token
+from laborgrid.cases import services
 from laborgrid.cases.choices import DeadlineKind
 from laborgrid.cases.models import Case
 from laborgrid.cases.services import deadlines
@@ -61,3 +63,45 @@ def test_the_api_says_provisional_then_final(case: Case) -> None:
     assert row["due"] == "2027-03-25"  # Feb 9–11 off, Saturday Feb 13 worked
     case.refresh_from_db()
     assert case.calendar_warning == ""
+
+
+def _provisional_hearing_window(on_day: Any) -> tuple[Case, Any]:
+    """A prior notice whose 5-working-day hearing window (D8) is provisional (its year's notice
+    not entered): the window row as the engine writes it then."""
+    from laborgrid.cases.tests.test_procedure_refusals import at_notice
+    from laborgrid.deadlines.models import Deadline
+
+    case = at_notice(on_day)
+    window = case.deadlines.pending().get(kind=DeadlineKind.HEARING_REQUEST)
+    Deadline.objects.filter(pk=window.pk).update(provisional=True, missing_years=[2027])
+    window.refresh_from_db()
+    return case, window
+
+
+def test_a_penalty_is_not_decided_on_a_provisional_lapse(on_day: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from laborgrid.cases.tests.test_procedure_refusals import decide_penalty
+
+    case, window = _provisional_hearing_window(on_day)
+    on_day(window.due + dt.timedelta(days=1))
+    with pytest.raises(ValidationError) as exc:
+        decide_penalty(case)
+    assert "暂定" in " ".join(exc.value.messages) and "2027" in " ".join(exc.value.messages)
+
+
+def test_a_provisional_lapse_never_refuses_a_hearing_request(on_day: Any) -> None:
+    from laborgrid.cases.tests.test_procedure import user
+
+    case, window = _provisional_hearing_window(on_day)
+    late = window.due + dt.timedelta(days=1)
+    on_day(late)
+    services.record_defence(
+        actor=user("county"),
+        case=case,
+        defence="hearing_requested",
+        on=late,
+        hearing_on=dt.date(2026, 12, 1),
+    )
+    case.refresh_from_db()
+    assert case.defence == "hearing_requested"
