@@ -269,3 +269,10 @@ def test_command_refuses_a_bad_text(tmp_path: Any) -> None:
         )
     with pytest.raises(CommandError):
         call_command("import_holiday_notice", str(path), "--user", "nobody", stdout=StringIO())
+
+
+def test_the_audit_log_shows_the_import() -> None:
+    services.import_notice(actor=sysadmin(), text=NOTICE_2027, confirm=True)
+    response = client_for("auditor").get(reverse("audit:event_list"))
+    assert response.status_code == 200
+    assert "导入国务院节假日安排通知" in response.content.decode()
