@@ -193,6 +193,7 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
                 "due": d.due,
                 "calendar_version": d.calendar_version,
                 "missing_years": d.missing_years or [],
+                "provisional": d.provisional,
                 "met_on": d.met_on,
                 "status": d.status(today),
                 "days_left": d.days_left(today),

@@ -125,6 +125,10 @@ class DeadlineOut(Schema):
     due: dt.date | None
     calendar_version: str
     missing_years: list[int]
+    provisional: bool = Field(
+        description="true: computed from weekends and statutory holidays because a year's "
+        "holiday notice (named in missing_years) is not entered yet (暂定); recomputed when it is"
+    )
     met_on: dt.date | None
     status: str
     days_left: int | None

@@ -10,8 +10,11 @@ Due dates:
 * working days (工作日) and calendar days (自然日): ``due`` is a **date**, the last day of the
   period; the start day is not counted (民法典 Art. 201; 民事诉讼法 Art. 85). Working days count
   only working days of the official calendar (B7). A working-day period that runs into a year
-  without official calendar data gets ``due = None`` and names the years in ``missing_years``:
-  the object shows a warning, never a guess (A4);
+  without official calendar data (no State Council notice entered yet) is computed
+  **provisionally** from weekends and the statutory holidays of 全国年节及纪念日放假办法:
+  ``provisional = True``, the years named in ``missing_years``, shown as 暂定 wherever it
+  appears and recomputed when the notice is entered (A4). Only a year no rule covers leaves
+  ``due = None`` (a warning, never a guess);
 * hours (小时): ``due_at`` is the **moment** ``start_at + N hours`` (clock hours, holidays
   included: an hour-based reporting duty, e.g. an incident report, runs day and night); ``due``
   holds its local date so that boards sort and filter every unit on one column.
@@ -61,6 +64,10 @@ class DeadlineQuerySet(ScopedQuerySet["Deadline"]):
         """Pending deadlines that wait for a year's official calendar (no due date)."""
         return self.pending().filter(due__isnull=True)
 
+    def provisional(self) -> DeadlineQuerySet:
+        """Pending deadlines computed provisionally (暂定): a year's notice is not entered yet."""
+        return self.pending().filter(provisional=True)
+
     def for_model(self, model: type[models.Model] | models.Model) -> DeadlineQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(model))
 
@@ -89,6 +96,11 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(_("届满时间"), null=True, blank=True)
     calendar_version = models.CharField(_("日历版本"), max_length=64, blank=True)
     missing_years = models.JSONField(default=list, blank=True)
+    provisional = models.BooleanField(
+        _("暂定"),
+        default=False,
+        help_text=_("期限跨入尚未录入节假日安排的年度，暂按周末和法定节假日计算。"),
+    )
     met_on = models.DateField(_("完成日期"), null=True, blank=True)
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     voided = models.BooleanField(_("已不适用"), default=False)

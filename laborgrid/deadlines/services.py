@@ -5,8 +5,10 @@ Counting (DOMAIN A4, B1.10):
 * the start day is not counted (民法典 Art. 201; 民事诉讼法 Art. 85);
 * working days (工作日) count only the working days of the official calendar
   (``laborgrid.workdays``, B7), so a period never ends on a holiday; a period that runs into a
-  year without official calendar data gets **no due date** and names the missing years, and the
-  system administrators are alerted (never a guess);
+  year without official calendar data is computed **provisionally** (暂定: weekends and the
+  statutory holidays of 全国年节及纪念日放假办法, ``provisional=True``, the years named), the
+  system administrators are alerted, and it is recomputed when the year's notice is entered;
+  only a year no rule covers leaves no due date (never a guess);
 * calendar days (自然日): ``start + N`` days;
 * hours (小时): ``start_at + N`` clock hours (``due_at``), holidays included; ``due`` is its local
   date.
@@ -51,6 +53,7 @@ class Computed:
     calendar_version: str
     missing_years: tuple[int, ...]
     due_at: dt.datetime | None = None
+    provisional: bool = False
 
 
 def compute(start: dt.date, amount: int, unit: str) -> Computed:
@@ -61,8 +64,13 @@ def compute(start: dt.date, amount: int, unit: str) -> Computed:
         return Computed(start + dt.timedelta(days=amount), workdays.calendar_version(), ())
     if unit == Unit.HOURS:
         raise ValueError("an hours deadline is computed from a moment: use compute_hours")
-    result = workdays.add_workdays(start, amount)
-    return Computed(result.date, result.calendar_version, tuple(result.missing_years))
+    result = workdays.add_workdays(start, amount, provisional=True)
+    return Computed(
+        result.date,
+        result.calendar_version,
+        tuple(result.missing_years),
+        provisional=result.provisional,
+    )
 
 
 def compute_hours(start_at: dt.datetime, amount: int) -> Computed:
@@ -116,6 +124,7 @@ def build(
         due_at=c.due_at,
         calendar_version=c.calendar_version,
         missing_years=list(c.missing_years),
+        provisional=c.provisional,
         basis=rule.basis if basis is None else basis,
     )
 
@@ -145,7 +154,7 @@ def open_deadline(
     deadline = build(obj, kind, start, grid=grid, amount=amount, basis=basis)
     deadline.save()
     if alert_missing and deadline.missing_years:
-        alert_calendar_admins(list(deadline.missing_years))
+        alert_calendar_admins(list(deadline.missing_years), provisional=deadline.provisional)
     return deadline
 
 
@@ -189,16 +198,20 @@ def move(obj: models.Model, grid: Any) -> int:
     return Deadline.objects.for_object(obj).update(grid=grid, grid_path=grid.path)
 
 
-def alert_calendar_admins(years: list[int], *, title: str | None = None) -> int:
+def alert_calendar_admins(
+    years: list[int], *, title: str | None = None, provisional: bool = False
+) -> int:
     """Tell the system administrators that deadlines wait for a year's official calendar (A4),
-    once: no second unread notification with the same title."""
+    once: no second unread notification with the same title. ``provisional``: the deadlines were
+    computed provisionally (暂定) meanwhile."""
     from laborgrid.accounts.models import GridAssignment, User
     from laborgrid.accounts.roles import Role
     from laborgrid.notifications.services import notify
 
-    title = title or _("日历缺少 %(years)s 年的官方数据：期限无法计算") % {
-        "years": "、".join(str(y) for y in sorted(years))
-    }
+    named = {"years": "、".join(str(y) for y in sorted(years))}
+    if title is None and provisional:
+        title = _("日历缺少 %(years)s 年的官方数据：期限暂按法定节假日计算（暂定）") % named
+    title = title or _("日历缺少 %(years)s 年的官方数据：期限无法计算") % named
     admins = User.objects.filter(
         pk__in=GridAssignment.objects.current().filter(role=Role.SYSADMIN).values("user_id"),
         is_active=True,
@@ -210,7 +223,7 @@ def alert_calendar_admins(years: list[int], *, title: str | None = None) -> int:
     return notify(
         admins,
         title=title,
-        body=_("请按国务院办公厅通知补充该年度的节假日安排。"),
+        body=_("请按国务院办公厅通知补充该年度的节假日安排（可粘贴通知全文导入）。"),
         url=url,
         once=True,
     )
@@ -219,14 +232,15 @@ def alert_calendar_admins(years: list[int], *, title: str | None = None) -> int:
 def recompute_for_calendar_change(
     *, today: dt.date | None = None, since_version: str | None = None
 ) -> int:
-    """Recompute pending working-day deadlines not yet due (or without a due date) after the
-    calendar changed (A4); ``since_version``: only those computed with another version. Tells
-    each registered subject which of its objects moved. Returns how many due dates moved."""
+    """Recompute pending working-day deadlines not yet due, without a due date, or provisional
+    (暂定, even past due: the notice may move them) after the calendar changed (A4);
+    ``since_version``: only those computed with another version. Tells each registered subject
+    which of its objects moved. Returns how many due dates moved."""
     today = today or timezone.localdate()
     qs = (
         Deadline.objects.pending()
         .filter(unit=Unit.WORKING)
-        .filter(Q(due__gte=today) | Q(due__isnull=True))
+        .filter(Q(due__gte=today) | Q(due__isnull=True) | Q(provisional=True))
     )
     if since_version:
         qs = qs.exclude(calendar_version=since_version)
@@ -234,10 +248,17 @@ def recompute_for_calendar_change(
     touched: dict[int, set[int]] = {}
     for d in qs.iterator():
         c = compute(d.start, d.amount, d.unit)
-        if (c.due, c.calendar_version) != (d.due, d.calendar_version):
+        if (c.due, c.calendar_version, c.provisional) != (
+            d.due,
+            d.calendar_version,
+            d.provisional,
+        ):
             moved += int(c.due != d.due)
             Deadline.objects.filter(pk=d.pk).update(
-                due=c.due, calendar_version=c.calendar_version, missing_years=list(c.missing_years)
+                due=c.due,
+                calendar_version=c.calendar_version,
+                missing_years=list(c.missing_years),
+                provisional=c.provisional,
             )
             touched.setdefault(d.content_type_id, set()).add(d.object_id)
     for ct_id, ids in touched.items():

@@ -1,5 +1,5 @@
-"""The deadline board (期限看板): overdue, due soon and uncomputable deadlines of every kind in
-the user's grids, filtered by grid (its subtree) and kind, each row linking to its object.
+"""The deadline board (期限看板): overdue, due soon, provisional (暂定: a year's holiday notice
+not entered yet) and uncomputable deadlines of every kind in the user's grids, filtered by grid (its subtree) and kind, each row linking to its object.
 
 Rows are scoped by ``Deadline.objects.visible_to`` (the deadline's grid path, ``work.read``);
 the objects are loaded in one query per object type through the owning app's registration.
@@ -72,7 +72,7 @@ def _section(qs: DeadlineQuerySet) -> list[Row]:
 @login_required
 @require_GET
 def board(request: AuthedRequest) -> HttpResponse:
-    """期限看板：本人可见网格内各类期限的超期、即将到期与无法计算（缺少日历）情况。"""
+    """期限看板：本人可见网格内各类期限的超期、即将到期、暂定与无法计算（缺少日历）情况。"""
     scope = require_capability(request.user, Cap.WORK_READ)
     today = timezone.localdate()
     now = timezone.now()
@@ -96,6 +96,7 @@ def board(request: AuthedRequest) -> HttpResponse:
         qs.due_within(DUE_SOON_DAYS, today).exclude(due_at__lt=now).order_by("due", "due_at", "id")
     )
     missing = qs.missing_calendar().order_by("start", "id")
+    provisional = qs.provisional().order_by("due", "id")
     return render(
         request,
         "deadlines/board.html",
@@ -104,6 +105,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             "overdue": _section(overdue),
             "soon": _section(soon),
             "missing": _section(missing),
+            "provisional": _section(provisional),
             "kinds": kinds,
             "kind": kind,
             "grid": grid,

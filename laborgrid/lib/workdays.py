@@ -3,8 +3,10 @@
 A working day (工作日) is a Monday–Friday that is not an official rest day, or a weekend day the
 State Council's 调休 notice makes a working day (上班). The calendar is known only for the years
 whose notice has been entered (``complete_years``); arithmetic that needs any other year answers
-"unknown" and names the years, it never guesses (DOMAIN A4: "a deadline that falls in a year
-without official data is not guessed").
+"unknown" and names the years, it never guesses — unless the caller asks for a **provisional**
+answer (DOMAIN A4): then a year without official data counts weekends and the statutory holidays
+of 全国年节及纪念日放假办法 (``laborgrid.lib.statutory_holidays``) as rest days, and the answer says
+it is provisional (暂定) and names the years it assumed.
 
 Day counting follows 民法典 Art. 201 / 民事诉讼法 Art. 85: the start day is not counted, so "5
 working days after 2026-09-30" counts the working days from 2026-10-01 on and lands on the fifth
@@ -15,7 +17,7 @@ construction, because only working days are counted (B1.10, [inferred]).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -104,19 +106,31 @@ def years_of(start: date, end: date) -> range:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The answer to "N working days after D": the date, or ``None`` and the years missing."""
+    """The answer to "N working days after D": the date, or ``None`` and the years missing.
+
+    ``provisional``: the date was computed through years without official data (named in
+    ``missing_years``) from weekends and their statutory holidays; the notice may move it."""
 
     date: date | None
     missing_years: tuple[int, ...] = ()
+    provisional: bool = False
 
 
-def add_workdays(calendar: Calendar, start: date, days: int) -> Outcome:
+#: A year's statutory rest days for a provisional answer, or ``None`` when no rule covers it.
+ProvisionalRule = Callable[[int], Collection[date] | None]
+
+
+def add_workdays(
+    calendar: Calendar, start: date, days: int, provisional: ProvisionalRule | None = None
+) -> Outcome:
     """The ``days``-th working day after ``start`` (before it when ``days`` is negative).
 
     The start day is not counted; ``days == 0`` answers ``start`` itself. When the count runs
     through a year the calendar lacks, the answer is ``None`` with every such year the span needs:
     to find where the span would end, unknown years are walked as plain Mon–Fri weeks — only to
-    name the years, never to answer a date.
+    name the years, never to answer a date. With ``provisional`` (a year → its statutory rest
+    days), such a year counts weekends and those days as rest and the answer is the date, marked
+    provisional, with the years it assumed; a year the rule does not cover still answers ``None``.
     """
     if abs(days) > MAX_WORKDAYS:
         raise ValueError(f"days must be between -{MAX_WORKDAYS} and {MAX_WORKDAYS}")
@@ -125,6 +139,8 @@ def add_workdays(calendar: Calendar, start: date, days: int) -> Outcome:
     step = timedelta(days=1 if days > 0 else -1)
     remaining = abs(days)
     missing: list[int] = []
+    unruled = False
+    rules: dict[int, Collection[date] | None] = {}
     day = start
     while remaining:
         day += step
@@ -133,11 +149,16 @@ def add_workdays(calendar: Calendar, start: date, days: int) -> Outcome:
         else:
             if day.year not in missing:
                 missing.append(day.year)
-            working = not is_weekend(day)
+                rules[day.year] = provisional(day.year) if provisional is not None else None
+                unruled = unruled or rules[day.year] is None
+            rest = rules[day.year]
+            working = not is_weekend(day) and (rest is None or day not in rest)
         if working:
             remaining -= 1
-    if missing:
+    if unruled:
         return Outcome(None, tuple(sorted(missing)))
+    if missing:
+        return Outcome(day, tuple(sorted(missing)), provisional=True)
     return Outcome(day)
 
 

@@ -14,3 +14,4 @@ from laborgrid.audit.registry import register_actions
 @register_actions
 class CalendarAction(models.TextChoices):
     CALENDAR_CHANGED = "calendar_changed", _("修改工作日历")
+    NOTICE_IMPORTED = "calendar_notice_imported", _("导入国务院节假日安排通知")

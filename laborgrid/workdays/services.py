@@ -16,13 +16,15 @@ check the version on every call, so a rolled-back edit is never served from the 
 
 Writing: ``save_calendar_day``, ``remove_calendar_day`` and ``save_calendar_year`` — the system
 administrator's edits (``calendar.manage``), each audited and each bumping the calendar version.
-``seed_from_package`` fills the years ``chinese-calendar`` knows (data migration and the
+``import_notice`` reads the State Council's yearly notice pasted as text (``notice.py``) and
+stores its days in one audited edit (dry run first). ``seed_from_package`` fills the years ``chinese-calendar`` knows (data migration and the
 ``seed_workdays`` command); it never overwrites a year that is already there.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -31,12 +33,13 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record
 from laborgrid.core.scope import require_capability
+from laborgrid.lib import statutory_holidays
 from laborgrid.lib import workdays as lib
 from laborgrid.workdays.audit_actions import CalendarAction
 from laborgrid.workdays.choices import DayKind, Holiday, YearSource
@@ -57,10 +60,14 @@ class WorkdayResult:
     missing_years: tuple[
         int, ...
     ]  # years the span needed but the calendar lacks: warn, never guess
+    # The date was computed through ``missing_years`` from weekends and statutory holidays (暂定).
+    provisional: bool = False
 
     @property
     def warning(self) -> str:
         """A message for the page when years are missing (empty otherwise)."""
+        if self.provisional:
+            return provisional_warning(self.missing_years)
         return missing_warning(self.missing_years)
 
 
@@ -70,6 +77,15 @@ def missing_warning(years: tuple[int, ...]) -> str:
     return _("缺少 %(years)s 年的工作日历（国务院节假日安排尚未录入），期限无法计算。") % {
         "years": "、".join(str(y) for y in years)
     }
+
+
+def provisional_warning(years: tuple[int, ...]) -> str:
+    if not years:
+        return ""
+    return _(
+        "%(years)s 年的节假日安排尚未录入：期限暂按周末和法定节假日计算（暂定），"
+        "录入国务院办公厅通知后重新计算。"
+    ) % {"years": "、".join(str(y) for y in years)}
 
 
 # --- the in-process cache ------------------------------------------------------------------------
@@ -132,16 +148,20 @@ def calendar_version() -> str:
     return current_calendar()[0]
 
 
-def add_workdays(start: datetime.date, days: int) -> WorkdayResult:
+def add_workdays(start: datetime.date, days: int, *, provisional: bool = False) -> WorkdayResult:
     """The ``days``-th working day after ``start``; the start day is not counted (民法典 Art. 201).
 
     Negative ``days`` count backwards (e.g. a hearing notified "at least 7 working days before",
     B1.10 D9). ``|days|`` is at most ``MAX_WORKDAYS`` (``ValueError`` otherwise). A span that needs
-    a year without complete data answers ``date=None`` and names the years (DOMAIN A4).
+    a year without complete data answers ``date=None`` and names the years (DOMAIN A4); with
+    ``provisional=True`` it answers a date computed from weekends and the statutory holidays of
+    全国年节及纪念日放假办法 in those years, marked ``provisional`` (暂定, DOMAIN A4), while a year
+    the rule does not cover still answers ``None``.
     """
     version, calendar = current_calendar()
-    outcome = lib.add_workdays(calendar, start, days)
-    return WorkdayResult(outcome.date, version, outcome.missing_years)
+    rule = statutory_holidays.statutory_rest_days if provisional else None
+    outcome = lib.add_workdays(calendar, start, days, rule)
+    return WorkdayResult(outcome.date, version, outcome.missing_years, outcome.provisional)
 
 
 def workdays_between(start: datetime.date, end: datetime.date) -> int | None:
@@ -400,3 +420,141 @@ def seed_from_package(
             )
     clear_cache()
     return added
+
+
+# --- the State Council's notice -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayChange:
+    """One day the notice changes: ``before``/``after`` are ``(kind, holiday)`` or ``None``."""
+
+    date: datetime.date
+    before: tuple[str, str] | None
+    after: tuple[str, str] | None
+
+    @property
+    def change(self) -> str:
+        return "add" if self.before is None else "remove" if self.after is None else "change"
+
+    def label(self, pair: tuple[str, str] | None) -> str:
+        if pair is None:
+            return "—"
+        return f"{DayKind(pair[0]).label} · {Holiday(pair[1]).label}"
+
+    @property
+    def before_label(self) -> str:
+        return self.label(self.before)
+
+    @property
+    def after_label(self) -> str:
+        return self.label(self.after)
+
+
+@dataclass(frozen=True)
+class NoticeImport:
+    """What storing a notice does (the dry run), or did (``stored``)."""
+
+    notice: Any  # notice.ParsedNotice
+    changes: tuple[DayChange, ...]
+    unchanged: int
+    year_complete_before: bool
+    stored: bool = False
+    calendar_version: str = ""
+
+
+def _notice_changes(parsed: Any) -> tuple[tuple[DayChange, ...], int]:
+    """The difference between the notice and the stored days: the notice's days are written;
+    the year's other days go, except local days (``other``, 放假办法 Art. 4) and 元旦 days in
+    December (they come from the next year's notice, e.g. 2023-12-30 from the 2024 one)."""
+    wanted = {d.date: (d.kind, d.holiday) for d in parsed.days}
+    stored = {
+        d: (kind, holiday)
+        for d, kind, holiday in CalendarDay.objects.filter(
+            Q(date__in=list(wanted)) | Q(date__year=parsed.year)
+        ).values_list("date", "kind", "holiday")
+    }
+    changes: list[DayChange] = []
+    unchanged = 0
+    for day in sorted(set(wanted) | set(stored)):
+        before, after = stored.get(day), wanted.get(day)
+        if after is None and before is not None:
+            kept = before[1] == Holiday.OTHER or (
+                day.month == 12 and before[1] == Holiday.NEW_YEARS_DAY
+            )
+            if kept:
+                continue
+        if before == after:
+            unchanged += 1
+            continue
+        changes.append(DayChange(day, before, after))
+    return tuple(changes), unchanged
+
+
+def import_notice(
+    *, actor: User, text: str, confirm: bool = False, request: Any = None
+) -> NoticeImport:
+    """Read the State Council's notice for a year (pasted text, ``notice.parse_notice``) and show
+    what it changes; with ``confirm``, store it: the notice's rest days and 调休 working days are
+    written, the year's days the notice does not list are removed (local days and December 元旦
+    days of the next notice kept), the year is marked complete with the notice's number, in one
+    transaction with one audit event and one new calendar version — deadlines computed with the
+    older version, provisional ones included, are recomputed (``_bump``).
+
+    Needs ``calendar.manage``. A notice with errors (``notice.ok`` false) is never stored: the
+    answer carries them (``stored`` false) and nothing is written.
+    """
+    from laborgrid.workdays.notice import parse_notice
+
+    require_capability(actor, Cap.CALENDAR_MANAGE)
+    parsed = parse_notice(text)
+    if not parsed.ok or parsed.year is None:
+        return NoticeImport(parsed, (), 0, False)
+    with transaction.atomic():
+        row = CalendarYear.objects.filter(year=parsed.year).first()
+        complete_before = bool(row and row.is_complete)
+        changes, unchanged = _notice_changes(parsed)
+        if not confirm:
+            return NoticeImport(parsed, changes, unchanged, complete_before)
+        year = _year_row(parsed.year, actor)
+        years = {parsed.year: year}
+        for change in changes:
+            if change.after is None:
+                CalendarDay.objects.filter(date=change.date).delete()
+                continue
+            owner = years.get(change.date.year) or _year_row(change.date.year, actor)
+            years[change.date.year] = owner
+            CalendarDay.objects.update_or_create(
+                date=change.date,
+                defaults={"year": owner, "kind": change.after[0], "holiday": change.after[1]},
+            )
+        notice_ref = (parsed.number or parsed.title)[:200]
+        before = {"is_complete": year.is_complete}
+        year.is_complete = True
+        year.notice = notice_ref
+        year.source = YearSource.ADMINISTRATOR
+        number = _bump(year, actor)
+        for other in years.values():
+            if other.pk != year.pk:
+                other.revision = number
+                other.save(update_fields=["revision", "updated_at"])
+        record(
+            CalendarAction.NOTICE_IMPORTED,
+            actor=actor,
+            request=request,
+            object_type="workdays.calendaryear",
+            object_id=str(parsed.year),
+            detail={
+                "op": "import_notice",
+                "year": parsed.year,
+                "before": before,
+                "rest_days": len(parsed.rest_days),
+                "work_days": len(parsed.work_days),
+                "added": [c.date.isoformat() for c in changes if c.change == "add"],
+                "changed": [c.date.isoformat() for c in changes if c.change == "change"],
+                "removed": [c.date.isoformat() for c in changes if c.change == "remove"],
+                "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "version": f"r{number}",
+            },
+        )
+    return NoticeImport(parsed, changes, unchanged, complete_before, True, f"r{number}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -26,9 +27,15 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.scope import require_capability
 from laborgrid.core.types import AuthedRequest
+from laborgrid.lib import statutory_holidays
 from laborgrid.workdays import services
-from laborgrid.workdays.choices import DayKind
-from laborgrid.workdays.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm
+from laborgrid.workdays.choices import DayKind, Holiday
+from laborgrid.workdays.forms import (
+    CalendarDayForm,
+    CalendarDayRemoveForm,
+    CalendarYearForm,
+    HolidayNoticeForm,
+)
 from laborgrid.workdays.models import CalendarDay, CalendarYear
 
 MIN_YEAR, MAX_YEAR = 1949, 2200
@@ -46,8 +53,13 @@ def _year_param(value: str | None) -> int:
     return year
 
 
-def _months(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict[str, Any]]:
-    """Twelve month grids (Monday first): each cell a date of the month or None, with its type."""
+def _months(
+    year: int,
+    days: dict[datetime.date, CalendarDay],
+    provisional: dict[datetime.date, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Twelve month grids (Monday first): each cell a date of the month or None, with its type.
+    ``provisional``: the statutory holidays a year without its notice is counted with (暂定)."""
     months = []
     for month, weeks in enumerate(
         pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, m) for m in range(1, 13)
@@ -62,9 +74,13 @@ def _months(year: int, days: dict[datetime.date, CalendarDay]) -> list[dict[str,
                 row = days.get(day)
                 if row is not None:
                     css = "rest" if row.kind == DayKind.REST else "work"
+                elif provisional and day in provisional:
+                    css = "provisional"
                 else:
                     css = "weekend" if day.weekday() >= 5 else "normal"
-                cells.append({"date": day, "css": css, "row": row})
+                code = (provisional or {}).get(day) if css == "provisional" else None
+                holiday = Holiday(code).label if code else ""
+                cells.append({"date": day, "css": css, "row": row, "statutory": holiday})
             rows.append(cells)
         months.append({"first": datetime.date(year, month + 1, 1), "weeks": rows})
     return months
@@ -84,6 +100,7 @@ def _page(
     day_rows = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     days = {d.date: d for d in day_rows}
     years = list(CalendarYear.objects.order_by("-year"))
+    provisional = None if row and row.is_complete else statutory_holidays.statutory_days(year)
     if can_manage:
         day_form = day_form or CalendarDayForm(initial={"day": datetime.date(year, 1, 1)})
         year_form = year_form or CalendarYearForm(
@@ -100,7 +117,8 @@ def _page(
             "year": year,
             "row": row,
             "day_rows": day_rows,
-            "months": _months(year, days),
+            "months": _months(year, days, provisional),
+            "provisional": provisional,
             "years": years,
             "can_manage": can_manage,
             "day_form": day_form if can_manage else None,
@@ -197,3 +215,57 @@ def year_save(request: AuthedRequest) -> HttpResponse:
             return _back(data["year"])
     year = form.cleaned_data.get("year") if hasattr(form, "cleaned_data") else None
     return _page(request, year or timezone.localdate().year, year_form=form, status=422)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@login_required
+def notice_import(request: AuthedRequest) -> HttpResponse:
+    """Paste the State Council's notice, see the days it gives (per holiday, with what changes
+    and every warning), then confirm to store it (``services.import_notice``)."""
+    require_capability(request.user, Cap.CALENDAR_MANAGE)
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    result = None
+    status = 200
+    if request.method == "POST":
+        form = HolidayNoticeForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            digest = text_digest(text)
+            confirm = "confirm" in request.POST
+            if confirm and form.cleaned_data["digest"] != digest:
+                confirm = False
+                messages.warning(request, _("通知文本在核对后改动过：请再次核对解析结果后确认。"))
+            result = services.import_notice(
+                actor=request.user, text=text, confirm=confirm, request=request
+            )
+            if result.stored:
+                messages.success(
+                    request,
+                    _(
+                        "已导入 %(year)s 年节假日安排（%(rest)s 个放假日，%(work)s 个调休上班日），日历版本 %(version)s。"
+                    )
+                    % {
+                        "year": result.notice.year,
+                        "rest": len(result.notice.rest_days),
+                        "work": len(result.notice.work_days),
+                        "version": result.calendar_version,
+                    },
+                )
+                return _back(result.notice.year)
+            if not result.notice.ok:
+                status = 422
+            form = HolidayNoticeForm(initial={"text": text, "digest": digest})
+        else:
+            status = 422
+    else:
+        form = HolidayNoticeForm()
+    return render(
+        request,
+        "workdays/notice_import.html",
+        {"form": form, "result": result, "version": services.calendar_version()},
+        status=status,
+    )

@@ -50,26 +50,36 @@ def compute(start: dt.date, days: int, day_type: str) -> Computed:
 
 
 def refresh_warning(case: Case) -> None:
-    years = sorted({y for d in case.deadlines.pending() for y in (d.missing_years or [])})
-    text = (
-        _("日历缺少 %(years)s 年的官方数据，期限无法计算，请管理员补充节假日安排。")
-        % {"years": "、".join(str(y) for y in years)}
-        if years
-        else ""
-    )
+    pending = [d for d in case.deadlines.pending() if d.missing_years]
+    years = sorted({y for d in pending for y in d.missing_years})
+    named = {"years": "、".join(str(y) for y in years)}
+    if not years:
+        text = ""
+    elif all(d.provisional for d in pending):
+        text = (
+            _(
+                "日历缺少 %(years)s 年的官方数据，期限暂按周末和法定节假日计算（暂定），"
+                "管理员录入节假日安排后重新计算。"
+            )
+            % named
+        )
+    else:
+        text = _("日历缺少 %(years)s 年的官方数据，期限无法计算，请管理员补充节假日安排。") % named
     if text != case.calendar_warning:
         case.calendar_warning = text[:200]
         Case.objects.filter(pk=case.pk).update(calendar_warning=case.calendar_warning)
         if years:
-            alert_calendar_admins(years)
+            alert_calendar_admins(years, provisional=all(d.provisional for d in pending))
 
 
-def alert_calendar_admins(years: list[int]) -> None:
+def alert_calendar_admins(years: list[int], *, provisional: bool = False) -> None:
     """Tell the system administrators that case deadlines wait for a year's official calendar
     (A4), once: no second unread notification for the same years."""
-    title = _("日历缺少 %(years)s 年的官方数据：案件期限无法计算") % {
-        "years": "、".join(str(y) for y in years)
-    }
+    named = {"years": "、".join(str(y) for y in years)}
+    if provisional:
+        title = _("日历缺少 %(years)s 年的官方数据：案件期限暂定") % named
+    else:
+        title = _("日历缺少 %(years)s 年的官方数据：案件期限无法计算") % named
     engine.alert_calendar_admins(years, title=title)
 
 
@@ -109,6 +119,7 @@ def extend_investigation(case: Case) -> Deadline | None:
         due=c.due if current.due is not None else None,
         calendar_version=c.calendar_version,
         missing_years=sorted(set(current.missing_years or []) | set(c.missing_years)),
+        provisional=current.provisional or c.provisional,
         basis=_("劳动保障监察条例第十七条（经批准延长 30 个工作日）"),
     )
     refresh_warning(case)
@@ -140,6 +151,7 @@ def resume_investigation(case: Case, suspended_since: dt.date, resumed_on: dt.da
         due=c.due,
         calendar_version=c.calendar_version,
         missing_years=list(c.missing_years),
+        provisional=c.provisional,
     )
     refresh_warning(case)
 

@@ -441,6 +441,18 @@ def _check_penalty_may_be_decided(case: Case) -> None:
             }
         )
     window = _hearing_window(case)
+    if window is not None and window.provisional:
+        # The lapse date is provisional (暂定): the year's holiday notice may move it later.
+        raise ValidationError(
+            {
+                "decision_kind": _(
+                    "陈述申辩和听证申请期限暂定（%(years)s 年节假日安排尚未录入），届满日可能推后："
+                    "请待管理员录入后再作出决定，或先记录当事人放弃、陈述申辩或听证的情况"
+                    "（行政处罚法第四十四条、第六十四条）。"
+                )
+                % {"years": "、".join(str(y) for y in window.missing_years)}
+            }
+        )
     if window is None or window.due is None:
         raise ValidationError(
             {
@@ -501,7 +513,9 @@ def record_defence(
             }
         )
     if defence == DefenceKind.HEARING_REQUESTED:
-        if window is not None and window.due is not None and on > window.due:
+        # A provisional (暂定) lapse date never refuses the party's request.
+        lapsed = window is not None and window.due is not None and not window.provisional
+        if lapsed and on > window.due:
             raise ValidationError(
                 {
                     "defence_on": _(

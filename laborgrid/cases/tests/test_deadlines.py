@@ -36,8 +36,10 @@ def test_working_days_across_holidays_and_make_up_days(
 
 def test_calendar_days_and_missing_years() -> None:
     assert compute(dt.date(2026, 10, 9), 90, DayType.CALENDAR).due == dt.date(2027, 1, 7)
-    missing = compute(dt.date(2026, 12, 24), 60, DayType.WORKING)
-    assert missing.due is None and 2027 in missing.missing_years
+    # 2027 has no notice yet: provisional (暂定), from weekends and its statutory holidays.
+    provisional = compute(dt.date(2026, 12, 24), 60, DayType.WORKING)
+    assert provisional.due == dt.date(2027, 3, 23) and provisional.provisional
+    assert provisional.missing_years == (2027,)
 
 
 def test_daily_command_recomputes_and_escalates(on_day: object) -> None:

@@ -258,7 +258,7 @@ def test_overdue_cases_are_escalated_to_the_level_above(on_day: Any) -> None:
     assert escalate_overdue(today=dt.date(2026, 10, 20)) == []  # idempotent
 
 
-def test_missing_calendar_year_gives_a_warning_not_a_guess(
+def test_missing_calendar_year_gives_a_provisional_date_and_a_warning(
     on_day: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     case = submit(on_day, day=dt.date(2026, 12, 24))
@@ -267,9 +267,10 @@ def test_missing_calendar_year_gives_a_warning_not_a_guess(
         services.accept_case(actor=user("maochang"), case=case)
         services.file_case(actor=user("maochang"), case=case)
     inv = case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION)
-    assert inv.due is None and 2027 in inv.missing_years
+    # 2027 without its notice: weekends and statutory holidays only, marked provisional (暂定).
+    assert inv.due == dt.date(2027, 3, 23) and inv.provisional and inv.missing_years == [2027]
     case.refresh_from_db()
-    assert "2027" in case.calendar_warning
+    assert "2027" in case.calendar_warning and "暂定" in case.calendar_warning
     alerts = Notification.objects.filter(user__username="sysadmin", title__contains="2027")
     assert alerts.count() == 1  # administrators are alerted, once
 

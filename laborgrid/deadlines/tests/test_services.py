@@ -45,19 +45,62 @@ def test_hours_count_clock_hours() -> None:
         services.open_deadline(grid, HOURS_KIND, dt.date(2026, 10, 1), grid=grid)
 
 
-def test_missing_year_gives_no_due_date_then_recomputes_when_the_year_is_entered() -> None:
+def test_missing_year_gives_a_provisional_due_date_then_recomputes_when_the_year_is_entered(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     grid = _grid()
-    d = services.open_deadline(grid, DAYS_KIND, dt.date(2026, 12, 24), grid=grid)
-    assert d.due is None and 2027 in d.missing_years and d.status() == "unknown"
-    assert Notification.objects.filter(user__username="sysadmin", title__contains="2027").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.open_deadline(grid, DAYS_KIND, dt.date(2026, 12, 24), grid=grid)
+    # 60 working days: 2027 counted with its statutory holidays only (元旦 Jan 1; 春节 除夕 Feb 5
+    # to 初三 Feb 8), weekends off: Tuesday 2027-03-23, provisional (暂定).
+    assert d.due == dt.date(2027, 3, 23) and d.provisional and d.missing_years == [2027]
+    assert d.status() == "open"
+    assert Notification.objects.filter(
+        user__username="sysadmin", title__contains="2027", title__icontains="暂定"
+    ).exists()
     from laborgrid.workdays.services import save_calendar_year
 
-    # The administrator enters 2027 (here: no holidays): the deadline is computed at once.
+    # The administrator enters 2027 (here: no holidays at all): recomputed at once, final.
     save_calendar_year(
         actor=User.objects.get(username="sysadmin"), year=2027, is_complete=True, notice="测试"
     )
     d.refresh_from_db()
-    assert d.due is not None and d.missing_years == [] and d.calendar_version != ""
+    assert d.due == dt.date(2027, 3, 18) and not d.provisional and d.missing_years == []
+
+
+def test_a_provisional_deadline_already_past_is_still_recomputed() -> None:
+    from laborgrid.workdays import services as workdays
+    from laborgrid.workdays.choices import YearSource
+    from laborgrid.workdays.models import CalendarRevision, CalendarYear
+
+    grid = _grid()
+    d = services.open_deadline(grid, DAYS_KIND, dt.date(2026, 12, 24), grid=grid)
+    # 2027 arrives (another process wrote it), read on 2027-04-01: the provisional due date
+    # (03-23) has passed, the notice still moves it.
+    CalendarYear.objects.create(year=2027, is_complete=True, source=YearSource.ADMINISTRATOR)
+    CalendarRevision.objects.filter(pk=1).update(number=998)
+    workdays.clear_cache()
+    try:
+        assert services.recompute_for_calendar_change(today=dt.date(2027, 4, 1)) >= 1
+        d.refresh_from_db()
+        assert d.due == dt.date(2027, 3, 18) and not d.provisional
+        assert d.calendar_version == "r998"
+    finally:
+        workdays.clear_cache()  # the rows roll back with the test: the cache must not keep them
+
+
+def test_a_year_no_rule_covers_gives_no_due_date(django_capture_on_commit_callbacks: Any) -> None:
+    """Before 2004 there is no calendar data and the 2024 rule does not apply: never a guess."""
+    grid = _grid()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.open_deadline(grid, DAYS_KIND, dt.date(2003, 6, 2), grid=grid)
+    assert d.due is None and d.missing_years == [2003] and not d.provisional
+    assert d.status() == "unknown"
+    assert (
+        Notification.objects.filter(user__username="sysadmin", title__contains="2003")
+        .filter(title__contains="无法计算")
+        .exists()
+    )
 
 
 def test_reopening_voids_the_earlier_one_and_meet_and_void() -> None:

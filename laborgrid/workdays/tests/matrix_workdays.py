@@ -14,7 +14,9 @@ SPECS: dict[str, Spec] = {
     "workdays:day_save": Spec(methods=("post",), writes=True),
     "workdays:day_remove": Spec(methods=("post",), writes=True),
     "workdays:year_save": Spec(methods=("post",), writes=True),
+    "workdays:notice_import": Spec(methods=("get", "post"), writes=True),
 }
 API_SPECS: dict[tuple[str, str], Spec] = {
     ("get", "/api/v1/calendar/workdays/add"): Spec(lists={"start": "2026-09-30", "days": "5"}),
+    ("post", "/api/v1/calendar/notices"): Spec(writes=True),
 }

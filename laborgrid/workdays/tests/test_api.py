@@ -32,6 +32,7 @@ def test_the_fifth_working_day_after_2026_09_30() -> None:
         "date": "2026-10-13",
         "calendar_version": services.calendar_version(),
         "missing_years": [],
+        "provisional": False,
         "warning": "",
     }
 
@@ -41,6 +42,18 @@ def test_a_missing_year_is_not_guessed() -> None:
     assert data["date"] is None
     assert data["missing_years"] == [2027]
     assert "2027" in data["warning"]
+
+
+def test_a_missing_year_provisionally_when_asked() -> None:
+    """2027-01-08 (Fri) + 5: Jan 11–15 (no 2027 statutory holiday in between)."""
+    data = get("county", start="2027-01-08", days=5, provisional="true").json()
+    assert data["date"] == "2027-01-15"
+    assert data["provisional"] is True
+    assert data["missing_years"] == [2027]
+    assert "暂定" in data["warning"]
+    # Through 春节 2027: 除夕 Feb 5 (Fri) and 初一–初三 Feb 6–8 (Sat–Mon) are rest days.
+    data = get("county", start="2027-02-03", days=3, provisional="true").json()
+    assert data["date"] == "2027-02-10"  # Feb 4, (5 off), (8 off), 9, 10
 
 
 def test_backwards() -> None:

@@ -138,3 +138,12 @@ def test_the_missing_next_year_is_shown() -> None:
     with mock.patch("laborgrid.workdays.views.timezone.localdate", return_value=date(2026, 11, 28)):
         body = client_for("county").get(URL, {"year": 2026}).content.decode()
     assert "2027 年的工作日历尚未录入完整" in body
+
+
+def test_a_year_without_its_notice_shows_the_statutory_holidays_as_provisional() -> None:
+    body = client_for("county").get("/calendar/", {"year": "2027"}).content.decode()
+    assert "法定节假日（暂定计算）" in body
+    assert body.count('class="provisional"') == 13  # 全国年节及纪念日放假办法: 13 days in 2027
+    assert "暂按周末和法定节假日计算" in body
+    body = client_for("county").get("/calendar/", {"year": "2026"}).content.decode()
+    assert 'class="provisional"' not in body
