@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "laborgrid.notifications",
     "laborgrid.deadlines",
     "laborgrid.cases",
+    "laborgrid.inspections",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("complaint/", include("laborgrid.cases.public_urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),
+    path("inspections/", include("laborgrid.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found, name="api_not_found"),

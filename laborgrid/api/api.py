@@ -22,6 +22,7 @@ from laborgrid.collection.api import router as collection_router
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
+from laborgrid.inspections.api import router as inspections_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.workdays.api import router as workdays_router
 
@@ -90,3 +91,4 @@ api.add_router("/calendar", workdays_router)
 api.add_router("/collection", collection_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/cases", cases_router)
+api.add_router("/inspections", inspections_router)
