@@ -201,7 +201,7 @@ def add_plan_targets(
             actor=actor,
             request=request,
             obj=plan,
-            detail={"added": len(rows)},
+            detail={"count": len(rows)},
         )
     return len(rows)
 
@@ -387,7 +387,7 @@ def create_campaign(
         actor=actor,
         request=request,
         obj=campaign,
-        detail={"targets": n},
+        detail={"count": n},
     )
     return campaign
 
@@ -423,7 +423,7 @@ def add_campaign_targets(
         actor=actor,
         request=request,
         obj=campaign,
-        detail={"added": n},
+        detail={"count": n},
     )
     return n
 
@@ -699,7 +699,6 @@ def add_photo(
             actor=actor,
             request=request,
             obj=visit,
-            detail={"photo": photo.pk},
         )
     return photo, True
 

@@ -229,8 +229,8 @@ def cycle(request: AuthedRequest) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if editable is None:
-            raise PermissionDenied
+        if editable is None:  # only the county brigade sets it; nobody else has the form
+            raise Http404
         if form.is_valid():
             try:
                 services.save_cycle(
@@ -602,9 +602,14 @@ def visit_photo_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_conclude(request: AuthedRequest, pk: int) -> HttpResponse:
-    visit = access_visit(request.user, pk, Cap.WORK_WRITE)
-    if visit.status != VisitStatus.RECORDED or not can_conclude(request.user, visit):
-        raise PermissionDenied
+    """Only one of the visit's two certified inspectors concludes it; anyone else who can see the
+    visit is told so (and a POST from them is refused)."""
+    visit = access_visit(request.user, pk)
+    allowed = visit.status == VisitStatus.RECORDED and can_conclude(request.user, visit)
+    if request.method == "POST":
+        access_visit(request.user, pk, Cap.WORK_WRITE)
+        if not allowed:
+            raise PermissionDenied
     findings = list(visit.findings.all())
     form = ConcludeForm(
         request.POST or None, findings=findings, initial={"inspectors_signed": True}
@@ -643,7 +648,7 @@ def visit_conclude(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/visit_conclude.html",
-        {"visit": visit, "form": form, "violation": FindingResult.VIOLATION},
+        {"visit": visit, "form": form, "allowed": allowed},
         status=422 if request.method == "POST" else 200,
     )
 

@@ -86,7 +86,7 @@ def test_cycle_is_set_by_the_county_and_read_below() -> None:
         client_for("maochang")
         .post(reverse("inspections:cycle"), {"high_risk_months": 1, "other_months": 2})
         .status_code
-        == 403
+        == 404
     )
     assert CycleConfig.objects.get(grid__code=COUNTY).other_months == 24
 
@@ -321,7 +321,9 @@ def test_assistant_records_a_campaign_visit_with_a_photo_and_an_inspector_conclu
         client_for("machang").get(reverse("inspections:photo", args=[photo.pk])).status_code == 404
     )
     # The assistant may not conclude.
-    assert a1.get(reverse("inspections:visit_conclude", args=[visit.pk])).status_code == 403
+    told = a1.get(reverse("inspections:visit_conclude", args=[visit.pk]))
+    assert "只有本次检查的两名持证监察员之一可以确认" in told.content.decode()
+    assert a1.post(reverse("inspections:visit_conclude", args=[visit.pk]), {}).status_code == 403
     # An inspector concludes: the refusal to sign needs its reason.
     county = client_for("county")
     key = campaign.checklist[0]["key"]
