@@ -11,29 +11,29 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 #: key → (label, 条例 Art. 11 area / basis). Keys are stable codes (stored with findings).
 CATALOGUE: dict[str, tuple[Promise, str]] = {
-    "contracts": (_l("劳动合同订立"), "《劳动合同法》第十条、第八十二条"),
-    "wages": (_l("工资支付及拖欠"), "《劳动保障监察条例》第二十六条"),
-    "minimum_wage": (_l("最低工资标准执行"), "《最低工资规定》第十二条"),
-    "hours": (_l("工作时间和休息休假"), "《劳动法》第三十六条、第四十一条"),
-    "insurance": (_l("参加社会保险"), "《社会保险法》第五十八条、第六十条"),
-    "child_labour": (_l("禁止使用童工"), "《禁止使用童工规定》第二条"),
+    "contracts": (_("劳动合同订立"), "《劳动合同法》第十条、第八十二条"),
+    "wages": (_("工资支付及拖欠"), "《劳动保障监察条例》第二十六条"),
+    "minimum_wage": (_("最低工资标准执行"), "《最低工资规定》第十二条"),
+    "hours": (_("工作时间和休息休假"), "《劳动法》第三十六条、第四十一条"),
+    "insurance": (_("参加社会保险"), "《社会保险法》第五十八条、第六十条"),
+    "child_labour": (_("禁止使用童工"), "《禁止使用童工规定》第二条"),
     "special_protection": (
-        _l("女职工和未成年工特殊劳动保护"),
+        _("女职工和未成年工特殊劳动保护"),
         "《女职工劳动保护特别规定》；《未成年工特殊保护规定》",
     ),
-    "roster": (_l("职工名册"), "《劳动合同法》第七条"),
-    "rules": (_l("内部劳动保障规章制度"), "《劳动保障监察条例》第十一条第（一）项"),
-    "dispatch": (_l("劳务派遣用工"), "《劳动合同法》第七十四条"),
-    "real_name": (_l("农民工实名制管理"), "《保障农民工工资支付条例》第二十八条"),
-    "wage_account": (_l("农民工工资专用账户"), "《保障农民工工资支付条例》第二十九条"),
-    "wage_deposit": (_l("工资保证金"), "《保障农民工工资支付条例》第三十二条"),
-    "agent_payment": (_l("总承包单位代发工资"), "《保障农民工工资支付条例》第三十一条"),
-    "rights_board": (_l("维权信息公示牌"), "《保障农民工工资支付条例》第三十四条"),
+    "roster": (_("职工名册"), "《劳动合同法》第七条"),
+    "rules": (_("内部劳动保障规章制度"), "《劳动保障监察条例》第十一条第（一）项"),
+    "dispatch": (_("劳务派遣用工"), "《劳动合同法》第七十四条"),
+    "real_name": (_("农民工实名制管理"), "《保障农民工工资支付条例》第二十八条"),
+    "wage_account": (_("农民工工资专用账户"), "《保障农民工工资支付条例》第二十九条"),
+    "wage_deposit": (_("工资保证金"), "《保障农民工工资支付条例》第三十二条"),
+    "agent_payment": (_("总承包单位代发工资"), "《保障农民工工资支付条例》第三十一条"),
+    "rights_board": (_("维权信息公示牌"), "《保障农民工工资支付条例》第三十四条"),
 }
 
 #: The patrol checklist: every Art. 11 area of an ordinary employer.
@@ -80,7 +80,7 @@ def build_template(keys: Iterable[str], extra: Sequence[str] = ()) -> list[dict[
     seen: set[str] = set()
     for key in keys:
         if key not in CATALOGUE:
-            errors.append(_("未知的检查项目：%(key)s") % {"key": key})
+            errors.append(gettext("未知的检查项目：%(key)s") % {"key": key})
         elif key not in seen:
             seen.add(key)
             out.append(item(key))
@@ -89,7 +89,7 @@ def build_template(keys: Iterable[str], extra: Sequence[str] = ()) -> list[dict[
     if errors:
         raise ValidationError({"checklist": errors})
     if not out:
-        raise ValidationError({"checklist": [_("请至少选择一个检查项目。")]})
+        raise ValidationError({"checklist": [gettext("请至少选择一个检查项目。")]})
     return out
 
 

@@ -32,7 +32,7 @@ class PlanForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, grids: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = [(g.code, f"{g.name}（{g.code}）") for g in grids]  # type: ignore[attr-defined]
+        self.fields["grid"].choices = [(g.code, f"{g.name} · {g.code}") for g in grids]  # type: ignore[attr-defined]
 
 
 class TargetsForm(forms.Form):
@@ -97,7 +97,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, grids: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].choices = [(g.code, f"{g.name}（{g.code}）") for g in grids]  # type: ignore[attr-defined]
+        self.fields["grid"].choices = [(g.code, f"{g.name} · {g.code}") for g in grids]  # type: ignore[attr-defined]
         for name in ("flags", "checklist"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 

@@ -38,7 +38,7 @@ def visit_entries(employer: Any, limit: int) -> list[Entry]:
             title += _("，待监察员确认")
         found = [f.label for f in getattr(v, "violations_found", [])]
         detail = (
-            _("发现问题：%(items)s") % {"items": "、".join(found)} if found else _("未发现问题")
+            _("发现问题：%(items)s") % {"items": _("、").join(found)} if found else _("未发现问题")
         )
         if v.record_number:
             detail += " · " + _("笔录 %(n)s") % {"n": v.record_number}
@@ -48,7 +48,7 @@ def visit_entries(employer: Any, limit: int) -> list[Entry]:
                 kind="inspection",
                 title=title,
                 detail=detail,
-                actor="、".join(p.display_name for p in (v.inspector_1, v.inspector_2)),
+                actor=_("、").join(p.display_name for p in (v.inspector_1, v.inspector_2)),
                 url=v.get_absolute_url(),
             )
         )
