@@ -2,7 +2,8 @@
 wage campaign under way (农民工工资支付专项检查, construction employers county-wide, with a few
 visits concluded in 猫场镇) and this month's patrols in 猫场镇 (planned from the proposals, some
 visited). Written through the services, so every row is what a user would have produced.
-Idempotent: nothing is added once the campaign exists."""
+Idempotent: nothing is added once the campaign exists. The demo visits record no labour-use
+facts (the collection round of the same township is generated from stale facts)."""
 
 from __future__ import annotations
 
@@ -102,11 +103,8 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
             assistants=[assistant],
             campaign=campaign if in_campaign else None,
             findings=findings,
-            facts={
-                "employees": max(employer.employees, 5),
-                "contracts_signed": max(employer.employees, 5)
-                - (2 if "contracts" in violations else 0),
-            },
+            # No facts: the demo's collection round in 猫场镇 counts on those employers' facts
+            # being stale (an inspection snapshot would freshen them); tests show the snapshot.
             gps=(employer.lat, employer.lng, 12.0)
             if employer.lat is not None and employer.lng is not None
             else None,
