@@ -458,3 +458,19 @@ def test_counts_per_grid_and_inspector() -> None:
     )
     page = client_for("maochang").get(reverse("inspections:stats"))
     assert page.status_code == 200 and page.context["by_grid"]
+
+
+def test_visit_list_queries_do_not_grow_with_rows() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("maochang")
+    url = reverse("inspections:visit_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(3):
+        make_visit(MAOCHANG, employer=employer_in(MAOCHANG, 10 + n))
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)
