@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "laborgrid.assessment",
     "laborgrid.rectifications",
     "laborgrid.reports",
+    "laborgrid.inspections",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("incidents/", include("laborgrid.incidents.urls")),
     path("assessment/", include("laborgrid.assessment.urls")),
     path("reports/", include("laborgrid.reports.urls")),
+    path("inspections/", include("laborgrid.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found, name="api_not_found"),

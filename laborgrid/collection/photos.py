@@ -30,7 +30,7 @@ def photo_bytes(photo: SubmissionPhoto) -> bytes:
     return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
 
 
-def _sniff(content: bytes) -> str | None:
+def sniff_image(content: bytes) -> str | None:
     """The image type the bytes really are (the client's Content-Type is not trusted)."""
     if content[:3] == b"\xff\xd8\xff":
         return "image/jpeg"
@@ -62,7 +62,7 @@ def add_photo(
         raise ValidationError(
             {"file": [_("照片过大（不超过 %(mb)s MB）。") % {"mb": MAX_PHOTO_BYTES // 1048576}]}
         )
-    sniffed = _sniff(content)
+    sniffed = sniff_image(content)
     if sniffed is None or sniffed not in PHOTO_TYPES or content_type.split(";")[0] != sniffed:
         raise ValidationError({"file": [_("只接受 JPEG、PNG 或 WebP 图片。")]})
     digest = hashlib.sha256(content).hexdigest()

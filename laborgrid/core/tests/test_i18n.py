@@ -27,6 +27,7 @@ from laborgrid.accounts.models import GridAssignment, User
 from laborgrid.cases.tests import i18n_cases
 from laborgrid.collection.tests import i18n_collection
 from laborgrid.grids.models import Grid
+from laborgrid.inspections.tests import i18n_inspections
 from laborgrid.testing.personas import MAOCHANG, client_for
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -247,6 +248,7 @@ PAGES = [
     # Field collection (issue 5): rounds, review, problems; the assignee's phone pages.
     *(_page(*p) for p in i18n_collection.PAGES),
     *(_page(*p) for p in i18n_cases.PAGES),
+    *(_page(*p) for p in i18n_inspections.PAGES),
 ]
 
 
@@ -262,6 +264,7 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.update(_documents_data())
     data.update(i18n_collection.data_strings())
     data.update(i18n_cases.data_strings())
+    data.update(i18n_inspections.data_strings())
     titles = set(User.objects.values_list("title", flat=True))
     if not shows_titles:
         titles -= {e.msgid for e in polib.pofile(str(EN_PO))}
