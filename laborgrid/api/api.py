@@ -23,10 +23,10 @@ from laborgrid.collection.api import router as collection_router
 from laborgrid.coverage.api import router as coverage_router
 from laborgrid.employers.api import router as employers_router
 from laborgrid.grids.api import router as grids_router
-from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.incidents.api import router as incidents_router
 from laborgrid.incidents.api import warnings_router
 from laborgrid.inspections.api import router as inspections_router
+from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
 from laborgrid.workdays.api import router as workdays_router

@@ -175,6 +175,8 @@ def render_report(
     return _render.render_report(
         title=title, authority=authority, rows=rows, sections=sections, number=number, date=date
     )
+
+
 #: Raised by :func:`render_document` for text the font cannot draw.
 UnprintableText = _render.UnprintableText
 

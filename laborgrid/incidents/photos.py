@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from laborgrid.collection.models import PHOTO_TYPES
-from laborgrid.collection.photos import _sniff as sniff_image
+from laborgrid.collection.photos import sniff_image
 from laborgrid.core import pii
 from laborgrid.incidents.models import Incident, IncidentPhoto
 

@@ -265,7 +265,9 @@ def test_service_worker_and_manifest() -> None:
     body = sw.content.decode()
     assert "/static/collection/collect.js" in body and "lg-shell-" in body
     # The collection pages registered for offline use are answered from the cache offline.
-    patterns = json.loads(re.search(r"var PAGES = (\[.*?\])\.map", body).group(1))
+    found = re.search(r"var PAGES = (\[.*?\])\.map", body)
+    assert found is not None
+    patterns = json.loads(found.group(1))
     form = reverse("collection:task_form", args=[1])
     assert any(re.search(p, form) for p in patterns)
     assert not any(re.search(p, reverse("collection:round_list")) for p in patterns)
