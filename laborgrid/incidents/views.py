@@ -7,8 +7,10 @@ every write through ``services`` / ``early_warning``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,6 +64,7 @@ from laborgrid.incidents.permissions import access_incident, access_warning, can
 from laborgrid.incidents.photos import MAX_PHOTOS, photo_bytes
 from laborgrid.incidents.report import closing_report_pdf
 from laborgrid.incidents.warning_rules import rule_def, rule_label
+from laborgrid.lib import periods
 
 PAGE_SIZE = 50
 #: Grids offered in the report form's list (a county inspector's whole county is ~400 grids).
@@ -203,6 +206,23 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level:
         qs = qs.filter(level__code=level)
+    # The dashboard's and the returns' links: a grid's subtree, a period of occurrence.
+    chips: list[tuple[str, str]] = []
+    code = (request.GET.get("grid") or "").strip()[:40]
+    if code:
+        grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
+        qs = qs.filter(grid_path__under=grid.path) if grid else qs.none()
+        chips.append((grid.name if grid else code, _without(request, "grid")))
+    period = periods.parse(request.GET.get("occurred"))
+    if period is not None:
+        start, end = (
+            timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            for day in (period.start, period.end + dt.timedelta(days=1))
+        )
+        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+        chips.append(
+            (_("发生于 %(period)s") % {"period": period.key}, _without(request, "occurred"))
+        )
     page = Paginator(qs.order_by("-reported_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -216,8 +236,15 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
             "level": level,
             "levels": IncidentLevel.objects.order_by("rank"),
             "can_report": get_scope(request.user).has(Cap.WORK_WRITE),
+            "chips": chips,
+            "hidden": {k: request.GET[k] for k in ("grid", "occurred") if request.GET.get(k)},
         },
     )
+
+
+def _without(request: AuthedRequest, name: str) -> str:
+    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return f"?{urlencode(rest)}" if rest else "?"
 
 
 def _staff_for(incident: Incident) -> list[User]:

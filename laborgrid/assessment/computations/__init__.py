@@ -14,6 +14,7 @@ def register_builtin() -> None:
         complaints,
         deadlines,
         freshness,
+        incidents,
     )
 
     freshness.register_it()
@@ -21,3 +22,4 @@ def register_builtin() -> None:
     deadlines.register_it()
     complaints.register_it()
     acceptance.register_it()
+    incidents.register_it()

@@ -136,8 +136,13 @@ def posts(ctx: Context) -> list[GridAssignment]:
 
 
 def person_points(ctx: Context) -> Iterator[Point]:
+    return staff_points(ctx, grid_points(ctx))
+
+
+def staff_points(ctx: Context, points: list[Point]) -> Iterator[Point]:
+    """``points`` of a grid given to the staff who held a post on that grid on the point's day."""
     by_path: dict[str, list[Point]] = defaultdict(list)
-    for p in grid_points(ctx):
+    for p in points:
         by_path[p.grid_path].append(p)
     seen: set[tuple[int, int | None]] = set()
     for post in posts(ctx):

@@ -253,3 +253,33 @@ def test_acceptance_counts_three_items_per_grid_with_a_norm() -> None:
         level=GridLevel.COUNTY
     )
     assert machang.figures["acceptance"][1] == 3 * grids.count()
+
+
+def test_incidents_reported_on_time_reads_the_incidents_report_deadlines() -> None:
+    """群体性事件按时报告率: every judged 首报/续报/终报 deadline of the year is one point; a report
+    made after its moment counts against."""
+    from laborgrid.assessment.computations import incidents
+    from laborgrid.assessment.indicators import Context
+    from laborgrid.deadlines.models import Deadline
+    from laborgrid.incidents.deadline_rules import CONTINUING, FINAL, INITIAL
+
+    today = timezone.localdate()
+    ctx = Context(root=_county(), year=today.year, as_of=today)
+    ours = Deadline.objects.filter(
+        kind__in=[INITIAL, CONTINUING, FINAL], voided=False, due__year=today.year
+    )
+    met = ours.filter(met_at__isnull=False).exclude(due_at__isnull=True).first()
+    assert met is not None, "the demo has a report made"
+    assert met.met_at is not None and met.due_at is not None
+    points = {p.object_id: p for p in incidents.grid_points(ctx)}
+    assert set(points) <= set(ours.values_list("pk", flat=True))
+    assert points[met.pk].outcome == ("met" if met.met_at <= met.due_at else "late")
+    assert {p.detail for p in points.values()} <= {INITIAL, CONTINUING, FINAL}
+    # Reported an hour after its moment: late.
+    Deadline.objects.filter(pk=met.pk).update(met_at=met.due_at + dt.timedelta(hours=1))
+    late = {p.object_id: p for p in incidents.grid_points(ctx)}[met.pk]
+    assert late.outcome == "late" and not late.good
+    # The person's points are the grid's, given to the staff in post on that grid.
+    people = list(incidents.person_points(ctx))
+    assert people and {p.object_id for p in people} <= set(points)
+    assert all(p.user_id for p in people)

@@ -241,3 +241,35 @@ def test_an_old_count_is_shown_and_counted_again(django_capture_on_commit_callba
         client.get(url)
     assert "正在后台重新统计" in body
     assert len(callbacks) == 1  # the second view finds the recount already on its way
+
+
+def test_incident_figures_equal_the_incidents_listed() -> None:
+    """The county's incident cards link to the incident list filtered to exactly what they count
+    (grid subtree, period of occurrence), and the figures are the records' figures."""
+    from django.utils import timezone
+
+    from laborgrid.incidents.choices import IncidentStatus
+    from laborgrid.incidents.models import Incident
+    from laborgrid.lib import periods
+    from laborgrid.reports.sources.incidents import bounds
+
+    county = Grid.objects.get(code=COUNTY)
+    rollup.refresh(county.path)
+    client = client_for("county")
+    body = client.get(reverse("reports:dashboard", args=[COUNTY])).content.decode()
+    start, end = bounds(periods.containing(timezone.localdate()))
+    expected = {
+        "incidents_occurred": Incident.objects.filter(
+            grid_path__under=county.path, occurred_at__gte=start, occurred_at__lt=end
+        ).count(),
+        "incidents_active": Incident.objects.filter(grid_path__under=county.path)
+        .exclude(status=IncidentStatus.CLOSED)
+        .count(),
+    }
+    assert expected["incidents_active"] > 0, "the demo has incidents being handled"
+    for key, count in expected.items():
+        text, url = card(body, key)
+        assert int(text.replace(",", "")) == count, key
+        assert url is not None and url.startswith(reverse("incidents:incident_list"))
+        listing = client.get(url).content.decode()
+        assert len(set(re.findall(r'href="/incidents/(\d+)/"', listing))) == count, key
