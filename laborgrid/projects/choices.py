@@ -41,7 +41,7 @@ class ObligationKind(models.TextChoices):
 ONE_TIME = (ObligationKind.WAGE_ACCOUNT, ObligationKind.WAGE_DEPOSIT, ObligationKind.RIGHTS_BOARD)
 MONTHLY = (ObligationKind.REAL_NAME, ObligationKind.LABOUR_COST, ObligationKind.PAY_SHEET)
 
-ARTICLE = {
+ARTICLE: dict[str, str] = {
     ObligationKind.WAGE_ACCOUNT: "《保障农民工工资支付条例》第二十六条",
     ObligationKind.WAGE_DEPOSIT: "《保障农民工工资支付条例》第三十二条",
     ObligationKind.RIGHTS_BOARD: "《保障农民工工资支付条例》第三十四条",
@@ -51,7 +51,7 @@ ARTICLE = {
 }
 
 #: The ``cases.violations`` key an order cites when the obligation is not met.
-VIOLATION = {
+VIOLATION: dict[str, str] = {
     ObligationKind.WAGE_ACCOUNT: "project_no_wage_account",
     ObligationKind.WAGE_DEPOSIT: "project_no_wage_deposit",
     ObligationKind.RIGHTS_BOARD: "project_no_rights_board",

@@ -34,7 +34,18 @@ from laborgrid.projects.choices import (
 )
 
 USER = settings.AUTH_USER_MODEL
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+def money(label: Any, **kwargs: Any) -> models.DecimalField[Any, Any]:
+    """An amount in yuan, never negative."""
+    return models.DecimalField(
+        label,
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+        **kwargs,
+    )
+
 
 #: Board photos and pay-sheet files carry workers' names and ID numbers: encrypted at rest.
 FILE_STORAGE = EncryptedFileSystemStorage("file:projects")
@@ -97,7 +108,7 @@ class Project(models.Model):
         related_name="+",
         verbose_name=_("施工总承包单位"),
     )
-    contract_sum = models.DecimalField(_("合同金额（元）"), **MONEY)
+    contract_sum = money(_("合同金额（元）"))
     starts_on = models.DateField(_("开工日期"))
     ends_on = models.DateField(_("计划竣工日期"), null=True, blank=True)
     labour_officer = models.CharField(_("劳资专管员"), max_length=60, blank=True)
@@ -171,7 +182,7 @@ class Obligation(models.Model):
     met_on = models.DateField(_("落实日期"), null=True, blank=True)
     bank = models.CharField(_("开户银行"), max_length=100, blank=True)
     reference = models.CharField(_("账号或凭证编号"), max_length=60, blank=True)
-    amount = models.DecimalField(_("金额（元）"), null=True, blank=True, **MONEY)
+    amount = money(_("金额（元）"), null=True, blank=True)
     term_end = models.DateField(_("有效期至"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     photo = models.FileField(
@@ -203,6 +214,9 @@ class Obligation(models.Model):
     def __str__(self) -> str:
         return f"{self.project_id}:{self.kind}:{self.month or ''}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project_detail", args=[self.project_id]) + f"#o{self.pk}"
+
     def state(self, today: dt.date | None = None) -> str:
         if self.met_on is not None:
             return ObligationState.MET
@@ -210,9 +224,6 @@ class Obligation(models.Model):
         if self.due is not None and self.due < today:
             return ObligationState.OVERDUE
         return ObligationState.PENDING
-
-    def get_absolute_url(self) -> str:
-        return reverse("projects:project_detail", args=[self.project_id]) + f"#o{self.pk}"
 
 
 class SiteWorker(models.Model):
@@ -252,11 +263,11 @@ class PaySheet(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(max_length=64)
     lines = models.PositiveIntegerField(_("人数"), default=0)
-    total_due = models.DecimalField(_("应发合计"), default=Decimal(0), **MONEY)
-    total_paid = models.DecimalField(_("实发合计"), default=Decimal(0), **MONEY)
+    total_due = money(_("应发合计"), default=Decimal(0))
+    total_paid = money(_("实发合计"), default=Decimal(0))
     not_in_roster = models.PositiveIntegerField(_("不在花名册人数"), default=0)
     roster_missing = models.PositiveIntegerField(_("花名册未列支人数"), default=0)
-    shortfall = models.DecimalField(_("少发金额"), default=Decimal(0), **MONEY)
+    shortfall = money(_("少发金额"), default=Decimal(0))
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
@@ -284,8 +295,8 @@ class PayLine(models.Model):
     id_enc = models.TextField(editable=False)
     id_index = models.CharField(max_length=64, db_index=True, editable=False)
     id_masked = models.CharField(_("身份证号码"), max_length=40, editable=False)
-    amount_due = models.DecimalField(_("应发工资"), **MONEY)
-    amount_paid = models.DecimalField(_("实发工资"), **MONEY)
+    amount_due = money(_("应发工资"))
+    amount_paid = money(_("实发工资"))
     signed = models.BooleanField(_("本人签字"), default=False)
     worker = models.ForeignKey(
         SiteWorker, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -321,9 +332,9 @@ class ArrearsEntry(models.Model):
     )
     found_on = models.DateField(_("发现日期"))
     workers = models.PositiveIntegerField(_("涉及人数"))
-    amount = models.DecimalField(_("欠薪金额"), **MONEY)
+    amount = money(_("欠薪金额"))
     settled_on = models.DateField(_("清偿日期"), null=True, blank=True)
-    settled_amount = models.DecimalField(_("清偿金额"), default=Decimal(0), **MONEY)
+    settled_amount = money(_("清偿金额"), default=Decimal(0))
     note = models.CharField(_("说明"), max_length=300, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 

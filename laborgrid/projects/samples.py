@@ -31,8 +31,8 @@ NOT_ON_ROSTER = [
 
 def _book(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    ws = wb.create_sheet(title, 0)
+    del wb[wb.sheetnames[1]]
     ws.append([title])
     ws.append(header)
     for r in rows:

@@ -209,7 +209,8 @@ def register_project(*, actor: User, data: Mapping[str, Any], request: Any = Non
             errors["labour_officer_phone"] = [exc.message]
     if errors:
         raise ValidationError(errors)
-    assert contractor is not None and contract_sum is not None
+    if contractor is None or contract_sum is None or not isinstance(starts_on, dt.date):
+        raise ValidationError(_("请检查填写的内容。"))
     project = Project(
         name=name,
         code=code,
@@ -702,7 +703,8 @@ def upload_paysheet(
         except ValidationError as exc:
             parsed.problems.append(RowProblem(n, _row_message(exc)))
             continue
-        assert due is not None and paid is not None
+        if due is None or paid is None:  # _money(required) never returns None
+            continue
         lines.append(
             PayLine(
                 row=n,
@@ -781,13 +783,13 @@ def upload_paysheet(
 def overdue_sheet_months(project: Project, today: dt.date | None = None) -> list[dt.date]:
     """Months whose pay sheet is past its deadline and not uploaded."""
     today = today or timezone.localdate()
-    return list(
-        Obligation.objects.filter(
+    return [
+        ob.month
+        for ob in Obligation.objects.filter(
             project=project, kind=ObligationKind.PAY_SHEET, met_on__isnull=True, due__lt=today
-        )
-        .order_by("month")
-        .values_list("month", flat=True)
-    )
+        ).order_by("month")
+        if ob.month is not None
+    ]
 
 
 @transaction.atomic
@@ -797,8 +799,7 @@ def settle_arrears(
     """登记清偿: the amount paid to the workers so far (cumulative) and when."""
     check_write(actor, Cap.WORK_WRITE, entry.grid_path)
     entry = ArrearsEntry.objects.select_for_update().get(pk=entry.pk)
-    value = _money(amount, "settled_amount")
-    assert value is not None
+    value = _money(amount, "settled_amount") or Decimal(0)
     errors: dict[str, list[str]] = {}
     if value > entry.amount:
         errors["settled_amount"] = [_("清偿金额不能超过欠薪金额。")]
@@ -860,7 +861,7 @@ def send_to_patrol(*, actor: User, project: Project, request: Any = None) -> Pat
     return plan
 
 
-ORDER_TEXT = {
+ORDER_TEXT: dict[str, str] = {
     ObligationKind.WAGE_ACCOUNT: "为%(project)s开设农民工工资专用账户，专项用于支付该项目农民工工资",
     ObligationKind.WAGE_DEPOSIT: "按规定存储%(project)s的农民工工资保证金或者提供金融机构保函",
     ObligationKind.RIGHTS_BOARD: "在%(project)s施工现场醒目位置设立维权信息告示牌",
