@@ -11,6 +11,7 @@ from laborgrid.audit.registry import register_actions
 @register_actions
 class ProjectAction(models.TextChoices):
     PROJECT_REGISTERED = "project_registered", _("登记在建工程项目")
+    PROJECTS_IMPORTED = "projects_imported", _("导入在建项目清单")
     PROJECT_UPDATED = "project_updated", _("修改在建工程项目")
     OBLIGATION_RECORDED = "project_obligation", _("登记项目义务落实情况")
     ROSTER_UPLOADED = "project_roster", _("上传实名制花名册")

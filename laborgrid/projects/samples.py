@@ -61,3 +61,47 @@ def paysheet_xlsx() -> bytes:
     for n, i in NOT_ON_ROSTER:
         rows.append([n, i, 4500, 4500, "是"])
     return _book(["姓名", "身份证号码", "应发工资", "实发工资", "本人签字"], rows, "工资支付表")
+
+
+def project_list_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """A 住建 project list as the department exports it: a title row, ``序号``, the sum in 万元.
+    Each row: name, code, client, contractor, uscc, sum_wan, starts, ends, address."""
+    header = [
+        "序号",
+        "项目名称",
+        "施工许可证号",
+        "建设单位",
+        "施工单位",
+        "施工单位统一社会信用代码",
+        "合同金额（万元）",
+        "开工日期",
+        "计划竣工日期",
+        "项目地址",
+        "劳资专管员",
+    ]
+    body = [
+        [
+            n,
+            r["name"],
+            r["code"],
+            r["client"],
+            r["contractor"],
+            r["uscc"],
+            r["sum_wan"],
+            r["starts"],
+            r.get("ends", ""),
+            r.get("address", ""),
+            r.get("officer", ""),
+        ]
+        for n, r in enumerate(rows, start=1)
+    ]
+    wb = Workbook()
+    ws = wb.create_sheet("在建项目", 0)
+    del wb[wb.sheetnames[1]]
+    ws.append(["大方县住房和城乡建设局在建房屋建筑和市政工程项目清单"])
+    ws.append(header)
+    for r in body:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -9,7 +9,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from laborgrid.core.paths import path_codes
 from laborgrid.employers.models import Employer
+from laborgrid.grids.choices import GridLevel
+from laborgrid.grids.models import Grid
 from laborgrid.projects.models import ArrearsEntry, Project
 
 
@@ -56,10 +59,12 @@ def ledger_rows(user: Any, year: int) -> list[dict[str, Any]]:
         .annotate(amount=Sum("settled_amount"))
     )
     rows: dict[tuple[str, int], dict[str, Any]] = {}
+    townships = set(Grid.objects.filter(level=GridLevel.TOWNSHIP).values_list("code", flat=True))
 
     def key(path: str, m: Any) -> tuple[str, int]:
-        codes = [c for c in path.strip("/").split("/") if c]
-        township = codes[2] if len(codes) > 2 else codes[-1]
+        codes = path_codes(path)
+        # the township the row lies in (the row's own grid when it hangs above townships)
+        township = next((c for c in codes if c in townships), codes[-1])
         month = m.month if isinstance(m, dt.date) else int(str(m)[5:7])
         return township, month
 

@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("new/", views.project_create, name="project_create"),
+    path("import/", views.project_import, name="project_import"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/<int:pk>/settle/", views.arrears_settle, name="arrears_settle"),
     path("<int:pk>/", views.project_detail, name="project_detail"),

@@ -159,6 +159,44 @@ def project_create(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def project_import(request: AuthedRequest) -> HttpResponse:
+    """导入住建、交通部门的在建项目清单 (a preset of the register import)."""
+    from laborgrid.projects.importing import import_project_list
+    from laborgrid.registers.presets import PROJECT_LIST_PRESETS
+
+    scope = require_capability(request.user, Cap.WORK_READ)
+    if not scope.has(Cap.WORK_WRITE):
+        raise Http404
+    outcome = None
+    department = request.POST.get("department", "housing")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择 Excel 或 CSV 文件。"))
+        else:
+            try:
+                outcome = import_project_list(
+                    actor=request.user,
+                    department=department,
+                    content=upload.read(),
+                    filename=upload.name or "",
+                    request=request,
+                )
+            except ValidationError as exc:
+                _errors(request, exc)
+    return render(
+        request,
+        "projects/project_import.html",
+        {
+            "presets": [(k, p.label) for k, p in PROJECT_LIST_PRESETS.items()],
+            "department": department,
+            "outcome": outcome,
+        },
+    )
+
+
+@login_required
 @require_GET
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)

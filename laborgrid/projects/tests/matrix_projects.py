@@ -107,6 +107,7 @@ SPECS: dict[str, Spec] = {
     "projects:project_list": Spec(lists={"q": "马场"}),
     "projects:ledger": Spec(),
     "projects:project_create": Spec(methods=("get", "post"), writes=True),
+    "projects:project_import": Spec(methods=("get", "post"), writes=True),
     "projects:project_detail": Spec(other=_kw(MACHANG), own=_kw(MAOCHANG)),
     "projects:paysheet_detail": Spec(
         other=_kw(MACHANG, sheet=lambda: _sheet(MACHANG)),
