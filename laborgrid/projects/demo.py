@@ -90,4 +90,8 @@ def seed_projects(log: Callable[[str], None] = print) -> None:
         content=paysheet_xlsx(),
         filename="工资支付表.xlsx",
     )
-    log(f"projects: {project.name}")
+    # the missing deposit and board stand as early warnings (the incidents' rule registry)
+    from laborgrid.incidents.early_warning import compute_warnings
+
+    raised = compute_warnings().raised
+    log(f"projects: {project.name}; warnings raised: {len(raised)}")

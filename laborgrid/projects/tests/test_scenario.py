@@ -36,6 +36,24 @@ def _employers(code: str, n: int) -> list[Employer]:
     )
 
 
+def test_demo_site_has_its_warnings() -> None:
+    """The demo's 猫场镇 site: deposit and board missing (warnings), two strangers on the sheet."""
+    from laborgrid.projects.demo import DEMO_CODE
+
+    project = Project.objects.get(code=DEMO_CODE)
+    assert MAOCHANG in project.grid_path
+    keys = set(
+        EarlyWarning.objects.filter(rule__key="project_obligations").values_list(
+            "subject_key", flat=True
+        )
+    )
+    assert {f"project:{project.pk}:wage_deposit", f"project:{project.pk}:rights_board"} <= keys
+    assert f"project:{project.pk}:wage_account" not in keys
+    sheet = project.paysheets.get()
+    assert sheet.not_in_roster == 2
+    assert project.subcontractors.count() == 1
+
+
 def test_done_when(django_capture_on_commit_callbacks: Any) -> None:
     gc, sub = _employers(MAOCHANG, 2)
     squadron = User.objects.get(username="maochang")
@@ -132,6 +150,10 @@ def test_done_when(django_capture_on_commit_callbacks: Any) -> None:
         assert warning.status == WarningStatus.RESOLVED
         assert order.number in warning.resolution
     assert AuditEvent.objects.filter(action="project_order").exists()
+    # the contractor's archive shows the project, its pay sheet and the order
+    archive = client_for("maochang").get(gc.get_absolute_url()).content.decode()
+    assert "登记在建工程项目：猫场镇农贸市场改造工程" in archive
+    assert "不在花名册 2 人" in archive and order.number in archive
     assert inspector.pk == order.issued_by_id
 
 
