@@ -17,15 +17,8 @@ from laborgrid.core.tests.test_i18n import (
     _render,
     _strip_data,
 )
-from laborgrid.projects.choices import ARTICLE
-from laborgrid.projects.models import (
-    Obligation,
-    PayLine,
-    PaySheet,
-    Project,
-    SiteWorker,
-    Subcontractor,
-)
+from laborgrid.projects.models import PaySheet, Project
+from laborgrid.projects.tests import i18n_projects
 from laborgrid.testing.personas import MAOCHANG, client_for
 
 pytestmark = pytest.mark.django_db
@@ -53,17 +46,7 @@ def _sheet_url() -> str:
 
 
 def data() -> list[str]:
-    strings = set(_data_strings())
-    for field in ("name", "code", "client_name", "address", "labour_officer"):
-        strings.update(Project.objects.values_list(field, flat=True))
-    for field in ("bank", "reference", "note"):
-        strings.update(Obligation.objects.values_list(field, flat=True))
-    strings.update(Subcontractor.objects.values_list("scope", flat=True))
-    strings.update(SiteWorker.objects.values_list("name", flat=True))
-    strings.update(PayLine.objects.values_list("name", flat=True))
-    strings.update(ARTICLE.values())
-    strings.update(a for v in ARTICLE.values() for a in v.split("；"))
-    strings.discard("")
+    strings = set(_data_strings()) | i18n_projects.data_strings()
     return sorted(strings, key=len, reverse=True)
 
 
