@@ -15,8 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.scope import require_capability
@@ -124,21 +123,54 @@ def obligations(request: AuthedRequest, project_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/{project_id}/paysheets", response={201: dict}, summary="Upload a month's pay sheet")
-def upload_paysheet(
-    request: AuthedRequest, project_id: int, month: Form[str], file: File[UploadedFile]
-) -> Status:
+PAYSHEET_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["month", "file"],
+                    "properties": {
+                        "month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
+                        "file": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/{project_id}/paysheets",
+    response={201: dict},
+    summary="Upload a month's pay sheet (multipart: month YYYY-MM, file XLSX) and check it",
+    openapi_extra=PAYSHEET_BODY,
+)
+def upload_paysheet(request: AuthedRequest, project_id: int) -> Status:
+    # the project first (404 out of scope, 403 read-only), then the body
     project = access_project(request.user, project_id, Cap.WORK_WRITE)
+    upload = request.FILES.get("file")
+    month = (request.POST.get("month") or "").strip()
+    errors: dict[str, list[str]] = {}
+    first = None
     try:
-        first = dt.date.fromisoformat(month.strip()[:7] + "-01")
+        first = dt.date.fromisoformat(month[:7] + "-01") if len(month) == 7 else None
     except ValueError:
-        raise ValidationError({"month": [_("月份格式应为 YYYY-MM。")]}) from None
+        first = None
+    if first is None:
+        errors["month"] = [_("月份格式应为 YYYY-MM。")]
+    if upload is None:
+        errors["file"] = [_("请选择 Excel 文件。")]
+    if errors or first is None or upload is None:
+        raise ValidationError(errors)
     sheet = services.upload_paysheet(
         actor=request.user,
         project=project,
         month=first,
-        content=file.read(),
-        filename=file.name or "",
+        content=upload.read(),
+        filename=upload.name or "",
         request=request,
     )
     check = services.check_sheet(sheet)
