@@ -38,6 +38,7 @@ from laborgrid.projects.permissions import (
     access_sheet,
 )
 from laborgrid.projects.selectors import find_employer, ledger_rows, ledger_totals, projects_for
+from laborgrid.rectifications.services import may_issue_on
 
 PAGE_SIZE = 50
 
@@ -227,6 +228,7 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "workers": project.workers.select_related("employer")[:200],
             "sheets": project.paysheets.all(),
             "writable": writable,
+            "can_order": writable and may_issue_on(request.user, project.grid_path),
             "states": ObligationState,
             "statuses": ProjectStatus.choices,
             "this_month": today.strftime("%Y-%m"),
@@ -412,12 +414,14 @@ def ledger(request: AuthedRequest) -> HttpResponse:
         r["name"] = names.get(r["township"], r["township"])
     from laborgrid.projects.models import ArrearsEntry
 
-    entries = (
-        ArrearsEntry.objects.visible_to(request.user)
+    scope = get_scope(request.user)
+    entries = [
+        (e, scope.allows(Cap.WORK_WRITE, e.grid_path))
+        for e in ArrearsEntry.objects.visible_to(request.user)
         .filter(Q_open())
         .select_related("project")
         .order_by("found_on")[:100]
-    )
+    ]
     return render(
         request,
         "projects/ledger.html",
@@ -426,7 +430,6 @@ def ledger(request: AuthedRequest) -> HttpResponse:
             "totals": ledger_totals(rows),
             "year": year,
             "entries": entries,
-            "writable_paths": get_scope(request.user).paths(Cap.WORK_WRITE),
         },
     )
 
