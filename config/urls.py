@@ -17,6 +17,7 @@ urlpatterns = [
     path("deadlines/", include("laborgrid.deadlines.urls")),
     path("cases/", include("laborgrid.cases.urls")),
     path("rectifications/", include("laborgrid.rectifications.urls")),
+    path("projects/", include("laborgrid.projects.urls")),
     path("complaint/", include("laborgrid.cases.public_urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),

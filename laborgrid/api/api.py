@@ -26,6 +26,7 @@ from laborgrid.grids.api import router as grids_router
 from laborgrid.incidents.api import router as incidents_router
 from laborgrid.incidents.api import warnings_router
 from laborgrid.inspections.api import router as inspections_router
+from laborgrid.projects.api import router as projects_router
 from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
@@ -100,6 +101,7 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/warnings", warnings_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/rectifications", rectifications_router)
+api.add_router("/projects", projects_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/returns", returns_router)
 api.add_router("/inspections", inspections_router)

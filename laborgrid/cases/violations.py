@@ -60,6 +60,45 @@ VIOLATIONS: dict[str, Violation] = {
         "《禁止使用童工规定》第二条",
         "《禁止使用童工规定》第六条",
     ),
+    # 保障农民工工资支付条例 chapter 4 (工程建设领域特别规定): what the project obligations of
+    # ``laborgrid.projects`` order corrected. Violated: the duty's article; basis: the article
+    # that orders the correction (Art. 55 items 1-3, Art. 56 items 1 and 4, Art. 57 items 1-2).
+    "project_no_wage_account": Violation(
+        _("施工总承包单位未按规定开设或者使用农民工工资专用账户"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第二十六条",
+        "《保障农民工工资支付条例》第五十五条",
+    ),
+    "project_no_wage_deposit": Violation(
+        _("施工总承包单位未按规定存储工资保证金或者未提供金融机构保函"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第三十二条",
+        "《保障农民工工资支付条例》第五十五条",
+    ),
+    "project_no_real_name": Violation(
+        _("施工总承包单位、分包单位未实行劳动用工实名制管理"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第二十八条",
+        "《保障农民工工资支付条例》第五十五条",
+    ),
+    "project_no_pay_sheet": Violation(
+        _("分包单位未按月考核农民工工作量、编制工资支付表并经农民工本人签字确认"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第三十一条",
+        "《保障农民工工资支付条例》第五十六条",
+    ),
+    "project_no_rights_board": Violation(
+        _("施工总承包单位未实行施工现场维权信息公示制度"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第三十四条",
+        "《保障农民工工资支付条例》第五十六条",
+    ),
+    "project_labour_cost_unpaid": Violation(
+        _("建设单位未按约定及时足额向农民工工资专用账户拨付工程款中的人工费用"),
+        Category.WAGES,
+        "《保障农民工工资支付条例》第二十四条、第二十九条",
+        "《保障农民工工资支付条例》第五十七条",
+    ),
 }
 
 

@@ -496,3 +496,102 @@ def check_mapping(headers: Sequence[str], mapping: Mapping[str, str | None]) -> 
             )
     problems.extend(_missing({n for n, c in claimed.items() if c}))
     return problems
+
+
+# --------------------------------------------------------------------------- project lists
+
+#: The project lists (在建工程项目清单) the housing and transport departments send (保障农民工
+#: 工资支付条例 Art. 38: project, permit and contractor data shared with 人社). They list
+#: projects, not employers: ``laborgrid.projects.importing`` reads them with this module's reader
+#: and header matching and registers projects whose contractors are in the employer registry.
+#: Fields are the project's (``laborgrid.projects.models.Project``) plus the contractors' codes.
+PROJECT_FIELD_LABELS: Final[Mapping[str, Promise]] = {
+    "name": _("项目名称"),
+    "code": _("项目编号"),
+    "address": _("项目地址"),
+    "client_name": _("建设单位"),
+    "client_uscc": _("建设单位统一社会信用代码"),
+    "contractor_name": _("施工总承包单位"),
+    "contractor_uscc": _("施工总承包单位统一社会信用代码"),
+    "contract_sum": _("合同金额"),
+    "starts_on": _("开工日期"),
+    "ends_on": _("计划竣工日期"),
+    "labour_officer": _("劳资专管员"),
+    "labour_officer_phone": _("劳资专管员电话"),
+    "lng": _("经度"),
+    "lat": _("纬度"),
+}
+
+_PROJECT_COMMON: Final[Mapping[str, tuple[str, ...]]] = {
+    "name": ("项目名称", "工程名称", "建设项目名称", "工程项目名称"),
+    "code": ("施工许可证号", "施工许可证编号", "项目编号", "项目代码", "工程编号"),
+    "address": ("项目地址", "工程地址", "建设地点", "工程地点", "项目所在地"),
+    "client_name": ("建设单位", "建设单位名称", "业主单位", "项目法人", "招标人"),
+    "client_uscc": ("建设单位统一社会信用代码", "建设单位信用代码"),
+    "contractor_name": (
+        "施工总承包单位",
+        "施工单位",
+        "总承包单位",
+        "施工总承包单位名称",
+        "中标单位",
+        "施工单位名称",
+    ),
+    "contractor_uscc": (
+        "施工总承包单位统一社会信用代码",
+        "施工单位统一社会信用代码",
+        "总承包单位统一社会信用代码",
+        "施工单位信用代码",
+        "中标单位统一社会信用代码",
+    ),
+    "contract_sum": ("合同金额", "合同价", "中标金额", "中标价", "工程造价", "合同价款"),
+    "starts_on": ("开工日期", "实际开工日期", "计划开工日期", "开工时间"),
+    "ends_on": ("计划竣工日期", "竣工日期", "合同竣工日期", "完工日期"),
+    "labour_officer": ("劳资专管员", "劳资专管员姓名"),
+    "labour_officer_phone": ("劳资专管员电话", "劳资专管员联系电话"),
+    "lng": ("经度",),
+    "lat": ("纬度",),
+}
+
+
+def _project_preset(source: str, label: Promise, first: Mapping[str, tuple[str, ...]]) -> Preset:
+    aliases = {
+        f: tuple(dict.fromkeys((*first.get(f, ()), *_PROJECT_COMMON.get(f, ()))))
+        for f in PROJECT_FIELD_LABELS
+    }
+    return Preset(source=source, label=label, aliases=aliases)
+
+
+#: Presets of the project lists, by the regulator (``projects.choices.Department`` value).
+PROJECT_LIST_PRESETS: Final[Mapping[str, Preset]] = {
+    # 住房和城乡建设: 房屋建筑和市政基础设施工程 (施工许可 list).
+    "housing": _project_preset("housing", _("住建部门在建项目清单"), {}),
+    # 交通运输: 公路、水运工程 (their lists name 项目法人 and 中标单位).
+    "transport": _project_preset(
+        "transport",
+        _("交通部门在建项目清单"),
+        {
+            "code": ("项目代码", "项目编号"),
+            "client_name": ("项目法人", "项目业主"),
+            "contractor_name": ("中标单位", "施工单位"),
+            "contract_sum": ("中标金额", "合同金额"),
+            "address": ("建设地点", "路线起讫点"),
+        },
+    ),
+}
+
+
+def map_columns(headers: Sequence[str], preset: Preset) -> tuple[dict[str, int], dict[str, str]]:
+    """``({field: column index}, {field: unit hint})`` of a project list's header row, each
+    field claimed by its most preferred alias (then the leftmost column)."""
+    index = _index_for(preset)
+    best: dict[str, tuple[int, int]] = {}
+    hints: dict[str, str] = {}
+    for column, header in enumerate(headers):
+        name, rank, hint, _ignored = _lookup(header, index)
+        if name is None:
+            continue
+        if hint:
+            hints[name] = hint
+        if name not in best or (rank, column) < best[name]:
+            best[name] = (rank, column)
+    return {f: c for f, (_r, c) in best.items()}, hints
