@@ -71,7 +71,8 @@ def campaign_progress(campaign: Campaign, user: Any) -> list[GridProgress]:
 @dataclass
 class ResultTable:
     """The campaign's result table (issue 16 §2): checked, violations by item, items for
-    rectification, wages recovered, workers concerned — per squadron and in total."""
+    rectification, orders to correct issued from the visits, wages recovered, workers concerned
+    — per squadron and in total."""
 
     items: list[tuple[str, str]]  # (key, label) of the checklist
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -85,9 +86,23 @@ def _blank(items: list[tuple[str, str]]) -> dict[str, Any]:
         "with_violations": 0,
         "by_item": dict.fromkeys((k for k, _l in items), 0),
         "to_order": 0,
+        "orders": 0,
         "wages": Decimal(0),
         "workers": 0,
     }
+
+
+def orders_from(visits: QuerySet[Visit]) -> QuerySet[Any]:
+    """The orders to correct issued from ``visits`` (their source, through the rectifications
+    registry's generic link). A subquery: no list of ids, whatever the number of visits."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from laborgrid.rectifications.models import RectificationOrder
+
+    return RectificationOrder.objects.filter(
+        source_type=ContentType.objects.get_for_model(Visit),
+        source_id__in=visits.order_by().values("pk"),
+    )
 
 
 def result_table(campaign: Campaign, user: Any) -> ResultTable:
@@ -130,11 +145,22 @@ def result_table(campaign: Campaign, user: Any) -> ResultTable:
         if f["visit_id"] not in with_violation:
             with_violation.add(f["visit_id"])
             row["with_violations"] += 1
+    for source_id in orders_from(visits).values_list("source_id", flat=True):
+        if source_id in by_visit:
+            per[by_visit[source_id]]["orders"] += 1
     total = _blank(items)
     for sq in sorted(per, key=lambda i: names[i].code):
         row = per[sq]
         table.rows.append({"grid": names[sq], **row})
-        for k in ("targets", "checked", "with_violations", "to_order", "wages", "workers"):
+        for k in (
+            "targets",
+            "checked",
+            "with_violations",
+            "to_order",
+            "orders",
+            "wages",
+            "workers",
+        ):
             total[k] += row[k]
         for k in row["by_item"]:
             total["by_item"][k] += row["by_item"][k]
