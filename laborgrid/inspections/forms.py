@@ -123,7 +123,8 @@ class VisitForm(StyledFormMixin, forms.Form):
     #: The key of a browser without the script (no offline queue there): used when
     #: ``client_key`` is empty.
     server_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    employer = forms.IntegerField(label=_("单位编号"), min_value=1)
+    #: The form's URL names the employer; this copy is for posts to the start page.
+    employer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     campaign = forms.ChoiceField(label=_("专项检查"), required=False)
     outcome = forms.ChoiceField(label=_("检查结果"), choices=VisitOutcome.choices)
     started_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME)

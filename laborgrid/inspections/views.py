@@ -678,18 +678,24 @@ def offline_precache(request: Any) -> list[str]:
     ]
 
 
-def _may_issue(user: Any, visit: Visit, orders: list[Any]) -> bool:
-    """The issue button: a concluded visit with findings ticked for rectification, no order yet,
-    and a certified inspector with a handler role on its grid (assistants never see it)."""
+def _why_not_issue(user: Any, visit: Visit, orders: list[Any]) -> str:
+    """Why the user may not issue the visit's order now ("" when they may): a concluded visit
+    with findings ticked for rectification and no order yet, and a certified inspector with a
+    handler role on its grid (assistants and uncertified staff are told, never offered)."""
     from laborgrid.rectifications.services import may_issue_on
 
-    return (
-        visit.status == VisitStatus.CONCLUDED
-        and not orders
-        and any(f.to_order for f in visit.findings.all())
-        and get_scope(user).allows(Cap.WORK_WRITE, visit.grid_path)
+    if orders:
+        return _("本次检查已下达责令改正指令书 %(number)s。") % {"number": orders[0].number}
+    if visit.status != VisitStatus.CONCLUDED:
+        return _("现场检查经监察员确认并出具笔录后，才能下达责令改正指令书。")
+    if not any(f.to_order for f in visit.findings.all()):
+        return _("确认笔录时没有列入整改的检查项目。")
+    if not (
+        get_scope(user).allows(Cap.WORK_WRITE, visit.grid_path)
         and may_issue_on(user, visit.grid_path)
-    )
+    ):
+        return _("只有持有效执法证的劳动保障监察员可以下达责令改正指令书。")
+    return ""
 
 
 @login_required
@@ -712,7 +718,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             in (visit.recorded_by_id, visit.inspector_1_id, visit.inspector_2_id),
             "violation": FindingResult.VIOLATION,
             "orders": orders,
-            "can_issue": _may_issue(request.user, visit, orders),
+            "can_issue": not _why_not_issue(request.user, visit, orders),
         },
     )
 
@@ -720,14 +726,17 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_order(request: AuthedRequest, pk: int) -> HttpResponse:
-    """下达责令改正指令书 from the visit's findings ticked for rectification. Reached only by a
-    certified inspector with a handler role while the visit has no order (others: 404, as the
-    visit page offers them no button)."""
-    visit = access_visit(request.user, pk, Cap.WORK_WRITE)
-    orders = list(services.orders_of(visit))
-    if not _may_issue(request.user, visit, orders):
-        raise Http404
-    lines = services.proposed_lines(visit)
+    """下达责令改正指令书 from the visit's findings ticked for rectification, by a certified
+    inspector with a handler role while the visit has no order; anyone else who can see the visit
+    is told why not (and a POST from them is refused)."""
+    visit = access_visit(request.user, pk)
+    if request.method == "POST":
+        access_visit(request.user, pk, Cap.WORK_WRITE)
+    orders = list(services.orders_of(visit).order_by("issued_on", "id"))
+    refused = _why_not_issue(request.user, visit, orders)
+    if request.method == "POST" and refused:
+        raise PermissionDenied(refused)
+    lines = [] if refused else services.proposed_lines(visit)
     labels = {f.key: f.label for f in visit.findings.all()}
     form = VisitOrderForm(request.POST or None, lines=lines, labels=labels)
     if request.method == "POST" and form.is_valid():
@@ -745,7 +754,7 @@ def visit_order(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/visit_order.html",
-        {"visit": visit, "form": form},
+        {"visit": visit, "form": form, "refused": refused, "orders": orders},
         status=422 if request.method == "POST" else 200,
     )
 

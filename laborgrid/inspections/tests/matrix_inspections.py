@@ -133,7 +133,6 @@ SPECS: dict[str, Spec] = {
     "inspections:visit_create": Spec(methods=("get", "post"), writes=True),
     "inspections:visit_form": Spec(
         other={"employer": lambda: _employer(MACHANG)},
-        own={"employer": lambda: _employer(MAOCHANG)},
         methods=("get", "post"),
         writes=True,
     ),
