@@ -214,6 +214,15 @@ def test_done_when(on_day: Callable[[dt.date], None], django_capture_on_commit_c
     assert photo.file.read() == JPEG and "现场照片" in photo.title
     assert f"{order.number}.pdf" in evidence
 
+    # The employer's archive: the visit with its finding, and every step of the order.
+    from laborgrid.employers.timeline import timeline
+
+    entries = timeline(employer)
+    inspection = [e for e in entries if e.kind == "inspection"]
+    assert inspection and campaign.checklist[0]["label"] in inspection[0].detail
+    steps = [e for e in entries if e.kind == "rectification" and order.number in e.title]
+    assert len(steps) == 3  # issued, rechecked, escalated
+
     # 8. The campaign's result table adds up to the visits recorded (page and XLSX).
     table = selectors.result_table(campaign, user("county"))
     concluded = Visit.objects.filter(campaign=campaign, status=VisitStatus.CONCLUDED).count()
