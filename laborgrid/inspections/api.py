@@ -509,7 +509,7 @@ def issue_visit_order(request: AuthedRequest, visit_id: int) -> Status[dict[str,
     require_capability(request.user, Cap.WORK_WRITE)
     visit = access_visit(request.user, visit_id, Cap.WORK_WRITE)
     try:
-        payload = _parse(request, VisitOrderIn) if request.body else VisitOrderIn()
+        payload = _parse(request, VisitOrderIn) if request.body else VisitOrderIn(items=None)
     except ValidationError as exc:
         return Status(422, _invalid(exc))
     proposed = {x.key: x for x in services.proposed_lines(visit)}

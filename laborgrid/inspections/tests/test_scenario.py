@@ -131,7 +131,11 @@ def test_done_when(on_day: Callable[[dt.date], None], django_capture_on_commit_c
 
     # 4. An inspector confirms the visit, ticking the violation for rectification (10 days).
     county = client_for("county")
-    post = {"signature": "signed", "rep_name": "王经理", "inspectors_signed": "on"}
+    post: dict[str, object] = {
+        "signature": "signed",
+        "rep_name": "王经理",
+        "inspectors_signed": "on",
+    }
     for c in campaign.checklist:
         post[f"result_{c['key']}"] = "compliant"
     post.update({f"result_{first_key}": "violation", f"order_{first_key}": "on"})
@@ -229,8 +233,8 @@ def test_done_when(on_day: Callable[[dt.date], None], django_capture_on_commit_c
     assert table.total["checked"] == concluded == 1
     assert table.total["orders"] == 1 and table.total["by_item"][first_key] == 1
     assert sum(r["checked"] for r in table.rows) == concluded
-    page = county.get(campaign.get_absolute_url()).content.decode()
-    assert 'data-testid="total-orders">1<' in page and 'data-testid="total-checked">1<' in page
+    body = county.get(campaign.get_absolute_url()).content.decode()
+    assert 'data-testid="total-orders">1<' in body and 'data-testid="total-checked">1<' in body
     response = county.post(reverse("inspections:campaign_export", args=[campaign.pk]))
     job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
     run_job.call(str(job.pk))
