@@ -184,6 +184,18 @@ def test_figures_count_the_visits_and_orders_their_lists_show() -> None:
     assert int(figures.get("orders_overdue", 0)) == overdue.context["page"].paginator.count
     other = rollup.count(Grid.objects.get(code=MACHANG), period, today)
     assert visit.grid_path not in other
+    # The counts page: orders per grid and per inspector beside the visits.
+    from laborgrid.inspections import selectors
+
+    by_grid = {
+        r["grid__code"]: r for r in selectors.visit_counts_by_grid(user("maochang"), today, today)
+    }
+    assert by_grid[visit.grid.code]["orders"] >= 1
+    people = {
+        r["username"]: r
+        for r in selectors.visit_counts_by_inspector(user("maochang"), today, today)
+    }
+    assert people["county"]["orders"] >= 1
 
 
 def test_demo_orders_issued_from_the_winter_campaign() -> None:
