@@ -11,6 +11,7 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from laborgrid.accounts.roles import Cap
         from laborgrid.assessment import computations, demo, jobs  # noqa: F401  (registrations)
+        from laborgrid.assessment.permissions import runs_a_county
         from laborgrid.core.extensions import (
             DemoSeeder,
             NavLink,
@@ -24,6 +25,6 @@ class AssessmentConfig(AppConfig):
             NavMenu("assessment", _("考核验收"), "ti-trophy", 66, caps=(Cap.WORK_READ,)),
             NavLink(_("考核排名"), "assessment:ranking", order=10),
             NavLink(_("验收清单"), "assessment:checklist_home", order=20),
-            NavLink(_("考核指标设置"), "assessment:config", order=30),
+            NavLink(_("考核指标设置"), "assessment:config", order=30, when=runs_a_county),
         )
         register_seeder(DemoSeeder("assessment", demo.seed_assessment, order=75))

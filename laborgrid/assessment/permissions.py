@@ -59,6 +59,13 @@ def is_county_user(user: Any, county: Grid) -> bool:
     return get_scope(user).allows(Cap.WORK_READ, county.path)
 
 
+def runs_a_county(user: Any) -> bool:
+    """Whether the user reads work data at county level on one of their own grids: the county's
+    assessment pages (indicators, computation) are theirs. No query beyond the grids the page
+    header has loaded already (the menu asks this on every page)."""
+    return any(g.level == GridLevel.COUNTY and is_county_user(user, g) for g in user_grids(user))
+
+
 def access_county(user: Any, code: str | None, request: HttpRequest | None = None) -> Grid:
     """The county whose assessment the user runs (reads at county level): ``code`` or the county
     of their own grid. 404 for anyone else (townships do not configure or compute)."""

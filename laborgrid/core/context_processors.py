@@ -30,7 +30,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         {
             "scope": scope,
             "caps": {cap.replace(".", "_"): True for cap in scope.by_capability},
-            "nav_menus": menus_for(lambda cap: cap in scope.by_capability),
+            "nav_menus": menus_for(lambda cap: cap in scope.by_capability, user),
         }
     )
     return ctx

@@ -61,7 +61,9 @@ class DemoSeeder:
 @dataclass(frozen=True)
 class NavLink:
     """One entry of a menu: a URL name, shown to users holding any of ``caps`` (none: everyone
-    signed in). ``divider_before`` draws a line above it in a drop-down."""
+    signed in) for whom ``when(user)``, if given, is true (a page only some holders of a capability
+    reach, such as the county's own settings; it must not query: use what the request has loaded).
+    ``divider_before`` draws a line above it in a drop-down."""
 
     label: str | Promise
     url_name: str
@@ -69,6 +71,7 @@ class NavLink:
     order: int = 100
     new_tab: bool = False
     divider_before: bool = False
+    when: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,18 +133,18 @@ def register_link(menu_key: str, link: NavLink) -> NavLink:
     return link
 
 
-def menus_for(has: Callable[[str], bool]) -> list[tuple[NavMenu, list[NavLink]]]:
-    """The menus and links a user sees; ``has(cap)`` answers whether they hold a capability."""
+def menus_for(has: Callable[[str], bool], user: Any = None) -> list[tuple[NavMenu, list[NavLink]]]:
+    """The menus and links ``user`` sees; ``has(cap)`` answers whether they hold a capability."""
 
-    def allowed(caps: tuple[str, ...]) -> bool:
-        return not caps or any(has(c) for c in caps)
+    def allowed(caps: tuple[str, ...], when: Callable[[Any], bool] | None = None) -> bool:
+        return (not caps or any(has(c) for c in caps)) and (when is None or bool(when(user)))
 
     shown = []
     for menu in sorted(_MENUS.values(), key=lambda m: (m.order, m.key)):
         if not allowed(menu.caps) or any(has(c) for c in menu.unless_caps):
             continue
         links = sorted(
-            (link for link in _LINKS.get(menu.key, {}).values() if allowed(link.caps)),
+            (link for link in _LINKS.get(menu.key, {}).values() if allowed(link.caps, link.when)),
             key=lambda link: link.order,
         )
         if links:

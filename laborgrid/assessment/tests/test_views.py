@@ -179,7 +179,7 @@ def test_the_checklist_shows_staffing_and_the_county_records_a_check() -> None:
     assert len(_rows(home)) >= 40
     url = reverse("assessment:checklist", args=[MAOCHANG_VILLAGE]) + f"?year={YEAR}"
     page = client.get(url).content.decode()
-    assert 'data-role="assistant"' in page and "记录现场检查" in page
+    assert 'data-role="assistant"' in page and "登记网格验收检查" in page
     post = reverse("assessment:record_check", args=[MAOCHANG_VILLAGE])
     data = {
         "year": YEAR,
@@ -207,7 +207,7 @@ def test_the_checklist_shows_staffing_and_the_county_records_a_check() -> None:
     )
     # A township sees its checklist but cannot record checks.
     mine = client_for("maochang").get(url).content.decode()
-    assert "记录现场检查" not in mine
+    assert "登记网格验收检查" not in mine
     assert client_for("maochang").post(post, data).status_code == 403
 
 
@@ -292,3 +292,14 @@ def test_the_ranking_and_evidence_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         url = reverse("assessment:evidence", args=[COUNTY, "freshness"])
         assert client.get(url).status_code == 200
+
+
+def test_only_the_county_is_offered_the_indicator_settings() -> None:
+    """The menu offers 考核指标设置 to those who can open it: the county, not a township (whose
+    request the page answers 404)."""
+    link = f'href="{reverse("assessment:config")}"'
+    assert link in client_for("county").get("/").content.decode()
+    for username in ("maochang", "maochang-a1"):
+        client = client_for(username)
+        assert link not in client.get("/").content.decode()
+        assert client.get(reverse("assessment:config")).status_code == 404

@@ -4,11 +4,13 @@ that is gone (issue 21 item 3)."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import connection, connections
 from django.urls import reverse
@@ -23,7 +25,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
+    """A media root of this test's own holding the files the database names (the demo's evidence,
+    photos and documents), as an installation's media root does."""
+    original = Path(settings.MEDIA_ROOT)
+    media = tmp_path / "media"
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if field.get_internal_type() != "FileField":
+                continue
+            for name in model._base_manager.exclude(**{field.name: ""}).values_list(
+                field.name, flat=True
+            ):
+                if (original / name).is_file():
+                    (media / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(original / name, media / name)
+    settings.MEDIA_ROOT = media
 
 
 def _job_with_file(username: str = "maochang") -> Job:

@@ -24,6 +24,13 @@ pytestmark = pytest.mark.django_db
 T = DocumentType
 
 
+@pytest.fixture(autouse=True)
+def _no_numbers_issued_yet() -> None:
+    """The demo has issued documents; these tests start from a bureau that has not (the
+    deletion is rolled back with the test)."""
+    DocumentSequence.objects.all().delete()
+
+
 def admin() -> User:
     return User.objects.get(username="sysadmin")
 
