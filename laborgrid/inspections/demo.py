@@ -244,9 +244,13 @@ def seed_visit_orders(log: Callable[[str], None] = print) -> None:
                 note="两名监察员到场复查：维权信息公示牌仍未设置，拖欠工资未发放完毕。",
                 rechecked_on=recheck_on,
             )
-        orders.escalate_order(
+        first = orders.escalate_order(
             actor=county, order=first, reason="专项检查中发现的问题逾期未改正，依法立案查处。"
         )
+        # The case gets its two 承办人 the same day, as the orders' own demo does.
+        from laborgrid.rectifications.demo import _assign_handlers
+
+        _assign_handlers(county, first)
     if len(issued) > 2:
         latest = issued[2]
         answered = min(today, latest.issued_on + timedelta(days=3))
