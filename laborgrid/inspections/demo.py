@@ -151,11 +151,19 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
             workers_concerned=workers,
         )
 
-    targets = list(
-        CampaignTarget.objects.filter(
-            campaign=campaign, grid_path__under=maochang.path
-        ).values_list("employer_id", flat=True)[:4]
+    from laborgrid.cases.models import Case
+
+    candidates = list(
+        CampaignTarget.objects.filter(campaign=campaign, grid_path__under=maochang.path)
+        .order_by("id")
+        .values_list("employer_id", flat=True)
     )
+    # Employers the demo's complaints are not about first: the oldest visit's order ends in a
+    # case (``seed_visit_orders``), which must not look like a duplicate of a complaint.
+    with_cases = set(
+        Case.objects.filter(employer_id__in=candidates).values_list("employer_id", flat=True)
+    )
+    targets = sorted(candidates, key=lambda e: (e in with_cases, candidates.index(e)))[:4]
     samples = [
         (
             {"wages": "拖欠农民工工资两个月", "rights_board": "未设置维权信息公示牌"},
