@@ -467,3 +467,84 @@ def create_visit(request: AuthedRequest) -> Status[dict[str, Any]]:
         return Status(403, {"detail": _("无权记录该检查。")})
     visit = Visit.objects.with_list_related().select_related("recorded_by").get(pk=visit.pk)
     return Status(201 if created else 200, _visit_row(visit, findings=True))
+
+
+class OrderLineIn(Schema):
+    key: str = Field(
+        max_length=40, description="the checklist key of a finding ticked for rectification"
+    )
+    text: str = Field("", max_length=2000, description="what to correct (default: proposed)")
+    violation: str = Field(
+        "", max_length=100, description="a key of the violations table (default: the item's)"
+    )
+    working_days: int | None = Field(None, ge=-1000, le=1000)
+
+
+class VisitOrderIn(Schema):
+    items: list[OrderLineIn] | None = Field(
+        None, max_length=100, description="omitted: every finding ticked, as proposed"
+    )
+
+
+class VisitOrderOut(Schema):
+    id: int
+    number: str
+    state: str
+    issued_on: date
+    due: date
+    url: str
+
+
+@router.post(
+    "/visits/{visit_id}/order",
+    response={201: VisitOrderOut, **WRITE_ERRORS},
+    summary="Issue the order to correct (责令改正指令书) from a concluded visit's findings",
+    openapi_extra=_body_doc(VisitOrderIn),
+)
+def issue_visit_order(request: AuthedRequest, visit_id: int) -> Status[dict[str, Any]]:
+    """A certified inspector (not an assistant) turns the findings ticked for rectification into
+    an order; each item cites a violation of the legal-basis table. One order per visit."""
+    from laborgrid.inspections.permissions import access_visit
+
+    require_capability(request.user, Cap.WORK_WRITE)
+    visit = access_visit(request.user, visit_id, Cap.WORK_WRITE)
+    try:
+        payload = _parse(request, VisitOrderIn) if request.body else VisitOrderIn(items=None)
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
+    proposed = {x.key: x for x in services.proposed_lines(visit)}
+    if payload.items is None:
+        lines = list(proposed.values())
+    else:
+        lines = []
+        for it in payload.items:
+            base = proposed.get(it.key)
+            lines.append(
+                services.OrderLine(
+                    it.key,
+                    it.text or (base.text if base else ""),
+                    it.violation or (base.violation if base else ""),
+                    it.working_days
+                    if it.working_days is not None
+                    else (base.working_days if base else 10),
+                )
+            )
+    try:
+        order = services.issue_visit_order(
+            actor=request.user, visit=visit, lines=lines, request=request
+        )
+    except ValidationError as exc:
+        return Status(422, _invalid(exc))
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or _("无权执行此操作")})
+    return Status(
+        201,
+        {
+            "id": order.pk,
+            "number": order.number,
+            "state": order.state,
+            "issued_on": order.issued_on,
+            "due": order.due,
+            "url": order.get_absolute_url(),
+        },
+    )

@@ -29,6 +29,21 @@ def _at(day: object, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))  # type: ignore[arg-type]
 
 
+def _demo_photo() -> bytes:
+    """A small JPEG standing in for a phone photo of the site."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (320, 240), (214, 204, 186))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((40, 60, 280, 200), outline=(90, 90, 90), width=4)
+    draw.line((40, 200, 280, 60), fill=(160, 40, 40), width=3)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
 def seed_inspections(log: Callable[[str], None] = print) -> None:
     if Campaign.objects.filter(name__endswith=CAMPAIGN).exists():
         return
@@ -75,6 +90,7 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
         refused: bool = False,
         wages: str = "0",
         workers: int = 0,
+        photo: bool = False,
     ) -> None:
         from laborgrid.employers.models import Employer
 
@@ -109,6 +125,15 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
             if employer.lat is not None and employer.lng is not None
             else None,
         )
+        if photo:
+            services.add_photo(
+                actor=assistant,
+                visit=v,
+                content=_demo_photo(),
+                content_type="image/jpeg",
+                caption="施工现场未设置维权信息公示牌",
+                checklist_key="rights_board" if in_campaign else "",
+            )
         services.conclude_visit(
             actor=county,
             visit=v,
@@ -126,11 +151,19 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
             workers_concerned=workers,
         )
 
-    targets = list(
-        CampaignTarget.objects.filter(
-            campaign=campaign, grid_path__under=maochang.path
-        ).values_list("employer_id", flat=True)[:4]
+    from laborgrid.cases.models import Case
+
+    candidates = list(
+        CampaignTarget.objects.filter(campaign=campaign, grid_path__under=maochang.path)
+        .order_by("id")
+        .values_list("employer_id", flat=True)
     )
+    # Employers the demo's complaints are not about first: the oldest visit's order ends in a
+    # case (``seed_visit_orders``), which must not look like a duplicate of a complaint.
+    with_cases = set(
+        Case.objects.filter(employer_id__in=candidates).values_list("employer_id", flat=True)
+    )
+    targets = sorted(candidates, key=lambda e: (e in with_cases, candidates.index(e)))[:4]
     samples = [
         (
             {"wages": "拖欠农民工工资两个月", "rights_board": "未设置维权信息公示牌"},
@@ -142,11 +175,15 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
         ({}, False, "0", 0),
         ({"wage_account": "未开设农民工工资专用账户"}, False, "23500", 5),
     ]
+    # Spread over the campaign so far: the orders issued from the first visits have had time to
+    # lapse (``seed_visit_orders``).
+    days_ago = (18, 15, 12, 6)
     for n, employer_id in enumerate(targets):
         violations, refused, wages, workers = samples[n % len(samples)]
         visit(
             employer_id,
-            10 - n,
+            days_ago[n % len(days_ago)],
+            photo=n == 0,
             in_campaign=True,
             violations=violations,
             refused=refused,
@@ -161,3 +198,76 @@ def seed_inspections(log: Callable[[str], None] = print) -> None:
         f"监察检查：专项检查 1 项（对象 {CampaignTarget.objects.filter(campaign=campaign).count()} 家），"
         f"猫场镇巡查计划 {len(proposed)} 家，现场检查 {len(targets) + len(patrol)} 次"
     )
+
+
+def seed_visit_orders(log: Callable[[str], None] = print) -> None:
+    """Orders to correct issued from the winter campaign's visits in 猫场镇 (issue 16 §7), each
+    on its visit's day through the real services: the oldest not corrected on re-inspection and
+    escalated to a case carrying the visit's 笔录 and photo, the next left overdue, the latest
+    answered by the employer. Idempotent: nothing is added once a visit has issued an order."""
+    from laborgrid.deadlines.services import escalate_overdue
+    from laborgrid.inspections.models import Visit
+    from laborgrid.inspections.selectors import orders_from
+    from laborgrid.rectifications import clock
+    from laborgrid.rectifications import services as orders
+    from laborgrid.rectifications.models import RectificationOrder
+
+    if orders_from(Visit.objects.all()).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(username__in=["county", "brigade-1"])}
+    assistant = User.objects.filter(username="maochang-a1").first()
+    campaign = Campaign.objects.filter(name__endswith=CAMPAIGN).first()
+    if len(users) < 2 or assistant is None or campaign is None:
+        return
+    county, second = users["county"], users["brigade-1"]
+    today = timezone.localdate()
+    visits = [
+        v
+        for v in Visit.objects.filter(
+            campaign=campaign, status="concluded", grid_path__contains=f"/{MAOCHANG}/"
+        ).order_by("visited_on", "id")
+        if v.findings.filter(to_order=True).exists()
+    ]
+    issued = []
+    for n, v in enumerate(visits[:3]):
+        lines = [
+            services.OrderLine(x.key, x.text, x.violation, 5 if n == 0 else x.working_days)
+            for x in services.proposed_lines(v)
+        ]
+        with clock.on(v.visited_on):
+            issued.append(services.issue_visit_order(actor=county, visit=v, lines=lines))
+    if not issued:
+        return
+    first = issued[0]
+    recheck_on = first.due + timedelta(days=1)
+    if recheck_on < today:
+        with clock.on(recheck_on):
+            first = orders.recheck_order(
+                actor=county,
+                order=first,
+                inspector_2=second,
+                findings=[
+                    orders.ItemFinding(i.pk, False, "复查时仍未改正") for i in first.items.all()
+                ],
+                note="两名监察员到场复查：维权信息公示牌仍未设置，拖欠工资未发放完毕。",
+                rechecked_on=recheck_on,
+            )
+        first = orders.escalate_order(
+            actor=county, order=first, reason="专项检查中发现的问题逾期未改正，依法立案查处。"
+        )
+        # The case gets its two 承办人 the same day, as the orders' own demo does.
+        from laborgrid.rectifications.demo import _assign_handlers
+
+        _assign_handlers(county, first)
+    if len(issued) > 2:
+        latest = issued[2]
+        answered = min(today, latest.issued_on + timedelta(days=3))
+        with clock.on(answered):
+            orders.respond_order(
+                actor=assistant,
+                order=latest,
+                note="单位书面报告：已向银行申请开设农民工工资专用账户，提交开户材料。",
+                responded_on=answered,
+            )
+    escalate_overdue(today=today, model=RectificationOrder)
+    log(f"监察检查：由专项检查现场检查下达责令改正指令书 {len(issued)} 份")

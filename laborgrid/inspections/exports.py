@@ -43,6 +43,7 @@ def export_results(job: Job, progress: Progress) -> None:
         _("发现问题单位"),
         *[label for _key, label in table.items],
         _("列入整改项目"),
+        _("下达指令书（份）"),
         _("追发工资（元）"),
         _("涉及劳动者（人）"),
     ]
@@ -73,8 +74,9 @@ def export_results(job: Job, progress: Progress) -> None:
                 sheet.write_number(r, col, by_item.get(key, 0))
                 col += 1
             sheet.write_number(r, col, int(row["to_order"]))  # type: ignore[call-overload]
-            sheet.write_number(r, col + 1, float(row["wages"]), money)  # type: ignore[arg-type]
-            sheet.write_number(r, col + 2, int(row["workers"]))  # type: ignore[call-overload]
+            sheet.write_number(r, col + 1, int(row["orders"]))  # type: ignore[call-overload]
+            sheet.write_number(r, col + 2, float(row["wages"]), money)  # type: ignore[arg-type]
+            sheet.write_number(r, col + 3, int(row["workers"]))  # type: ignore[call-overload]
 
         r = 2
         for row in table.rows:

@@ -114,11 +114,17 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
 
 class VisitForm(StyledFormMixin, forms.Form):
-    """The on-site form (server-rendered; works offline once the offline-form mechanism lands):
-    ``client_key`` makes a resent form record one visit only."""
+    """The on-site form, usable offline (``data-lg-offline``): ``client_key`` makes a resent form
+    record one visit only."""
 
-    client_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-    employer = forms.IntegerField(label=_("单位编号"), min_value=1)
+    #: Empty in the page: the offline-form script fills a fresh one on each page load (a page
+    #: served from the service worker's cache must not hand two visits the same key).
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    #: The key of a browser without the script (no offline queue there): used when
+    #: ``client_key`` is empty.
+    server_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    #: The form's URL names the employer; this copy is for posts to the start page.
+    employer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     campaign = forms.ChoiceField(label=_("专项检查"), required=False)
     outcome = forms.ChoiceField(label=_("检查结果"), choices=VisitOutcome.choices)
     started_at = forms.DateTimeField(label=_("开始时间"), widget=DATETIME)
@@ -202,6 +208,10 @@ class VisitForm(StyledFormMixin, forms.Form):
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
+    def visit_key(self) -> uuid.UUID:
+        key = self.cleaned_data.get("client_key") or self.cleaned_data.get("server_key")
+        return key or uuid.uuid4()
+
     def item_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"item_{it['key']}"], self[f"note_{it['key']}"]) for it in self.items]
 
@@ -271,4 +281,72 @@ class ConcludeForm(StyledFormMixin, forms.Form):
                 self[f"days_{f.key}"],
             )
             for f in self.findings
+        ]
+
+
+class VisitOrderForm(StyledFormMixin, forms.Form):
+    """责令改正指令书 from a visit: one row per finding ticked for rectification (included or not,
+    what to correct, the violation it cites, the period in working days)."""
+
+    def __init__(self, *args: Any, lines: list[Any], labels: dict[str, str], **kwargs: Any) -> None:
+        from laborgrid.cases.violations import violation_choices
+
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        self.labels = labels
+        for line in lines:
+            k = line.key
+            self.fields[f"use_{k}"] = forms.BooleanField(
+                required=False,
+                initial=True,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"text_{k}"] = forms.CharField(
+                label=_("改正事项"),
+                max_length=500,
+                required=False,
+                initial=line.text,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields[f"violation_{k}"] = forms.ChoiceField(
+                label=_("违法行为"),
+                required=False,
+                choices=[("", _("请选择")), *violation_choices()],
+                initial=line.violation,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"days_{k}"] = forms.IntegerField(
+                label=_("整改期限（工作日）"),
+                min_value=1,
+                max_value=60,
+                required=False,
+                initial=line.working_days,
+                widget=forms.NumberInput(attrs={"class": "form-control", "style": "width: 6rem"}),
+            )
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        return [
+            (
+                self.labels.get(line.key, line.key),
+                self[f"use_{line.key}"],
+                self[f"text_{line.key}"],
+                self[f"violation_{line.key}"],
+                self[f"days_{line.key}"],
+            )
+            for line in self.lines
+        ]
+
+    def chosen(self) -> list[Any]:
+        from laborgrid.inspections.services import OrderLine
+
+        cd = self.cleaned_data
+        return [
+            OrderLine(
+                line.key,
+                cd.get(f"text_{line.key}") or "",
+                cd.get(f"violation_{line.key}") or "",
+                cd.get(f"days_{line.key}") or 0,
+            )
+            for line in self.lines
+            if cd.get(f"use_{line.key}")
         ]

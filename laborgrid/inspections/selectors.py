@@ -71,7 +71,8 @@ def campaign_progress(campaign: Campaign, user: Any) -> list[GridProgress]:
 @dataclass
 class ResultTable:
     """The campaign's result table (issue 16 §2): checked, violations by item, items for
-    rectification, wages recovered, workers concerned — per squadron and in total."""
+    rectification, orders to correct issued from the visits, wages recovered, workers concerned
+    — per squadron and in total."""
 
     items: list[tuple[str, str]]  # (key, label) of the checklist
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -85,9 +86,23 @@ def _blank(items: list[tuple[str, str]]) -> dict[str, Any]:
         "with_violations": 0,
         "by_item": dict.fromkeys((k for k, _l in items), 0),
         "to_order": 0,
+        "orders": 0,
         "wages": Decimal(0),
         "workers": 0,
     }
+
+
+def orders_from(visits: QuerySet[Visit]) -> QuerySet[Any]:
+    """The orders to correct issued from ``visits`` (their source, through the rectifications
+    registry's generic link). A subquery: no list of ids, whatever the number of visits."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from laborgrid.rectifications.models import RectificationOrder
+
+    return RectificationOrder.objects.filter(
+        source_type=ContentType.objects.get_for_model(Visit),
+        source_id__in=visits.order_by().values("pk"),
+    )
 
 
 def result_table(campaign: Campaign, user: Any) -> ResultTable:
@@ -130,11 +145,22 @@ def result_table(campaign: Campaign, user: Any) -> ResultTable:
         if f["visit_id"] not in with_violation:
             with_violation.add(f["visit_id"])
             row["with_violations"] += 1
+    for source_id in orders_from(visits).values_list("source_id", flat=True):
+        if source_id in by_visit:
+            per[by_visit[source_id]]["orders"] += 1
     total = _blank(items)
     for sq in sorted(per, key=lambda i: names[i].code):
         row = per[sq]
         table.rows.append({"grid": names[sq], **row})
-        for k in ("targets", "checked", "with_violations", "to_order", "wages", "workers"):
+        for k in (
+            "targets",
+            "checked",
+            "with_violations",
+            "to_order",
+            "orders",
+            "wages",
+            "workers",
+        ):
             total[k] += row[k]
         for k in row["by_item"]:
             total["by_item"][k] += row["by_item"][k]
@@ -145,19 +171,31 @@ def result_table(campaign: Campaign, user: Any) -> ResultTable:
 # --- roll-ups for reports and assessment (issue 16 §5) ------------------------------------------
 
 
+def _orders_issued(user: Any, since: date, until: date) -> QuerySet[Any]:
+    from laborgrid.rectifications.models import RectificationOrder
+
+    return RectificationOrder.objects.visible_to(user).filter(
+        issued_on__gte=since, issued_on__lte=until
+    )
+
+
 def visit_counts_by_grid(
     user: Any, since: date, until: date, root: Grid | None = None
 ) -> list[dict[str, Any]]:
     """Concluded visits per employer grid in [since, until], in the user's scope (optionally under
-    ``root``): visits, with violations, wages recovered. One query."""
+    ``root``): visits, with violations, wages recovered, and the orders to correct issued in the
+    period (from visits or not). Two queries."""
     qs = Visit.objects.visible_to(user).filter(
         status=VisitStatus.CONCLUDED, visited_on__gte=since, visited_on__lte=until
     )
+    orders = _orders_issued(user, since, until)
     if root is not None:
         qs = qs.filter(grid_path__under=root.path)
+        orders = orders.filter(grid_path__under=root.path)
     violated = VisitFinding.objects.filter(visit=OuterRef("pk"), result=FindingResult.VIOLATION)
-    return list(
-        qs.annotate(violated=Exists(violated))
+    rows = {
+        r["grid__code"]: {**r, "orders": 0}
+        for r in qs.annotate(violated=Exists(violated))
         .values("grid__code", "grid__name")
         .annotate(
             visits=Count("pk"),
@@ -165,32 +203,60 @@ def visit_counts_by_grid(
             wages=Sum("wages_recovered"),
         )
         .order_by("grid__code")
-    )
+    }
+    for r in orders.order_by().values("grid__code", "grid__name").annotate(n=Count("pk")):
+        row = rows.setdefault(
+            r["grid__code"],
+            {
+                "grid__code": r["grid__code"],
+                "grid__name": r["grid__name"],
+                "visits": 0,
+                "with_violations": 0,
+                "wages": None,
+                "orders": 0,
+            },
+        )
+        row["orders"] = r["n"]
+    return [rows[k] for k in sorted(rows)]
 
 
 def visit_counts_by_inspector(user: Any, since: date, until: date) -> list[dict[str, Any]]:
-    """Concluded visits per inspector (either of the two) in [since, until], in the user's scope.
-    Two queries."""
+    """Concluded visits per inspector (either of the two) in [since, until], in the user's scope,
+    and the orders to correct each issued in the period. Three queries."""
     qs = Visit.objects.visible_to(user).filter(
         status=VisitStatus.CONCLUDED, visited_on__gte=since, visited_on__lte=until
     )
     counts: dict[int, dict[str, Any]] = {}
+
+    def row(uid: int, username: str, name: str) -> dict[str, Any]:
+        return counts.setdefault(
+            uid,
+            {
+                "user_id": uid,
+                "username": username,
+                "name": name or username,
+                "visits": 0,
+                "orders": 0,
+            },
+        )
+
     for slot in ("inspector_1", "inspector_2"):
         for r in qs.values(f"{slot}__id", f"{slot}__username", f"{slot}__full_name").annotate(
             n=Count("pk")
         ):
-            uid = r[f"{slot}__id"]
-            row = counts.setdefault(
-                uid,
-                {
-                    "user_id": uid,
-                    "username": r[f"{slot}__username"],
-                    "name": r[f"{slot}__full_name"] or r[f"{slot}__username"],
-                    "visits": 0,
-                },
-            )
-            row["visits"] += r["n"]
-    return sorted(counts.values(), key=lambda r: (-r["visits"], r["username"]))
+            row(r[f"{slot}__id"], r[f"{slot}__username"], r[f"{slot}__full_name"])["visits"] += r[
+                "n"
+            ]
+    for r in (
+        _orders_issued(user, since, until)
+        .order_by()
+        .values("issued_by__id", "issued_by__username", "issued_by__full_name")
+        .annotate(n=Count("pk"))
+    ):
+        row(r["issued_by__id"], r["issued_by__username"], r["issued_by__full_name"])["orders"] += r[
+            "n"
+        ]
+    return sorted(counts.values(), key=lambda r: (-r["visits"], -r["orders"], r["username"]))
 
 
 def certified_inspectors(path: str) -> list[Any]:

@@ -895,3 +895,142 @@ def record_context(visit: Visit, findings: Sequence[VisitFinding]) -> dict[str, 
         "findings": paragraphs,
         "authority": authority(),
     }
+
+
+# --- the order to correct (issue 16 §4) and the visit as an order's source ------------------------
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One item of the order issued from a visit: the finding it comes from (its checklist key),
+    what to correct, the violation it cites (a key of ``cases.violations.VIOLATIONS``) and the
+    period in working days."""
+
+    key: str
+    text: str
+    violation: str
+    working_days: int = 10
+
+
+def orders_of(visit: Visit) -> Any:
+    """The orders issued from the visit (through the rectifications registry's generic source)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from laborgrid.rectifications.models import RectificationOrder
+
+    return RectificationOrder.objects.filter(
+        source_type=ContentType.objects.get_for_model(Visit), source_id=visit.pk
+    )
+
+
+def proposed_lines(visit: Visit) -> list[OrderLine]:
+    """The order the visit's confirmed findings propose: each finding ticked for rectification,
+    with the violation its checklist item maps to and the text that violation orders."""
+    out = []
+    for f in visit.findings.filter(to_order=True).order_by("id"):
+        violation = checklists.violation_of(f.key)
+        text = checklists.order_text(violation) or f.label
+        out.append(OrderLine(f.key, text, violation, f.working_days))
+    return out
+
+
+@transaction.atomic
+def issue_visit_order(
+    *, actor: User, visit: Visit, lines: Sequence[OrderLine], request: Any = None
+) -> Any:
+    """下达责令改正指令书 from a concluded visit: its items are findings the inspectors ticked for
+    rectification when they confirmed the 笔录, each citing a violation of the legal-basis
+    table. Only a certified inspector with a handler role issues it (``rectifications.services
+    .issue_order`` checks; assistants are refused). One order per visit: its items are the
+    visit's findings, a second would order the same thing twice."""
+    from laborgrid.rectifications.services import OrderItemInput, issue_order
+
+    visit = Visit.objects.select_for_update().select_related("employer").get(pk=visit.pk)
+    check_write(actor, Cap.WORK_WRITE, visit.grid_path)
+    if visit.status != VisitStatus.CONCLUDED:
+        raise ValidationError(_("现场检查经监察员确认并出具笔录后，才能下达责令改正指令书。"))
+    from laborgrid.rectifications import clock
+
+    if clock.today() < visit.visited_on:
+        raise ValidationError(_("指令书的下达日期不能早于检查日期。"))
+    first = orders_of(visit).first()
+    if first is not None:
+        raise ValidationError(
+            _("本次检查已下达责令改正指令书 %(number)s。") % {"number": first.number}
+        )
+    ticked = {f.key: f for f in visit.findings.filter(to_order=True)}
+    if not lines:
+        raise ValidationError({"items": [_("请至少选择一项列入整改的检查项目。")]})
+    errors = []
+    seen: set[str] = set()
+    for line in lines:
+        if line.key not in ticked:
+            errors.append(
+                _("“%(key)s”不是确认时列入整改的项目。")
+                % {"key": checklists.label_of(visit.checklist, line.key)}
+            )
+        elif line.key in seen:
+            errors.append(_("检查项目重复：%(key)s") % {"key": ticked[line.key].label})
+        seen.add(line.key)
+    if errors:
+        raise ValidationError({"items": errors})
+    return issue_order(
+        actor=actor,
+        employer=visit.employer,
+        items=[OrderItemInput(x.text, x.violation, x.working_days) for x in lines],
+        source=visit,
+        request=request,
+    )
+
+
+PHOTO_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+
+def _photo_opener(photo: VisitPhoto) -> Any:
+    """The photo's bytes, decrypted; a WebP photo as PNG (a case's evidence takes PDF, JPEG and
+    PNG), losslessly."""
+    import io
+
+    def open_() -> Any:
+        data = photo_bytes(photo)
+        if photo.content_type == "image/webp":
+            from PIL import Image
+
+            out = io.BytesIO()
+            with Image.open(io.BytesIO(data)) as img:
+                img.save(out, format="PNG")
+            data = out.getvalue()
+        return io.BytesIO(data)
+
+    return open_
+
+
+def visit_evidence(visit: Visit) -> list[Any]:
+    """What a case opened from the visit's order carries (``rectifications.registry``): the
+    现场检查笔录 (PDF) and every photo taken, decrypted (the case keeps its own copy)."""
+    from laborgrid.rectifications.registry import EvidenceFile
+
+    files = []
+    if visit.record_file:
+        files.append(
+            EvidenceFile(
+                f"{visit.record_number or visit.pk}.pdf",
+                "application/pdf",
+                lambda: visit.record_file.open("rb"),
+                _("现场检查笔录 %(number)s") % {"number": visit.record_number},
+            )
+        )
+    for n, p in enumerate(visit.photos.all(), start=1):
+        webp = p.content_type == "image/webp"
+        ext = ".png" if webp else PHOTO_EXT.get(p.content_type, ".jpg")
+        label = checklists.label_of(visit.checklist, p.checklist_key) if p.checklist_key else ""
+        note = "；".join(x for x in (_("现场照片"), label, p.caption) if x)
+        files.append(
+            EvidenceFile(
+                f"{visit.record_number or visit.pk}-{n}{ext}",
+                "image/png" if webp else p.content_type,
+                _photo_opener(p),
+                note,
+            )
+        )
+    return files

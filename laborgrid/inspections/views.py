@@ -5,19 +5,23 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.models import User
 from laborgrid.accounts.roles import Cap
+from laborgrid.core import offline
 from laborgrid.core.forms import attach_errors
 from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
@@ -36,6 +40,7 @@ from laborgrid.inspections.forms import (
     PlanForm,
     TargetsForm,
     VisitForm,
+    VisitOrderForm,
 )
 from laborgrid.inspections.models import CampaignTarget, PatrolPlan, PatrolTarget, Visit
 from laborgrid.inspections.permissions import (
@@ -404,27 +409,50 @@ def campaign_export(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def visit_list(request: AuthedRequest) -> HttpResponse:
+    """现场检查 of the user's grids. Filters: status, grid (code: its subtree) and ``visited`` (a
+    period key: 2026-11, 2026-Q4, 2026), the ones the dashboard's figures link with."""
+    from laborgrid.lib import periods
+
     require_capability(request.user, Cap.WORK_READ)
     qs = Visit.objects.visible_to(request.user).with_list_related()
     status = request.GET.get("status", "")
     if status in VisitStatus.values:
         qs = qs.filter(status=status)
+    grid_code = (request.GET.get("grid") or "").strip()[:32]
+    if grid_code:
+        grid = Grid.objects.filter(code=grid_code).only("path").first()
+        qs = qs.filter(grid_path__under=grid.path) if grid else qs.none()
+    period = periods.parse(request.GET.get("visited"))
+    if period is not None:
+        qs = qs.filter(visited_on__range=(period.start, period.end))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {
+        k: v
+        for k, v in (
+            ("status", status),
+            ("grid", grid_code),
+            ("visited", period.key if period else ""),
+        )
+        if v
+    }
     return render(
         request,
         "inspections/visit_list.html",
         {
             "page": page,
             "status": status,
+            "grid_code": grid_code,
+            "visited": period.key if period else "",
+            "query": urlencode(kept),
             "statuses": VisitStatus.choices,
             "can_record": get_scope(request.user).has(Cap.WORK_WRITE),
         },
     )
 
 
-def _visit_form(
-    request: AuthedRequest, employer: Employer, data: Any = None, files: Any = None
-) -> VisitForm:
+def _visit_lists(employer: Employer) -> list[dict[str, Any]]:
+    """The checklists the visit may use: the patrol one and that of each campaign under way that
+    targets the employer. The page carries them all (a phone offline switches between them)."""
     today = timezone.localdate()
     campaigns = [
         t.campaign
@@ -433,11 +461,29 @@ def _visit_form(
             campaign__status=CampaignStatus.ACTIVE,
             campaign__starts_on__lte=today,
             campaign__ends_on__gte=today,
-        ).select_related("campaign")
+        )
+        .select_related("campaign")
+        .order_by("campaign__starts_on", "campaign_id")
     ]
-    chosen = (data or {}).get("campaign") or request.GET.get("campaign") or ""
-    campaign = next((c for c in campaigns if str(c.pk) == str(chosen)), None)
-    items = list(campaign.checklist) if campaign else checklists.default_template()
+    return [
+        {"id": "", "label": _("日常巡视检查"), "items": checklists.default_template()},
+        *(
+            {"id": str(c.pk), "label": c.name, "items": list(c.checklist), "campaign": c}
+            for c in campaigns
+        ),
+    ]
+
+
+def _visit_form(
+    request: AuthedRequest,
+    employer: Employer,
+    lists: list[dict[str, Any]],
+    chosen: str,
+    data: Any = None,
+    files: Any = None,
+) -> VisitForm:
+    campaigns = [lst["campaign"] for lst in lists if lst["id"]]
+    items = next(lst["items"] for lst in lists if lst["id"] == chosen)
     now = timezone.localtime().replace(second=0, microsecond=0)
     return VisitForm(
         data,
@@ -447,9 +493,9 @@ def _visit_form(
         campaigns=campaigns,
         items=items,
         initial={
-            "client_key": uuid.uuid4(),
+            "server_key": uuid.uuid4(),
             "employer": employer.pk,
-            "campaign": campaign.pk if campaign else "",
+            "campaign": chosen,
             "started_at": now.strftime("%Y-%m-%dT%H:%M"),
             "place": employer.address,
             "assistants": [str(request.user.pk)],
@@ -460,8 +506,8 @@ def _visit_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: AuthedRequest) -> HttpResponse:
-    """记录现场检查: without an employer, what the user's grids still have to visit; with one, the
-    on-site form (checklist of the campaign chosen, facts, GPS, a photo)."""
+    """记录现场检查: without an employer, what the user's grids still have to visit; with one, to
+    its on-site form (a POST here is taken as on the form: older links and scripts)."""
     require_capability(request.user, Cap.WORK_WRITE)
     raw = request.POST.get("employer") or request.GET.get("employer") or ""
     if not str(raw).isdigit():
@@ -470,18 +516,54 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
             "inspections/visit_start.html",
             {"pending": selectors.pending_targets(request.user, timezone.localdate())},
         )
+    if request.method == "POST":
+        return _visit_page(request, int(raw))
+    url = reverse("inspections:visit_form", args=[int(raw)])
+    if "campaign" in request.GET:
+        url += "?" + urlencode({"campaign": request.GET["campaign"]})
+    return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_form(request: AuthedRequest, employer: int) -> HttpResponse:
+    """The on-site form of one employer, usable on a phone without network (``data-lg-offline``:
+    kept on the device, sent when the connection returns; ``core.offline``). It carries every
+    checklist the visit may use; the campaign of the employer's first campaign under way is
+    proposed. A resent form (same ``client_key``) records one visit only."""
+    require_capability(request.user, Cap.WORK_WRITE)
+    return _visit_page(request, employer)
+
+
+def _photos(request: AuthedRequest) -> list[Any]:
+    return request.FILES.getlist("photo")[: services.MAX_PHOTOS + 1]
+
+
+def _visit_page(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = (
         Employer.objects.visible_to(request.user, Cap.WORK_WRITE)
         .select_related("grid")
-        .filter(pk=int(raw))
+        .defer("grid__boundary")
+        .filter(pk=pk)
         .first()
     )
     if employer is None:
         raise Http404
+    lists = _visit_lists(employer)
+    ids = [lst["id"] for lst in lists]
+    if request.method == "POST":
+        chosen = str(request.POST.get("campaign") or "")
+    elif "campaign" in request.GET:
+        chosen = str(request.GET.get("campaign") or "")
+    else:  # a campaign's target is checked under the campaign unless told otherwise
+        chosen = ids[1] if len(ids) > 1 else ""
+    if chosen not in ids:
+        chosen = ""
+    post = request.method == "POST"
     form = _visit_form(
-        request, employer, request.POST if request.method == "POST" else None, request.FILES or None
+        request, employer, lists, chosen, request.POST if post else None, request.FILES or None
     )
-    if request.method == "POST" and form.is_valid():
+    if post and form.is_valid():
         cd = form.cleaned_data
         people = {
             str(u.pk): u
@@ -506,35 +588,40 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
         if cd.get("gps_lat") is not None and cd.get("gps_lng") is not None:
             gps = (cd["gps_lat"], cd["gps_lng"], cd.get("gps_accuracy"))
         try:
-            visit, created = services.record_visit(
-                actor=request.user,
-                employer=employer,
-                client_key=cd["client_key"],
-                outcome=cd["outcome"],
-                started_at=cd["started_at"],
-                ended_at=cd.get("ended_at"),
-                inspector_1=people.get(cd["inspector_1"]),
-                inspector_2=people.get(cd["inspector_2"]),
-                assistants=[people[a] for a in cd["assistants"] if a in people],
-                campaign=campaign,
-                findings=findings,
-                place=cd["place"],
-                facts=form.facts(),
-                present=cd["present"],
-                note=cd["note"],
-                gps=gps,
-                request=request,
-            )
-            photo = request.FILES.get("photo")
-            if created and photo is not None:
-                services.add_photo(
+            # One transaction: a photo refused leaves no visit behind (the form comes back whole).
+            with transaction.atomic():
+                visit, created = services.record_visit(
                     actor=request.user,
-                    visit=visit,
-                    content=photo.read(),
-                    content_type=photo.content_type or "",
+                    employer=employer,
+                    client_key=form.visit_key(),
+                    outcome=cd["outcome"],
+                    started_at=cd["started_at"],
+                    ended_at=cd.get("ended_at"),
+                    inspector_1=people.get(cd["inspector_1"]),
+                    inspector_2=people.get(cd["inspector_2"]),
+                    assistants=[people[a] for a in cd["assistants"] if a in people],
+                    campaign=campaign,
+                    findings=findings,
+                    place=cd["place"],
+                    facts=form.facts(),
+                    present=cd["present"],
+                    note=cd["note"],
+                    gps=gps,
                     request=request,
                 )
+                # A retry of a visit already stored adds its photos once (same bytes: no-op).
+                if visit.status == VisitStatus.RECORDED:
+                    for upload in _photos(request):
+                        services.add_photo(
+                            actor=request.user,
+                            visit=visit,
+                            content=upload.read(),
+                            content_type=upload.content_type or "",
+                            request=request,
+                        )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+                exc.error_dict["photo"] = exc.error_dict.pop("file")
             attach_errors(form, exc)
         else:
             messages.success(
@@ -543,19 +630,79 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
                 if created
                 else _("该现场检查已记录。"),
             )
-            return redirect(visit)
+            return offline.done(request, visit.get_absolute_url())
+    if post and offline.is_replay(request):
+        return offline.invalid_response(form)
     return render(
         request,
         "inspections/visit_form.html",
-        {"form": form, "employer": employer},
-        status=422 if request.method == "POST" else 200,
+        {
+            "form": form,
+            "employer": employer,
+            "lists": lists,
+            "chosen": chosen,
+            "results": FindingResult.choices,
+            "not_checked": FindingResult.NOT_CHECKED,
+            "fresh": not post,
+        },
+        status=422 if post else 200,
     )
+
+
+def offline_patterns() -> tuple[str, ...]:
+    """The pages the field service worker keeps for use without network: the list of what is
+    still to visit and every employer's on-site form."""
+    import re
+
+    start = re.escape(reverse("inspections:visit_create"))
+    return (f"^{start}$", rf"^{start}\d+/$")
+
+
+#: Forms copied when the service worker installs (the rest are kept once opened online).
+PRECACHE_FORMS = 20
+
+
+def offline_precache(request: Any) -> list[str]:
+    """Copied when the service worker installs, for those who record visits: the list of what is
+    still to visit and the forms of its first targets (this month's plan, campaigns under way),
+    so that they open offline even if never opened online."""
+    if not request.user.is_authenticated or not get_scope(request.user).has(Cap.WORK_WRITE):
+        return []
+    pending = selectors.pending_targets(request.user, timezone.localdate(), limit=PRECACHE_FORMS)
+    ids = list(dict.fromkeys(t.employer_id for t in [*pending["plan"], *pending["campaign"]]))[
+        :PRECACHE_FORMS
+    ]
+    return [
+        reverse("inspections:visit_create"),
+        *(reverse("inspections:visit_form", args=[i]) for i in ids),
+    ]
+
+
+def _why_not_issue(user: Any, visit: Visit, orders: list[Any]) -> str:
+    """Why the user may not issue the visit's order now ("" when they may): a concluded visit
+    with findings ticked for rectification and no order yet, and a certified inspector with a
+    handler role on its grid (assistants and uncertified staff are told, never offered)."""
+    from laborgrid.rectifications.services import may_issue_on
+
+    if orders:
+        return _("本次检查已下达责令改正指令书 %(number)s。") % {"number": orders[0].number}
+    if visit.status != VisitStatus.CONCLUDED:
+        return _("现场检查经监察员确认并出具笔录后，才能下达责令改正指令书。")
+    if not any(f.to_order for f in visit.findings.all()):
+        return _("确认笔录时没有列入整改的检查项目。")
+    if not (
+        get_scope(user).allows(Cap.WORK_WRITE, visit.grid_path)
+        and may_issue_on(user, visit.grid_path)
+    ):
+        return _("只有持有效执法证的劳动保障监察员可以下达责令改正指令书。")
+    return ""
 
 
 @login_required
 @require_GET
 def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk)
+    orders = list(services.orders_of(visit).order_by("issued_on", "id"))
     return render(
         request,
         "inspections/visit_detail.html",
@@ -570,7 +717,45 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             and request.user.pk
             in (visit.recorded_by_id, visit.inspector_1_id, visit.inspector_2_id),
             "violation": FindingResult.VIOLATION,
+            "orders": orders,
+            "can_issue": not _why_not_issue(request.user, visit, orders),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_order(request: AuthedRequest, pk: int) -> HttpResponse:
+    """下达责令改正指令书 from the visit's findings ticked for rectification, by a certified
+    inspector with a handler role while the visit has no order; anyone else who can see the visit
+    is told why not (and a POST from them is refused)."""
+    visit = access_visit(request.user, pk)
+    if request.method == "POST":
+        access_visit(request.user, pk, Cap.WORK_WRITE)
+    orders = list(services.orders_of(visit).order_by("issued_on", "id"))
+    refused = _why_not_issue(request.user, visit, orders)
+    if request.method == "POST" and refused:
+        raise PermissionDenied(refused)
+    lines = [] if refused else services.proposed_lines(visit)
+    labels = {f.key: f.label for f in visit.findings.all()}
+    form = VisitOrderForm(request.POST or None, lines=lines, labels=labels)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.issue_visit_order(
+                actor=request.user, visit=visit, lines=form.chosen(), request=request
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权执行此操作"))
+        else:
+            messages.success(request, _("已下达责令改正指令书 %(n)s。") % {"n": order.number})
+            return redirect(order)
+    return render(
+        request,
+        "inspections/visit_order.html",
+        {"visit": visit, "form": form, "refused": refused, "orders": orders},
+        status=422 if request.method == "POST" else 200,
     )
 
 

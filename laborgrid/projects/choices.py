@@ -52,12 +52,12 @@ ARTICLE: dict[str, str] = {
 
 #: The ``cases.violations`` key an order cites when the obligation is not met.
 VIOLATION: dict[str, str] = {
-    ObligationKind.WAGE_ACCOUNT: "project_no_wage_account",
-    ObligationKind.WAGE_DEPOSIT: "project_no_wage_deposit",
-    ObligationKind.RIGHTS_BOARD: "project_no_rights_board",
-    ObligationKind.REAL_NAME: "project_no_real_name",
-    ObligationKind.LABOUR_COST: "project_labour_cost_unpaid",
-    ObligationKind.PAY_SHEET: "project_no_pay_sheet",
+    ObligationKind.WAGE_ACCOUNT: "no_wage_account",
+    ObligationKind.WAGE_DEPOSIT: "no_wage_deposit",
+    ObligationKind.RIGHTS_BOARD: "no_rights_board",
+    ObligationKind.REAL_NAME: "no_real_name",
+    ObligationKind.LABOUR_COST: "labour_cost_unpaid",
+    ObligationKind.PAY_SHEET: "no_pay_sheet",
 }
 
 #: Who holds the duty: the client (建设单位) funds labour cost; everything else is the general

@@ -65,6 +65,10 @@ class FilterForm(StyledFormMixin, forms.Form):
         choices=[("", _("全部状态")), ("active", _("跟进中")), *OrderState.choices],
     )
     overdue = forms.BooleanField(label=_("仅逾期未改正"), required=False)
+    #: Period keys (2026-11, 2026-Q4, 2026): issued or closed (销号) in the period (the
+    #: dashboard's figures link with them).
+    issued = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
+    closed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
 
 
 class IssueForm(StyledFormMixin, forms.Form):

@@ -11,6 +11,7 @@ from laborgrid.accounts.models import GridAssignment, User
 from laborgrid.cases.services.common import HANDLER_ROLES
 from laborgrid.core.paths import path_codes
 from laborgrid.grids.models import Grid
+from laborgrid.lib import periods
 from laborgrid.rectifications import clock
 from laborgrid.rectifications.choices import ACTIVE_STATES, OrderState
 from laborgrid.rectifications.models import RectificationOrder
@@ -22,7 +23,8 @@ TRUE = {"1", "true", "on", "yes"}
 def filter_orders(
     qs: QuerySet[RectificationOrder], params: Mapping[str, Any]
 ) -> QuerySet[RectificationOrder]:
-    """Filters: grid (code: its subtree), state (or ``active``), overdue, employer (id), q."""
+    """Filters: grid (code: its subtree), state (or ``active``), overdue, issued / closed (a
+    period key), employer (id), q."""
     grid_code = str(params.get("grid") or "").strip()
     if grid_code:
         grid = Grid.objects.filter(code=grid_code).only("path").first()
@@ -34,6 +36,10 @@ def filter_orders(
         qs = qs.filter(state=state)
     if str(params.get("overdue") or "").lower() in TRUE:
         qs = qs.filter(state=OrderState.OPEN, due__lt=clock.today())
+    for name, field in (("issued", "issued_on"), ("closed", "closed_on")):
+        period = periods.parse(str(params.get(name) or ""))
+        if period is not None:
+            qs = qs.filter(**{f"{field}__range": (period.start, period.end)})
     employer = str(params.get("employer") or "")
     if employer.isdigit() and len(employer) < 18:
         qs = qs.filter(employer_id=int(employer))

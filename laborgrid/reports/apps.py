@@ -21,13 +21,14 @@ class ReportsConfig(AppConfig):
         )
         from laborgrid.employers.bulk import on_employers_changed
         from laborgrid.reports import rollup, selectors
-        from laborgrid.reports.sources import cases, employers, incidents
+        from laborgrid.reports.sources import cases, employers, incidents, inspections
 
         # The figures: one module per flow (inspections, orders, incidents, written reviews add
         # theirs the same way when they land).
         cases.register()
         employers.register()
         incidents.register()
+        inspections.register()
 
         # A register import changed employers: their tree is counted again in the background.
         on_employers_changed(rollup.schedule_refresh_for)

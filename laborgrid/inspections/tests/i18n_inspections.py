@@ -54,7 +54,21 @@ def _visit(suffix: str = "", concluded: bool = True) -> Callable[[], str]:
 def _form() -> str:
     from laborgrid.inspections.tests.helpers import employer_in
 
-    return f"/inspections/visits/new/?employer={employer_in('520521102', 2).pk}"
+    return f"/inspections/visits/new/{employer_in('520521102', 2).pk}/"
+
+
+def _order_form() -> str:
+    """The order form of a demo patrol visit with a finding ticked and no order yet."""
+    from laborgrid.inspections.models import Visit
+    from laborgrid.inspections.selectors import orders_from
+
+    visit = (
+        Visit.objects.filter(status="concluded", campaign__isnull=True, findings__to_order=True)
+        .exclude(pk__in=orders_from(Visit.objects.all()).values("source_id"))
+        .first()
+    )
+    assert visit is not None
+    return f"/inspections/visits/{visit.pk}/order/"
 
 
 #: (who, client, url, name) — wrapped by test_i18n's ``_page``.
@@ -68,7 +82,8 @@ PAGES: list[tuple[str, Callable[[], Client], Any, str | None]] = [
     ("maochang", _english("maochang"), _demo_campaign, "/inspections/campaigns/<demo>/"),
     ("maochang", _english("maochang"), "/inspections/visits/", None),
     ("maochang-a1", _english("maochang-a1"), "/inspections/visits/new/", None),
-    ("maochang-a1", _english("maochang-a1"), _form, "/inspections/visits/new/?employer=<id>"),
+    ("maochang-a1", _english("maochang-a1"), _form, "/inspections/visits/new/<id>/"),
+    ("county", _english("county"), _order_form, "/inspections/visits/<id>/order/"),
     ("maochang", _english("maochang"), _visit(), "/inspections/visits/<concluded>/"),
     (
         "county",

@@ -54,6 +54,33 @@ def _concluded(code: str) -> int:
     return visit.pk
 
 
+def _employer(code: str) -> int:
+    from laborgrid.inspections.tests.helpers import employer_in
+
+    return employer_in(code, 1).pk
+
+
+def _ordered(code: str) -> int:
+    """A concluded visit with a finding ticked for rectification (the order form is open)."""
+    from laborgrid.inspections import services
+    from laborgrid.inspections.choices import FindingResult, Signature
+    from laborgrid.inspections.models import Visit
+
+    visit = Visit.objects.get(pk=_visit(code))
+    services.conclude_visit(
+        actor=user("county"),
+        visit=visit,
+        decisions=[
+            services.FindingDecision(
+                f.key, f.result, f.note, to_order=f.result == FindingResult.VIOLATION
+            )
+            for f in visit.findings.all()
+        ],
+        signature=Signature.ABSENT,
+    )
+    return visit.pk
+
+
 def _plan_target(code: str) -> dict[str, int]:
     pk = _target(code)
     from laborgrid.inspections.models import PatrolTarget
@@ -104,6 +131,17 @@ SPECS: dict[str, Spec] = {
     ),
     "inspections:visit_list": Spec(),
     "inspections:visit_create": Spec(methods=("get", "post"), writes=True),
+    "inspections:visit_form": Spec(
+        other={"employer": lambda: _employer(MACHANG)},
+        methods=("get", "post"),
+        writes=True,
+    ),
+    "inspections:visit_order": Spec(
+        other={"pk": lambda: _ordered(MACHANG)},
+        own={"pk": lambda: _ordered(MAOCHANG)},
+        methods=("get", "post"),
+        writes=True,
+    ),
     "inspections:visit_detail": Spec(
         other={"pk": lambda: _visit(MACHANG)}, own={"pk": lambda: _visit(MAOCHANG)}
     ),
@@ -133,4 +171,9 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("post", "/api/v1/inspections/campaigns"): Spec(writes=True),
     ("get", "/api/v1/inspections/visits"): Spec(),
     ("post", "/api/v1/inspections/visits"): Spec(writes=True),
+    ("post", "/api/v1/inspections/visits/{visit_id}/order"): Spec(
+        other={"visit_id": lambda: _ordered(MACHANG)},
+        own={"visit_id": lambda: _ordered(MAOCHANG)},
+        writes=True,
+    ),
 }

@@ -293,9 +293,13 @@ def test_assistant_records_a_campaign_visit_with_a_photo_and_an_inspector_conclu
     a1 = client_for("maochang-a1")
     form = a1.get(
         reverse("inspections:visit_create")
-        + f"?employer={target.employer_id}&campaign={campaign.pk}"
+        + f"?employer={target.employer_id}&campaign={campaign.pk}",
+        follow=True,
     )
     assert form.status_code == 200
+    assert form.redirect_chain[0][0].startswith(
+        reverse("inspections:visit_form", args=[target.employer_id])
+    )
     assert [it["key"] for it in form.context["form"].items] == [
         c["key"] for c in campaign.checklist
     ]

@@ -141,7 +141,7 @@ def test_done_when(django_capture_on_commit_callbacks: Any) -> None:
     order = RectificationOrder.objects.get(source_id=project.pk, employer=gc)
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     keys = list(order.items.values_list("checklist_key", flat=True))
-    assert keys == ["project_no_wage_deposit", "project_no_rights_board"]
+    assert keys == ["no_wage_deposit", "no_rights_board"]
     assert "第三十二条" in order.items.get(position=1).violated
     assert "第三十四条" in order.items.get(position=2).violated
     assert "第五十五条" in order.basis and "第五十六条" in order.basis
