@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -138,7 +139,9 @@ def test_done_when(django_capture_on_commit_callbacks: Any) -> None:
         reverse("projects:project_order", args=[project.pk]),
         {"kinds": ["wage_deposit", "rights_board"], "working_days": "10"},
     )
-    order = RectificationOrder.objects.get(source_id=project.pk, employer=gc)
+    order = RectificationOrder.objects.get(
+        source_type=ContentType.objects.get_for_model(Project), source_id=project.pk, employer=gc
+    )
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
     keys = list(order.items.values_list("checklist_key", flat=True))
     assert keys == ["no_wage_deposit", "no_rights_board"]
