@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "laborgrid.rectifications",
     "laborgrid.reports",
     "laborgrid.inspections",
+    "laborgrid.ratings",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]

@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/", include("laborgrid.cases.urls")),
     path("rectifications/", include("laborgrid.rectifications.urls")),
     path("complaint/", include("laborgrid.cases.public_urls")),
+    path("public/", include("laborgrid.ratings.public_views")),
+    path("ratings/", include("laborgrid.ratings.urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),
     path("incidents/", include("laborgrid.incidents.urls")),

@@ -26,6 +26,8 @@ from laborgrid.grids.api import router as grids_router
 from laborgrid.incidents.api import router as incidents_router
 from laborgrid.incidents.api import warnings_router
 from laborgrid.inspections.api import router as inspections_router
+from laborgrid.ratings.api import public_router as public_lists_router
+from laborgrid.ratings.api import router as ratings_router
 from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
@@ -103,3 +105,5 @@ api.add_router("/rectifications", rectifications_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/returns", returns_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/ratings", ratings_router)
+api.add_router("/public", public_lists_router)
