@@ -241,10 +241,10 @@ def _check_draft(run: GradingRun) -> None:
 @transaction.atomic
 def propose_grades(*, actor: Any, run: GradingRun, grid: Any, request: Any = None) -> int:
     """The township squadron proposes its employers' grades to the county (中队提出)."""
+    check_write(actor, Cap.WORK_WRITE, grid.path)
     _check_draft(run)
     if not grid.path.startswith(run.grid_path):
         raise ValidationError(_("该网格不在本次评价范围内。"))
-    check_write(actor, Cap.WORK_WRITE, grid.path)
     n = run.grades.filter(grid_path__under=grid.path, state=GradeState.DRAFT).update(
         state=GradeState.PROPOSED, proposed_by=actor, proposed_at=timezone.now()
     )
@@ -264,8 +264,8 @@ def override_grade(
 ) -> EmployerGrade:
     """Change the draft grade after review; a grade other than the rules' needs a reason."""
     grade = EmployerGrade.objects.select_for_update().select_related("run").get(pk=grade.pk)
-    _check_draft(grade.run)
     check_write(actor, Cap.WORK_WRITE, grade.grid_path)
+    _check_draft(grade.run)
     if grade.state == GradeState.PROPOSED:
         check_write(actor, Cap.WORK_WRITE, grade.run.grid_path)  # after proposal: the county
     if new_grade not in Grade.values:
@@ -308,8 +308,8 @@ def approve_run(
     from laborgrid.deadlines.services import compute as compute_due
 
     run = GradingRun.objects.select_for_update().get(pk=run.pk)
-    _check_draft(run)
     check_write(actor, Cap.WORK_WRITE, run.grid_path)
+    _check_draft(run)
     pending = run.grades.filter(state=GradeState.DRAFT)
     if pending.exists():
         from laborgrid.grids.models import Grid

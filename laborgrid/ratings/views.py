@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
-from laborgrid.core.scope import get_scope, require_capability
+from laborgrid.core.scope import check_write, get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
@@ -149,7 +149,12 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         PAGE,
     ).get_page(request.GET.get("page"))
     scope = get_scope(request.user)
-    dist = sel.distribution(run)
+    # Township staff see their own township's row (the county sees every township).
+    dist = [
+        r
+        for r in sel.distribution(run)
+        if scope.allows(Cap.WORK_READ, r["grid"].path if r["grid"] else run.grid_path)
+    ]
     for row in dist:
         row["can_propose"] = (
             bool(row["grid"])
@@ -177,7 +182,11 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_propose(request: AuthedRequest, pk: int) -> HttpResponse:
     run = access_run(request.user, pk)
-    grid = Grid.objects.filter(pk=request.POST.get("grid") or 0).first()
+    writable = get_scope(request.user).paths(Cap.WORK_WRITE)
+    if not any(p.startswith(run.grid_path) or run.grid_path.startswith(p) for p in writable):
+        raise PermissionDenied
+    text = request.POST.get("grid", "")
+    grid = Grid.objects.filter(pk=int(text)).first() if text.isdigit() and len(text) < 9 else None
     if grid is None:
         messages.error(request, _("请选择网格。"))
     else:
@@ -193,6 +202,7 @@ def run_propose(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     run = access_run(request.user, pk)
+    check_write(request.user, Cap.WORK_WRITE, run.grid_path)
     _do(
         request,
         lambda: grading.approve_run(actor=request.user, run=run, request=request),
@@ -416,6 +426,7 @@ def notice_flag(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_publish(request: AuthedRequest) -> HttpResponse:
+    require_capability(request.user, Cap.WORK_WRITE)
     counties = {str(g.pk): g for g in _counties(request.user)}
     grid = counties.get(request.POST.get("grid", ""))
     if grid is None:

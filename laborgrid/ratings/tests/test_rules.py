@@ -12,7 +12,9 @@ from django.core.management.base import CommandError
 
 from laborgrid.ratings import rules as R
 
-NOT_FILED_B = R.Rule("local:wr", "未参加书面审查", "written_review", "==", "not_filed", "B", "本地", local=True)
+NOT_FILED_B = R.Rule(
+    "local:wr", "未参加书面审查", "written_review", "==", "not_filed", "B", "本地", local=True
+)
 
 
 def grade(facts: dict, rules: list | None = None) -> R.Outcome:
@@ -76,7 +78,11 @@ def test_grade_explain_prints_grade_and_rules(tmp_path: Path) -> None:
     facts.write_text(
         json.dumps(
             [
-                {"employer": "甲公司", "year": 2026, "facts": {"violations_found": 1, "orders_not_complied": 1}},
+                {
+                    "employer": "甲公司",
+                    "year": 2026,
+                    "facts": {"violations_found": 1, "orders_not_complied": 1},
+                },
                 {"employer": "乙公司", "year": 2026, "facts": {"written_review": "not_filed"}},
             ],
             ensure_ascii=False,
@@ -84,7 +90,10 @@ def test_grade_explain_prints_grade_and_rules(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     rules = tmp_path / "rules.json"
-    rules.write_text(json.dumps(R.snapshot([*R.NATIONAL_RULES, NOT_FILED_B]), ensure_ascii=False), encoding="utf-8")
+    rules.write_text(
+        json.dumps(R.snapshot([*R.NATIONAL_RULES, NOT_FILED_B]), ensure_ascii=False),
+        encoding="utf-8",
+    )
     out = StringIO()
     call_command("grade_explain", facts=str(facts), rules=str(rules), stdout=out)
     text = out.getvalue()

@@ -33,14 +33,23 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
     county_client = client_for("county")
     # 1. The county runs 2026 (API).
     res = county_client.post(
-        "/api/v1/ratings/runs", json.dumps({"year": 2026}), content_type="application/json", **_api("county")
+        "/api/v1/ratings/runs",
+        json.dumps({"year": 2026}),
+        content_type="application/json",
+        **_api("county"),
     )
     assert res.status_code == 201, res.content
     body = res.json()
     run = GradingRun.objects.get(pk=body["id"])
     assert run.state == RunState.DRAFT and body["employers"] == run.grades.count() > 2000
-    assert body["counts"]["C"] >= 3 and body["counts"]["B"] > 50 and body["counts"]["A"] > body["counts"]["B"]
-    assert "written_review" in body["unknown_facts"]  # no provider: the rule reading it does not fire
+    assert (
+        body["counts"]["C"] >= 3
+        and body["counts"]["B"] > 50
+        and body["counts"]["A"] > body["counts"]["B"]
+    )
+    assert (
+        "written_review" in body["unknown_facts"]
+    )  # no provider: the rule reading it does not fire
     # 2. The draft distribution by township, and the evidence behind every C.
     page = county_client.get(reverse("ratings:run_detail", args=[run.pk]))
     assert page.status_code == 200
@@ -54,7 +63,12 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
         assert g.evidence[0]["label"] in detail
     # Rerun on the same data: the same grades.
     before = dict(run.grades.values_list("employer_id", "grade"))
-    res = county_client.post("/api/v1/ratings/runs", json.dumps({"year": 2026}), content_type="application/json", **_api("county"))
+    res = county_client.post(
+        "/api/v1/ratings/runs",
+        json.dumps({"year": 2026}),
+        content_type="application/json",
+        **_api("county"),
+    )
     assert res.status_code == 201 and res.json()["id"] == run.pk
     assert dict(run.grades.values_list("employer_id", "grade")) == before
     # 3. Override one C with a reason (no reason: refused, nothing changed).
@@ -66,12 +80,19 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
     assert target.grade == "C"
     county_client.post(url, {"grade": "B", "reason": "复核：已于检查当日补正，情节轻微"})
     target.refresh_from_db()
-    assert (target.grade, target.draft_grade, target.override_reason) == ("B", "C", "复核：已于检查当日补正，情节轻微")
+    assert (target.grade, target.draft_grade, target.override_reason) == (
+        "B",
+        "C",
+        "复核：已于检查当日补正，情节轻微",
+    )
     # 4. Squadrons propose their own townships only; approval waits for every township.
     maochang = Grid.objects.get(code=MAOCHANG)
     machang = Grid.objects.get(code=MACHANG)
     mc = client_for("maochang")
-    assert mc.post(reverse("ratings:run_propose", args=[run.pk]), {"grid": machang.pk}).status_code == 403
+    assert (
+        mc.post(reverse("ratings:run_propose", args=[run.pk]), {"grid": machang.pk}).status_code
+        == 403
+    )
     mc.post(reverse("ratings:run_propose", args=[run.pk]), {"grid": maochang.pk})
     assert not run.grades.filter(grid_path__under=maochang.path, state=GradeState.DRAFT).exists()
     assert run.grades.filter(grid_path__under=machang.path, state=GradeState.DRAFT).exists()
@@ -90,7 +111,9 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
     mine = mc.get("/api/v1/ratings", {"year": 2026, "limit": 500}, **_api("maochang")).json()
     assert mine["count"] == run.grades.filter(grid_path__under=maochang.path).count()
     assert all(i["grid"].startswith(MAOCHANG) for i in mine["items"])
-    only_c = county_client.get("/api/v1/ratings", {"year": 2026, "grade": "C"}, **_api("county")).json()
+    only_c = county_client.get(
+        "/api/v1/ratings", {"year": 2026, "grade": "C"}, **_api("county")
+    ).json()
     assert only_c["count"] == run.counts["C"] and all(i["evidence"] for i in only_c["items"])
     # The archive timeline and the patrol frequency take the approved grade.
     from laborgrid.inspections.cycle import risk_of
