@@ -140,7 +140,7 @@ def _seed_listing(inspector: User, log: Log) -> None:
             persons=[
                 {
                     "role": PersonRole.LEGAL_REP,
-                    "name": case.employer.legal_rep or "王建华",
+                    "name": (case.employer.legal_rep if case.employer else "") or "王建华",
                     "id_number": _ric("520521", "19780312", 31),
                 },
                 {

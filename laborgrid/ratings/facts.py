@@ -101,7 +101,7 @@ def cases_decided(year: int, employers: QuerySet[Any]) -> Answer:
             _ev(
                 "case",
                 pk,
-                f"案件 {received:%Y}-{pk:06d} · {decided.isoformat()} 作出决定",
+                f"案件 {received:%Y}-{pk:06d} · {decided:%Y-%m-%d} 作出决定",
                 reverse("cases:case_detail", args=[pk]),
             )
         )

@@ -42,11 +42,11 @@ def _county_run() -> int:
 def _grade(code: str) -> int:
     from laborgrid.ratings.models import EmployerGrade
 
-    return (
-        EmployerGrade.objects.filter(grid_path__contains=f"/{code}/")
-        .values_list("pk", flat=True)
-        .first()
-    )  # type: ignore[return-value]
+    return int(
+        EmployerGrade.objects.filter(grid_path__contains=f"/{code}/").values_list("pk", flat=True)[
+            0
+        ]
+    )
 
 
 def _case(code: str, offset: int = 0) -> Any:

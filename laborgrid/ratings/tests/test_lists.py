@@ -20,7 +20,6 @@ from laborgrid.testing.personas import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 6)
-RIC = "520521197803120310"
 
 
 def _ric() -> str:
@@ -77,11 +76,6 @@ def test_final_on_counts_review_and_suit_windows() -> None:
         P.final_on(Case(decision_kind="correction_order", served_on=dt.date(2026, 1, 10))) is None
     )
     assert P.quarter_of(dt.date(2026, 12, 6)) == "2026Q4"
-
-
-def _wage_case() -> Case:
-    listing = ArrearsListing.objects.get(state=ListingState.PUBLISHED)
-    return listing.case
 
 
 def test_blacklist_procedure_and_refusals() -> None:
@@ -177,6 +171,7 @@ def test_expiry_is_automatic() -> None:
     entry = ArrearsListing.objects.get(state=ListingState.PUBLISHED)
     anon = Client()
     assert entry.name in anon.get(reverse("publiclists:blacklist")).content.decode()
+    assert entry.expires_on is not None
     assert L.expire_listings(entry.expires_on) == 0
     assert L.expire_listings(entry.expires_on + dt.timedelta(days=1)) == 1
     entry.refresh_from_db()
@@ -187,7 +182,8 @@ def test_listing_pages_and_step_refusal_for_township_staff() -> None:
     entry = ArrearsListing.objects.get(state=ListingState.PUBLISHED)
     c = client_for("county")
     page = c.get(reverse("ratings:listing_detail", args=[entry.pk])).content.decode()
-    assert entry.persons.first().id_masked in page  # staff see the masked form too
+    person = entry.persons.first()
+    assert person is not None and person.id_masked in page  # staff see the masked form too
     other = client_for("machang")
     if not entry.grid_path.startswith("52/5205/520521/520521103/"):
         assert other.get(reverse("ratings:listing_detail", args=[entry.pk])).status_code == 404

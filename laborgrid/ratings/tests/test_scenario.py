@@ -23,7 +23,7 @@ from laborgrid.testing.personas import COUNTY, MACHANG, MAOCHANG, client_for
 pytestmark = pytest.mark.django_db
 
 
-def _api(username: str) -> dict[str, str]:
+def _api(username: str) -> Any:
     raw, _t = issue_token(user=User.objects.get(username=username))
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
@@ -106,13 +106,14 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
     run.refresh_from_db()
     assert run.state == RunState.APPROVED and run.counts["C"] == body["counts"]["C"] - 1
     target.refresh_from_db()
-    assert target.state == GradeState.APPROVED and target.objection_due > timezone.localdate()
+    assert target.state == GradeState.APPROVED
+    assert target.objection_due is not None and target.objection_due > timezone.localdate()
     # The grades API is scoped: 猫场镇 sees its own grids only.
-    mine = mc.get("/api/v1/ratings", {"year": 2026, "limit": 500}, **_api("maochang")).json()
+    mine = mc.get("/api/v1/ratings", {"year": "2026", "limit": "500"}, **_api("maochang")).json()
     assert mine["count"] == run.grades.filter(grid_path__under=maochang.path).count()
     assert all(i["grid"].startswith(MAOCHANG) for i in mine["items"])
     only_c = county_client.get(
-        "/api/v1/ratings", {"year": 2026, "grade": "C"}, **_api("county")
+        "/api/v1/ratings", {"year": "2026", "grade": "C"}, **_api("county")
     ).json()
     assert only_c["count"] == run.counts["C"] and all(i["evidence"] for i in only_c["items"])
     # The archive timeline and the patrol frequency take the approved grade.
@@ -154,7 +155,7 @@ def test_written_review_provider_makes_the_local_rule_fire() -> None:
 
     GradingRun.objects.filter(year=2026).delete()
     county = Grid.objects.get(code=COUNTY)
-    employer_a = None
+    employer_a: Any = None
 
     def provider(year: int, employers: Any) -> dict[int, tuple[Any, list[Any]]]:
         nonlocal employer_a
