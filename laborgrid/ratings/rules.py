@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 NATIONAL_VERSION = "人社部规〔2016〕1号·2026.1"
 BASIS = "《企业劳动保障守法诚信等级评价办法》（人社部规〔2016〕1号）"
 
@@ -31,15 +33,39 @@ OPS = (">=", ">", "==", "!=", "in", "is_true")
 #: The facts a rule may read: name → (kind, label, default when a provider answers nothing for an
 #: employer). ``None`` as default: the fact has no neutral value (unknown unless provided).
 FACTS: dict[str, tuple[str, str, Any]] = {
-    "violations_found": ("int", "当年因劳动保障违法行为被查处次数", 0),
-    "serious_violation": ("bool", "因使用童工、强迫劳动等严重违法行为被查处", False),
-    "orders_not_complied": ("int", "拒不履行限期整改指令、行政处理或处罚决定次数", 0),
-    "mass_incidents": ("int", "因劳动保障违法行为引发群体性事件次数", 0),
-    "extreme_incident": ("bool", "引发极端事件", False),
-    "inspection_refusals": ("int", "无理抗拒、阻挠劳动保障监察次数", 0),
-    "written_review": ("str", "书面审查结果", None),
+    "violations_found": ("int", gettext_noop("当年因劳动保障违法行为被查处次数"), 0),
+    "serious_violation": ("bool", gettext_noop("因使用童工、强迫劳动等严重违法行为被查处"), False),
+    "orders_not_complied": ("int", gettext_noop("拒不履行限期整改指令、行政处理或处罚决定次数"), 0),
+    "mass_incidents": ("int", gettext_noop("因劳动保障违法行为引发群体性事件次数"), 0),
+    "extreme_incident": ("bool", gettext_noop("引发极端事件"), False),
+    "inspection_refusals": ("int", gettext_noop("无理抗拒、阻挠劳动保障监察次数"), 0),
+    "written_review": ("str", gettext_noop("书面审查结果"), None),
 }
 WRITTEN_REVIEW_VALUES = ("passed", "failed", "returned", "submitted", "not_filed")
+#: How a written-review result reads on the pages (and may be typed in a local rule).
+WRITTEN_REVIEW_LABELS = {
+    "passed": gettext_noop("合格"),
+    "failed": gettext_noop("不合格"),
+    "returned": gettext_noop("退回补正"),
+    "submitted": gettext_noop("已报送待审"),
+    "not_filed": gettext_noop("未报送"),
+}
+
+
+def value_label(value: object) -> str:
+    """A fact value or rule value as the pages show it (never a code)."""
+    from django.utils.translation import gettext as _
+
+    if value is None:
+        return _("未接入")
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if isinstance(value, list | tuple):
+        return "、".join(value_label(v) for v in value)
+    label = WRITTEN_REVIEW_LABELS.get(str(value))
+    return _(label) if label else str(value)
 
 
 @dataclass(frozen=True)
@@ -108,7 +134,7 @@ NATIONAL_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "extreme_incident",
-        "引发极端事件",
+        gettext_noop("引发极端事件"),
         "extreme_incident",
         "is_true",
         True,

@@ -172,7 +172,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "grade": grade,
             "labels": labels,
             "can_approve": run.state == "draft" and scope.allows(Cap.WORK_WRITE, run.grid_path),
-            "fact_labels": {k: v[1] for k, v in rules.FACTS.items()},
+            "fact_labels": {k: _(v[1]) for k, v in rules.FACTS.items()},
             "grades": Grade.choices,
         },
     )
@@ -228,7 +228,7 @@ def grade_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         for r in snap_rules
     ]
     fact_rows = [
-        (label, facts.get(name, "—" if name in unknown else default), name in unknown)
+        (_(label), rules.value_label(facts.get(name, default)), name in unknown)
         for name, (_k, label, default) in rules.FACTS.items()
     ]
     scope = get_scope(request.user)
@@ -310,6 +310,10 @@ def rule_page(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_READ)
     from laborgrid.ratings import facts as fact_registry
 
+    local = list(LocalRule.objects.all())
+    for r in local:
+        r.fact_label = _(rules.FACTS.get(r.fact, ("", r.fact))[1])  # type: ignore[attr-defined]
+        r.value_label = rules.value_label(r.value)  # type: ignore[attr-defined]
     return render(
         request,
         "ratings/rules.html",
@@ -317,9 +321,9 @@ def rule_page(request: AuthedRequest) -> HttpResponse:
             "national": rules.NATIONAL_RULES,
             "readings": rules.READINGS,
             "version": rules.NATIONAL_VERSION,
-            "local": LocalRule.objects.all(),
-            "facts": [(k, v[1]) for k, v in rules.FACTS.items()],
-            "unknown": [rules.FACTS[f][1] for f in fact_registry.unknown_facts()],
+            "local": local,
+            "facts": [(k, _(v[1])) for k, v in rules.FACTS.items()],
+            "unknown": [_(rules.FACTS[f][1]) for f in fact_registry.unknown_facts()],
             "ops": RuleOp.choices,
             "can_edit": bool(_counties(request.user)),
         },
@@ -331,10 +335,13 @@ def rule_page(request: AuthedRequest) -> HttpResponse:
 def rule_save(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_WRITE)
     p = request.POST
+    labels = {v: k for k, v in rules.WRITTEN_REVIEW_LABELS.items()}
     raw = p.get("value", "").strip()
+    raw = labels.get(raw, raw)
     value: Any = raw
     if p.get("op") == "in":
-        value = [v.strip() for v in raw.replace("，", ",").split(",") if v.strip()]
+        parts = raw.replace("，", ",").replace("、", ",").split(",")
+        value = [labels.get(v.strip(), v.strip()) for v in parts if v.strip()]
     elif raw.isdigit():
         value = int(raw)
     elif p.get("op") == "is_true":
