@@ -325,6 +325,7 @@ def rule_page(request: AuthedRequest) -> HttpResponse:
             "facts": [(k, _(v[1])) for k, v in rules.FACTS.items()],
             "unknown": [_(rules.FACTS[f][1]) for f in fact_registry.unknown_facts()],
             "ops": RuleOp.choices,
+            "labels": {k: _(v) for k, v in rules.WRITTEN_REVIEW_LABELS.items()},
             "can_edit": bool(_counties(request.user)),
         },
     )
@@ -336,6 +337,7 @@ def rule_save(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_WRITE)
     p = request.POST
     labels = {v: k for k, v in rules.WRITTEN_REVIEW_LABELS.items()}
+    labels.update({_(v): k for k, v in rules.WRITTEN_REVIEW_LABELS.items()})
     raw = p.get("value", "").strip()
     raw = labels.get(raw, raw)
     value: Any = raw
