@@ -195,7 +195,7 @@ def propose_listing(
     )
     for p in people:
         ListedPerson.objects.create(listing=listing, **p)
-    _log(actor, listing, "propose", request, condition=condition, persons=len(people))
+    _log(actor, listing, "propose", request, condition=condition, n=len(people))
     return listing
 
 
@@ -262,7 +262,7 @@ def notify_listing(
         deadline.due,
     )
     listing.save()
-    _log(actor, listing, "notify", request, due=deadline.due.isoformat() if deadline.due else "")
+    _log(actor, listing, "notify", request, on=deadline.due.isoformat() if deadline.due else "")
     return listing
 
 
@@ -326,7 +326,7 @@ def decide_listing(
     else:
         listing.state = ListingState.DROPPED
     listing.save()
-    _log(actor, listing, "decide", request, listed=list_it)
+    _log(actor, listing, "decide", request, to=listing.state)
     return listing
 
 

@@ -222,7 +222,7 @@ def review_notice(
         actor=actor,
         request=request,
         obj=notice,
-        detail={"action": "review", "approve": approve},
+        detail={"action": "review", "to": notice.state},
     )
     return notice
 
@@ -249,7 +249,7 @@ def publish_quarter(
         actor=actor,
         request=request,
         obj=grid,
-        detail={"action": "publish", "quarter": quarter_of(today), "items": n},
+        detail={"action": "publish", "number": quarter_of(today), "n": n},
     )
     return n
 
