@@ -43,10 +43,10 @@ def seed_ratings(log: Log) -> None:
     if county is None or inspector is None:
         log("ratings: no 大方县 county grid or inspector, skipped")
         return
-    if not LocalRule.objects.filter(key="written_review_not_filed").exists():
+    if not LocalRule.objects.filter(key="review-not-filed").exists():
         grading.save_local_rule(
             actor=inspector,
-            key="written_review_not_filed",
+            key="review-not-filed",
             label="未参加年度书面审查的，最高评为B级",
             fact="written_review",
             op="==",

@@ -169,4 +169,4 @@ def test_written_review_provider_makes_the_local_rule_fire() -> None:
         facts.unregister_fact_provider("written_review")
     g = EmployerGrade.objects.get(run=run, employer_id=employer_a)
     assert "written_review" not in run.unknown_facts
-    assert g.grade in ("B", "C") and "local:written_review_not_filed" in g.hits
+    assert g.grade in ("B", "C") and "local:review-not-filed" in g.hits
