@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "laborgrid.reports",
     "laborgrid.inspections",
     "laborgrid.projects",
+    "laborgrid.ratings",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("rectifications/", include("laborgrid.rectifications.urls")),
     path("projects/", include("laborgrid.projects.urls")),
     path("complaint/", include("laborgrid.cases.public_urls")),
+    path("public/", include("laborgrid.ratings.public_views")),
+    path("ratings/", include("laborgrid.ratings.urls")),
     path("notifications/", include("laborgrid.notifications.urls")),
     path("collection/", include("laborgrid.collection.urls")),
     path("incidents/", include("laborgrid.incidents.urls")),

@@ -27,6 +27,8 @@ from laborgrid.incidents.api import router as incidents_router
 from laborgrid.incidents.api import warnings_router
 from laborgrid.inspections.api import router as inspections_router
 from laborgrid.projects.api import router as projects_router
+from laborgrid.ratings.api import public_router as public_lists_router
+from laborgrid.ratings.api import router as ratings_router
 from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
@@ -105,3 +107,5 @@ api.add_router("/projects", projects_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/returns", returns_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/ratings", ratings_router)
+api.add_router("/public", public_lists_router)

@@ -60,17 +60,18 @@ def _conclude(visit: Visit, actor: str = "county", **kw: object) -> Visit:
 
 
 def test_a_registered_factor_proposes_and_shortens_the_cycle() -> None:
-    """A later app (ratings) adds "grade C → quarterly" by registering a factor."""
+    """A later app adds a factor by registering it (the ratings app registers the real
+    ``grade_c``; this test uses its own key so as not to replace or remove that one)."""
     plan = make_plan(MAOCHANG)
     chosen = employer_in(MAOCHANG, 3)
-    factor = risk.RiskFactor("grade_c", "C", 50, True, lambda today: Q(pk=chosen.pk))
+    factor = risk.RiskFactor("test_stub", "C", 50, True, lambda today: Q(pk=chosen.pk))
     risk.register_factor(factor)
     try:
         rows = cycle.proposals(plan, timezone.localdate())
-        assert rows[0].pk == chosen.pk and rows[0].reasons[0] == "grade_c"
-        assert cycle.risk_of([chosen.pk], timezone.localdate())[chosen.pk][0][0] == "grade_c"
+        assert rows[0].pk == chosen.pk and rows[0].reasons[0] == "test_stub"
+        assert cycle.risk_of([chosen.pk], timezone.localdate())[chosen.pk][0][0] == "test_stub"
     finally:
-        risk._FACTORS.pop("grade_c")
+        risk._FACTORS.pop("test_stub")
 
 
 def test_cycle_is_set_by_the_county_and_read_below() -> None:
