@@ -1,0 +1,2 @@
+def seed(log):  # replaced below
+    return None
