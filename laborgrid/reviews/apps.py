@@ -10,9 +10,9 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from laborgrid.accounts.roles import Cap
-        from laborgrid.core.extensions import NavLink, register_link
+        from laborgrid.core.extensions import DemoSeeder, NavLink, register_link, register_seeder
         from laborgrid.rectifications.registry import EvidenceFile, register_source
-        from laborgrid.reviews import audit_actions  # noqa: F401
+        from laborgrid.reviews import audit_actions, demo  # noqa: F401
         from laborgrid.reviews.models import Submission
 
         register_source(
@@ -25,6 +25,7 @@ class ReviewsConfig(AppConfig):
             ],
         )
 
+        register_seeder(DemoSeeder("reviews", demo.seed, order=88))
         register_link(
             "rectifications",
             NavLink(_("年度书面审查"), "reviews:year_list", caps=(Cap.WORK_READ,), order=40,

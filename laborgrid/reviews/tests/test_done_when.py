@@ -59,12 +59,12 @@ def test_done_when() -> None:
     with mock.patch.object(portal, "issue_invite", spy):
         response = maochang.post(
             reverse("portal_staff:invite_create"),
-            {"uscc": employer.uscc, "person_name": "陈德海", "person_position": "经理"},
+            {"uscc": employer.uscc, "person_name": "杨秀英", "person_position": "财务"},
         )
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    invite = PortalInvite.objects.get(employer=employer, person_name="陈德海")
+    invite = PortalInvite.objects.get(employer=employer, person_name="杨秀英")
     assert issued["code"] not in invite.code_hash and len(invite.code_hash) == 64
 
     # 2. The employer activates with USCC + code and sets a password (staff rules), then signs in.
