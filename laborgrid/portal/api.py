@@ -15,15 +15,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import json
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import ValidationError as PydanticValidationError
+
+from laborgrid.employers.schemas import request_body
 
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers.models import Employer
 from laborgrid.portal import services
-from laborgrid.portal.permissions import employer_id_of, own_target
+from laborgrid.portal.permissions import own_target
 from laborgrid.reviews import services as reviews
 from laborgrid.reviews.models import Submission
 
@@ -38,6 +44,26 @@ class Message(Schema):
 class ErrorsOut(Schema):
     detail: str
     errors: dict[str, list[str]]
+
+
+SchemaT = TypeVar("SchemaT", bound=Schema)
+
+
+def _body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT | Status:
+    """The JSON body as ``schema``, read after the object check (a 404 comes first)."""
+    try:
+        raw = json.loads(request.body or b"{}")
+    except ValueError:
+        return Status(400, {"detail": _("请求体应为 JSON 对象")})
+    if not isinstance(raw, dict):
+        return Status(400, {"detail": _("请求体应为 JSON 对象")})
+    try:
+        return schema.model_validate(raw)
+    except PydanticValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for e in exc.errors():
+            errors.setdefault(".".join(str(p) for p in e["loc"]) or "__all__", []).append(e["msg"])
+        return Status(422, {"detail": _("请求参数无效"), "errors": errors})
 
 
 def _errors(exc: ValidationError) -> dict[str, Any]:
@@ -61,15 +87,17 @@ class InviteOut(Schema):
 
 @staff_router.post(
     "/{employer_id}/portal-invites",
-    response={201: InviteOut, 403: Message, 404: Message, 422: ErrorsOut},
+    response={201: InviteOut, 400: Message, 403: Message, 404: Message, 422: ErrorsOut},
     summary="Issue an activation letter for a named person of the employer",
+    openapi_extra=request_body(InviteIn),
 )
-def create_invite(
-    request: AuthedRequest, employer_id: int, payload: InviteIn
-) -> Status[dict[str, Any]]:
+def create_invite(request: AuthedRequest, employer_id: int) -> Status[Any]:
     employer = Employer.objects.visible_to(request.user).filter(pk=employer_id).first()
     if employer is None:
         return Status(404, {"detail": _("未找到")})
+    payload = _body(request, InviteIn)
+    if isinstance(payload, Status):
+        return payload
     try:
         invite, code = services.issue_invite(
             actor=request.user,
@@ -124,19 +152,26 @@ def activate(request: HttpRequest, payload: ActivateIn) -> Status[dict[str, Any]
 class MeOut(Schema):
     username: str
     full_name: str
-    employer_id: int
+    employer_id: int | None  # None: a staff account (not an employer account)
     employer_name: str
     uscc: str
     review_years: list[int]
 
 
-@router.get("/me", response={200: MeOut, 404: Message}, summary="The employer account")
+@router.get("/me", response={200: MeOut}, summary="The employer account")
 def me(request: AuthedRequest) -> dict[str, Any]:
     from laborgrid.reviews.selectors import open_targets_for_employer
 
-    employer_id_of(request.user)
     employer = request.user.employer
-    assert employer is not None
+    if employer is None:
+        return {
+            "username": request.user.username,
+            "full_name": request.user.full_name,
+            "employer_id": None,
+            "employer_name": "",
+            "uscc": "",
+            "review_years": [],
+        }
     return {
         "username": request.user.username,
         "full_name": request.user.full_name,
@@ -245,11 +280,15 @@ class ReviewIn(Schema):
 
 @router.put(
     "/reviews/{year}",
-    response={200: ReviewOut, 404: Message, 422: ErrorsOut},
+    response={200: ReviewOut, 400: Message, 404: Message, 422: ErrorsOut},
     summary="Save the form (a draft; submit checks every rule)",
+    openapi_extra=request_body(ReviewIn),
 )
-def put_review(request: AuthedRequest, year: int, payload: ReviewIn) -> Status[dict[str, Any]]:
+def put_review(request: AuthedRequest, year: int) -> Status[Any]:
     target = own_target(request.user, year)
+    payload = _body(request, ReviewIn)
+    if isinstance(payload, Status):
+        return payload
     try:
         reviews.save_draft(
             actor=request.user, target=target, data=payload.dict(exclude_none=True), request=request

@@ -206,7 +206,7 @@ def open_year(
         actor=actor,
         request=request,
         obj=review_year,
-        detail={"year": review_year.year, "targets": len(rows)},
+        detail={"year": review_year.year, "count": len(rows)},
     )
     return review_year
 

@@ -66,10 +66,10 @@ def year_list(request: HttpRequest) -> HttpResponse:
 def year_create(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_WRITE)
     counties = _counties(request.user)
-    if not counties:
-        from django.core.exceptions import PermissionDenied
+    if not counties:  # only the county brigade opens a year (no button for anyone else)
+        from django.http import Http404
 
-        raise PermissionDenied
+        raise Http404
     form = YearForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
