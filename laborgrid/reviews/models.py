@@ -54,8 +54,10 @@ class YearQuerySet(ScopedQuerySet["ReviewYear"]):
 
 
 def _ancestors(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+    from laborgrid.core.paths import SEP, path_codes
+
+    parts = path_codes(path)
+    return [SEP.join(parts[:n]) + SEP for n in range(1, len(parts) + 1)]
 
 
 class ReviewYear(models.Model):
