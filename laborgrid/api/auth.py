@@ -11,7 +11,6 @@ from ninja.security import HttpBearer, SessionAuth
 from laborgrid.accounts import mfa
 from laborgrid.accounts.services import user_for_token
 
-
 #: The only API paths an employer account may use (issue 17 §7): its own portal and its token.
 EMPLOYER_API_PREFIXES = ("/api/v1/portal/", "/api/v1/auth/")
 

@@ -13,10 +13,8 @@ Attachments are uploaded on the page (multipart); the API reads them back as a l
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -24,14 +22,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
-from laborgrid.employers.schemas import request_body
-
 from laborgrid.core.types import AuthedRequest
 from laborgrid.employers.models import Employer
+from laborgrid.employers.schemas import request_body
 from laborgrid.portal import services
 from laborgrid.portal.permissions import own_target
 from laborgrid.reviews import services as reviews
-from laborgrid.reviews.models import Submission
+from laborgrid.reviews.models import ReviewSubmission
 
 router = Router(tags=["portal"])
 staff_router = Router(tags=["portal"])
@@ -141,7 +138,9 @@ class ActivateOut(Schema):
 def activate(request: HttpRequest, payload: ActivateIn) -> Status[dict[str, Any]]:
     try:
         user = services.activate(
-            uscc=payload.uscc[:40], code=payload.code[:40], password=payload.password[:256],
+            uscc=payload.uscc[:40],
+            code=payload.code[:40],
+            password=payload.password[:256],
             request=request,
         )
     except ValidationError as exc:
@@ -214,7 +213,7 @@ class ReviewOut(Schema):
 
 
 def _review(target: Any) -> dict[str, Any]:
-    sub = Submission.objects.filter(target=target).first()
+    sub = ReviewSubmission.objects.filter(target=target).first()
     year = target.review_year
     draft = sub.draft if sub else {}
     return {
@@ -240,15 +239,18 @@ def _review(target: Any) -> dict[str, Any]:
             for a in (sub.attachments.select_related("version") if sub else [])
         ],
         "versions": [
-            {"number": v.number, "submitted_at": v.submitted_at, "channel": v.channel, "data": v.data}
+            {
+                "number": v.number,
+                "submitted_at": v.submitted_at,
+                "channel": v.channel,
+                "data": v.data,
+            }
             for v in (sub.versions.all() if sub else [])
         ],
     }
 
 
-@router.get(
-    "/reviews/{year}", response={200: ReviewOut, 404: Message}, summary="The year's filing"
-)
+@router.get("/reviews/{year}", response={200: ReviewOut, 404: Message}, summary="The year's filing")
 def get_review(request: AuthedRequest, year: int) -> dict[str, Any]:
     return _review(own_target(request.user, year))
 

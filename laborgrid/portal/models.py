@@ -22,10 +22,10 @@ from laborgrid.core.scope import ScopedQuerySet
 USER = settings.AUTH_USER_MODEL
 
 
-class InviteQuerySet(ScopedQuerySet["PortalInvite"]):
+class PortalInviteQuerySet(ScopedQuerySet["PortalInvite"]):
     scope_path_field = "grid_path"
 
-    def open(self) -> InviteQuerySet:
+    def open(self) -> PortalInviteQuerySet:
         return self.filter(
             used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
@@ -68,7 +68,7 @@ class PortalInvite(models.Model):
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
-    objects = InviteQuerySet.as_manager()
+    objects = PortalInviteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("激活通知书")

@@ -153,10 +153,9 @@ def revoke_invite(*, actor: User, invite: PortalInvite, request: Any = None) -> 
 def disable_account(*, actor: User, account: User, request: Any = None) -> User:
     """The squadron ends an employer account (the person left the employer): its sessions and
     tokens stop working at once (inactive users are refused everywhere)."""
-    if account.employer_id is None:
-        raise PermissionDenied
     employer = account.employer
-    assert employer is not None
+    if employer is None:
+        raise PermissionDenied
     check_write(actor, Cap.WORK_WRITE, employer.grid_path)
     if not holds(actor, INVITE_ROLES, employer.grid_path):
         raise PermissionDenied
@@ -176,7 +175,9 @@ def activate(*, uscc: str, code: str, password: str, request: Any = None) -> Use
     password rules). The message on failure never says which of the two was wrong."""
     uscc = str(uscc or "").strip().upper()
     now = timezone.now()
-    employer = Employer.objects.filter(uscc=uscc, merged_into__isnull=True).first() if uscc else None
+    employer = (
+        Employer.objects.filter(uscc=uscc, merged_into__isnull=True).first() if uscc else None
+    )
     invites = (
         list(PortalInvite.objects.open().filter(employer=employer).order_by("id"))
         if employer

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,9 +32,7 @@ from laborgrid.portal.permissions import access_invite
 class InviteForm(StyledFormMixin, forms.Form):
     uscc = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=18)
     person_name = forms.CharField(label=gettext_lazy("经办人姓名"), max_length=50)
-    person_position = forms.CharField(
-        label=gettext_lazy("职务"), max_length=50, required=False
-    )
+    person_position = forms.CharField(label=gettext_lazy("职务"), max_length=50, required=False)
 
 
 def _visible_employer(user: Any, uscc: str) -> Employer | None:

@@ -24,7 +24,7 @@ from laborgrid.portal.permissions import employer_id_of, own_order, own_target
 from laborgrid.rectifications.models import RectificationOrder
 from laborgrid.reviews.filing import filing_page
 from laborgrid.reviews.forms import AnswerForm
-from laborgrid.reviews.models import Submission
+from laborgrid.reviews.models import ReviewSubmission
 from laborgrid.reviews.permissions import access_attachment
 from laborgrid.reviews.selectors import open_targets_for_employer
 
@@ -79,10 +79,10 @@ def _employer(request: HttpRequest) -> Any:
 def home(request: HttpRequest) -> HttpResponse:
     employer = _employer(request)
     targets = list(open_targets_for_employer(employer))
-    subs = {s.target_id: s for s in Submission.objects.filter(target__in=targets)}
+    subs = {s.target_id: s for s in ReviewSubmission.objects.filter(target__in=targets)}
     rows = [(t, subs.get(t.pk)) for t in targets]
     orders = RectificationOrder.objects.filter(employer=employer).order_by("-issued_on", "-id")[:5]
-    notices = Notification.objects.filter(user=request.user).order_by("-created_at")[:5]
+    notices = Notification.objects.filter(user=request.user)  # type: ignore[misc]  # signed in (login_required).order_by("-created_at")[:5]
     return render(
         request,
         "portal/home.html",
@@ -104,7 +104,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 def review_attachment(request: HttpRequest, year: int, pk: int) -> FileResponse:
     target = own_target(request.user, year)
-    sub = Submission.objects.filter(target=target).first()
+    sub = ReviewSubmission.objects.filter(target=target).first()
     if sub is None:
         from django.http import Http404
 

@@ -83,7 +83,7 @@ def list_reviews(request: AuthedRequest, filters: Query[ReviewFilters]) -> dict[
                 "employer_id": t.employer_id,
                 "employer_name": t.employer.name,
                 "grid": t.grid.code,
-                "state": sub.state if filed else "not_filed",
+                "state": sub.state if (sub is not None and filed) else "not_filed",
                 "late": bool(sub and sub.late and filed),
                 "version": sub.current_version if sub else 0,
                 "submission_id": sub.pk if sub else None,

@@ -13,14 +13,14 @@ class ReviewsConfig(AppConfig):
         from laborgrid.core.extensions import DemoSeeder, NavLink, register_link, register_seeder
         from laborgrid.rectifications.registry import EvidenceFile, register_source
         from laborgrid.reviews import audit_actions, demo  # noqa: F401
-        from laborgrid.reviews.models import Submission
+        from laborgrid.reviews.models import ReviewSubmission
 
         register_source(
-            Submission,
+            ReviewSubmission,
             label=_("年度书面审查"),
             url=lambda s: s.get_absolute_url(),
             evidence=lambda s: [
-                EvidenceFile(a.name, a.content_type, a.file.open, _("书面审查材料"))
+                EvidenceFile(a.name, a.content_type, a.file.open, str(_("书面审查材料")))
                 for a in s.attachments.filter(version__isnull=False)
             ],
         )
@@ -28,8 +28,13 @@ class ReviewsConfig(AppConfig):
         register_seeder(DemoSeeder("reviews", demo.seed, order=88))
         register_link(
             "rectifications",
-            NavLink(_("年度书面审查"), "reviews:year_list", caps=(Cap.WORK_READ,), order=40,
-                    divider_before=True),
+            NavLink(
+                _("年度书面审查"),
+                "reviews:year_list",
+                caps=(Cap.WORK_READ,),
+                order=40,
+                divider_before=True,
+            ),
         )
         register_link(
             "rectifications",

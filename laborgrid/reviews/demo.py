@@ -16,7 +16,7 @@ from laborgrid.accounts.models import User
 from laborgrid.grids.models import Grid
 from laborgrid.reviews import services
 from laborgrid.reviews.choices import ReviewAction
-from laborgrid.reviews.models import ReviewStep, ReviewTarget, ReviewYear, Submission
+from laborgrid.reviews.models import ReviewStep, ReviewSubmission, ReviewTarget, ReviewYear
 
 COUNTY = "520521"
 MAOCHANG = "520521102"
@@ -92,7 +92,7 @@ def seed(log: Callable[[str], None] = print) -> None:
             )
         sub = services.submit(actor=leader, target=target)
         at = timezone.now() - timedelta(days=(3 if late else 30 - n))
-        Submission.objects.filter(pk=sub.pk).update(first_submitted_at=at, late=late)
+        ReviewSubmission.objects.filter(pk=sub.pk).update(first_submitted_at=at, late=late)
         sub.versions.update(submitted_at=at)
         ReviewStep.objects.filter(submission=sub).update(at=at)
         if decision:
@@ -100,4 +100,6 @@ def seed(log: Callable[[str], None] = print) -> None:
         if decision == ReviewAction.PASS and not sampled:
             services.sample(actor=leader, submission=sub)
             sampled = True
-    log(f"年度书面审查：{year.year}年度，名单 {year.targets.count()} 家，猫场镇已申报 {len(targets)} 家")
+    log(
+        f"年度书面审查：{year.year}年度，名单 {year.targets.count()} 家，猫场镇已申报 {len(targets)} 家"
+    )

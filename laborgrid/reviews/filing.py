@@ -15,10 +15,10 @@ from laborgrid.core.forms import attach_errors
 from laborgrid.reviews import services
 from laborgrid.reviews.choices import EDITABLE, SubmissionState
 from laborgrid.reviews.forms import AttachmentForm, ReviewForm
-from laborgrid.reviews.models import ReviewTarget, Submission
+from laborgrid.reviews.models import ReviewSubmission, ReviewTarget
 
 
-def filing_context(target: ReviewTarget, submission: Submission | None) -> dict[str, Any]:
+def filing_context(target: ReviewTarget, submission: ReviewSubmission | None) -> dict[str, Any]:
     versions = list(submission.versions.select_related("submitted_by")) if submission else []
     attachments = list(submission.attachments.select_related("version")) if submission else []
     data = submission.draft if submission else {}
@@ -40,7 +40,7 @@ def filing_page(
     request: HttpRequest, target: ReviewTarget, *, template: str, here: str, extra: dict[str, Any]
 ) -> HttpResponse:
     """GET: the form. POST ``action``: ``save`` (draft), ``submit``, ``upload``, ``remove``."""
-    submission = Submission.objects.filter(target=target).first()
+    submission = ReviewSubmission.objects.filter(target=target).first()
     form = ReviewForm(initial=submission.draft if submission else None)
     upload = AttachmentForm()
     if request.method == "POST":
@@ -62,8 +62,9 @@ def filing_page(
                     return redirect(here)
             elif action == "remove":
                 row = (
-                    submission.attachments.filter(pk=str(request.POST.get("attachment", "0"))[:18])
-                    .first()
+                    submission.attachments.filter(
+                        pk=str(request.POST.get("attachment", "0"))[:18]
+                    ).first()
                     if submission and str(request.POST.get("attachment", "")).isdigit()
                     else None
                 )
@@ -101,7 +102,7 @@ def filing_page(
                 attach_errors(form, exc)
                 if hasattr(exc, "error_dict") and "file" in exc.error_dict:
                     messages.error(request, "；".join(exc.message_dict["file"]))
-        submission = Submission.objects.filter(target=target).first()
+        submission = ReviewSubmission.objects.filter(target=target).first()
     ctx = filing_context(target, submission)
     ctx.update({"form": form, "upload": upload, **extra})
     return render(request, template, ctx)

@@ -44,7 +44,9 @@ class ReviewForm(StyledFormMixin, forms.Form):
     insured_unemployment = _count(_("参加失业保险人数"))
     insured_injury = _count(_("参加工伤保险人数"))
     insured_maternity = _count(_("参加生育保险人数"))
-    pay_day = forms.IntegerField(label=_("每月工资发放日"), min_value=1, max_value=31, required=False)
+    pay_day = forms.IntegerField(
+        label=_("每月工资发放日"), min_value=1, max_value=31, required=False
+    )
     pay_method = forms.ChoiceField(
         label=_("工资支付方式"), choices=[("", _("请选择")), *PayMethod.choices], required=False
     )
@@ -71,7 +73,9 @@ class ReviewForm(StyledFormMixin, forms.Form):
         label=_("欠薪金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
     arrears_workers = _count(_("欠薪涉及人数"))
-    arrears_months = forms.IntegerField(label=_("欠薪月数"), min_value=0, max_value=120, required=False)
+    arrears_months = forms.IntegerField(
+        label=_("欠薪月数"), min_value=0, max_value=120, required=False
+    )
 
     def __init__(self, *args: Any, final: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,8 +138,8 @@ class YearForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, counties: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["grid"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(g.code, g.name) for g in counties]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [(g.code, g.name) for g in counties]
 
 
 class AnswerForm(StyledFormMixin, forms.Form):

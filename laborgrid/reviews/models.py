@@ -2,7 +2,7 @@
 
 A county opens a ``ReviewYear`` with its window and form version; its target list (``ReviewTarget``)
 is the county's active employers at opening, less configured exclusions, each on its grid (so the
-list per grid is a path prefix). An employer files one ``Submission`` per year; every submit
+list per grid is a path prefix). An employer files one ``ReviewSubmission`` per year; every submit
 freezes the form into a ``SubmissionVersion`` (versions are never edited); attachments are stored
 encrypted at rest and belong to the version they were submitted with. Staff review the current
 version: pass, return for correction (the employer resubmits), or fail; samples go to an on-site
@@ -39,7 +39,7 @@ def attachment_storage() -> EncryptedFileSystemStorage:
     return ATTACHMENT_STORAGE
 
 
-class YearQuerySet(ScopedQuerySet["ReviewYear"]):
+class ReviewYearQuerySet(ScopedQuerySet["ReviewYear"]):
     scope_path_field = "grid_path"
 
     def visible_to(self, user, capability=None):  # type: ignore[no-untyped-def]
@@ -82,7 +82,7 @@ class ReviewYear(models.Model):
     opened_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
 
-    objects = YearQuerySet.as_manager()
+    objects = ReviewYearQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("书面审查年度")
@@ -102,7 +102,7 @@ class ReviewYear(models.Model):
         return reverse("reviews:year_detail", args=[self.pk])
 
 
-class TargetQuerySet(ScopedQuerySet["ReviewTarget"]):
+class ReviewTargetQuerySet(ScopedQuerySet["ReviewTarget"]):
     scope_path_field = "grid_path"
 
 
@@ -118,7 +118,7 @@ class ReviewTarget(models.Model):
     excluded_reason = models.CharField(_("移出名单理由"), max_length=200, blank=True)
     reminded_at = models.DateTimeField(_("最近催报"), null=True, blank=True)
 
-    objects = TargetQuerySet.as_manager()
+    objects = ReviewTargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("申报对象")
@@ -134,11 +134,11 @@ class ReviewTarget(models.Model):
         return f"{self.review_year_id}:{self.employer_id}"
 
 
-class SubmissionQuerySet(ScopedQuerySet["Submission"]):
+class ReviewSubmissionQuerySet(ScopedQuerySet["ReviewSubmission"]):
     scope_path_field = "grid_path"
 
 
-class Submission(models.Model):
+class ReviewSubmission(models.Model):
     """The employer's filing of one year: its state, the form being edited (``draft``), and the
     decision on the current version."""
 
@@ -179,7 +179,7 @@ class Submission(models.Model):
     version = models.PositiveIntegerField(default=1)  # optimistic lock for edits
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = ReviewSubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("书面审查申报")
@@ -201,7 +201,9 @@ class Submission(models.Model):
 class SubmissionVersion(models.Model):
     """What was submitted, frozen (every version kept)."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
+    submission = models.ForeignKey(
+        ReviewSubmission, on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveSmallIntegerField(_("版本"))
     data = models.JSONField(_("申报内容"))
     form_version = models.CharField(_("申报表版本"), max_length=40)
@@ -229,7 +231,7 @@ class ReviewAttachment(models.Model):
     until then), then it belongs to that version and is kept."""
 
     submission = models.ForeignKey(
-        Submission, on_delete=models.PROTECT, related_name="attachments"
+        ReviewSubmission, on_delete=models.PROTECT, related_name="attachments"
     )
     version = models.ForeignKey(
         SubmissionVersion,
@@ -258,7 +260,7 @@ class ReviewAttachment(models.Model):
 class ReviewStep(models.Model):
     """The filing's history: submits, decisions with their reasons, samples, reminders."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="steps")
+    submission = models.ForeignKey(ReviewSubmission, on_delete=models.PROTECT, related_name="steps")
     action = models.CharField(_("操作"), max_length=12, choices=ReviewAction.choices)
     version = models.PositiveSmallIntegerField(_("版本"), default=0)
     actor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -278,8 +280,8 @@ __all__ = [
     "Channel",
     "ReviewAttachment",
     "ReviewStep",
+    "ReviewSubmission",
     "ReviewTarget",
     "ReviewYear",
-    "Submission",
     "SubmissionVersion",
 ]

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.scope import check_write
-from laborgrid.reviews.models import ReviewAttachment, ReviewTarget, ReviewYear, Submission
+from laborgrid.reviews.models import ReviewAttachment, ReviewSubmission, ReviewTarget, ReviewYear
 
 
 def _pk(pk: Any) -> int:
@@ -25,9 +25,9 @@ def access_year(user: Any, pk: Any) -> ReviewYear:
     return row
 
 
-def access_submission(user: Any, pk: Any, capability: str = Cap.WORK_READ) -> Submission:
+def access_submission(user: Any, pk: Any, capability: str = Cap.WORK_READ) -> ReviewSubmission:
     row = (
-        Submission.objects.visible_to(user)
+        ReviewSubmission.objects.visible_to(user)
         .select_related("employer", "target__review_year", "target__grid", "decided_by")
         .filter(pk=_pk(pk))
         .first()
@@ -53,7 +53,7 @@ def access_target(user: Any, pk: Any, capability: str = Cap.WORK_READ) -> Review
     return row
 
 
-def access_attachment(submission: Submission, pk: Any) -> ReviewAttachment:
+def access_attachment(submission: ReviewSubmission, pk: Any) -> ReviewAttachment:
     row = submission.attachments.filter(pk=_pk(pk)).first()
     if row is None:
         raise Http404

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from laborgrid.reviews.choices import FILED, SubmissionState
-from laborgrid.reviews.models import ReviewTarget, ReviewYear, Submission
+from laborgrid.reviews.models import ReviewSubmission, ReviewTarget, ReviewYear
 
 OUTCOMES = ("passed", "failed", "returned", "submitted", "not_filed")
 
@@ -28,7 +28,7 @@ def review_outcome(employer_id: int, year: int) -> str | None:
     )
     if target is None or target.excluded_reason:
         return None
-    sub: Submission | None = getattr(target, "submission", None)
+    sub: ReviewSubmission | None = getattr(target, "submission", None)
     if sub is None or sub.state == SubmissionState.DRAFT:
         return "not_filed"
     return str(sub.state)

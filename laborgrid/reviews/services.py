@@ -58,9 +58,9 @@ from laborgrid.reviews.choices import (
 from laborgrid.reviews.models import (
     ReviewAttachment,
     ReviewStep,
+    ReviewSubmission,
     ReviewTarget,
     ReviewYear,
-    Submission,
     SubmissionVersion,
 )
 
@@ -224,7 +224,7 @@ def close_year(*, actor: User, review_year: ReviewYear, request: Any = None) -> 
 
 
 def _step(
-    submission: Submission,
+    submission: ReviewSubmission,
     action: str,
     *,
     actor: User,
@@ -256,7 +256,7 @@ def exclude_target(
     reason = str(reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": [_("请填写理由。")]})
-    sub = Submission.objects.filter(target=target).first()
+    sub = ReviewSubmission.objects.filter(target=target).first()
     if sub is not None and sub.state in FILED:
         raise ValidationError(_("该单位已申报，不能移出名单。"))
     target.excluded_reason = reason[:200]
@@ -276,7 +276,9 @@ def remind_non_filers(*, actor: User, review_year: ReviewYear, request: Any = No
     if review_year.status != YearStatus.OPEN:
         raise ValidationError(_("该年度已结束。"))
     qs = non_filers(ReviewTarget.objects.visible_to(actor, Cap.WORK_WRITE), review_year)
-    targets = [t for t in qs.only("id", "employer_id", "grid_path") if may_review(actor, t.grid_path)]
+    targets = [
+        t for t in qs.only("id", "employer_id", "grid_path") if may_review(actor, t.grid_path)
+    ]
     if not targets:
         return 0
     employer_ids = [t.employer_id for t in targets]
@@ -304,9 +306,8 @@ def remind_non_filers(*, actor: User, review_year: ReviewYear, request: Any = No
 
 def non_filers(qs: Any, review_year: ReviewYear) -> Any:
     """Listed targets (not excluded) with no filed submission."""
-    return (
-        qs.filter(review_year=review_year, excluded_reason="")
-        .exclude(submission__state__in=FILED)
+    return qs.filter(review_year=review_year, excluded_reason="").exclude(
+        submission__state__in=FILED
     )
 
 
@@ -329,7 +330,11 @@ def clean_form(
     snap = LabourSnapshot(employer=employer, method=CollectionMethod.WRITTEN_REVIEW)
     errors: dict[str, list[str]] = {}
     try:
-        coerce_into(snap, {**values, "collected_on": facts_date(review_year)}, ("collected_on", *FORM_FIELDS))
+        coerce_into(
+            snap,
+            {**values, "collected_on": facts_date(review_year)},
+            ("collected_on", *FORM_FIELDS),
+        )
     except ValidationError as exc:
         errors = dict(exc.message_dict)
     if final:
@@ -372,9 +377,7 @@ def form_flags(data: Mapping[str, Any], employer: Employer, review_year: ReviewY
         )
     contracts = data.get("contracts_signed")
     if contracts is not None and employees and contracts < employees:
-        flags.append(
-            _("%(n)s 人未签订书面劳动合同。") % {"n": employees - contracts}
-        )
+        flags.append(_("%(n)s 人未签订书面劳动合同。") % {"n": employees - contracts})
     for f, label in (("insured_pension", _("养老保险")), ("insured_injury", _("工伤保险"))):
         n = data.get(f)
         if n is not None and employees and n < employees:
@@ -386,7 +389,7 @@ def form_flags(data: Mapping[str, Any], employer: Employer, review_year: ReviewY
     return flags
 
 
-def missing_kinds(submission: Submission | None) -> list[Any]:
+def missing_kinds(submission: ReviewSubmission | None) -> list[Any]:
     have = set(submission.attachments.values_list("kind", flat=True)) if submission else set()
     return [AttachmentKind(k).label for k in EXPECTED_KINDS if k not in have]
 
@@ -395,20 +398,18 @@ def _window_open(review_year: ReviewYear) -> None:
     if review_year.status != YearStatus.OPEN:
         raise ValidationError(_("%(y)s年度书面审查已结束。") % {"y": review_year.year})
     if timezone.localdate() < review_year.opens_on:
-        raise ValidationError(
-            _("申报自 %(d)s 开始。") % {"d": review_year.opens_on.isoformat()}
-        )
+        raise ValidationError(_("申报自 %(d)s 开始。") % {"d": review_year.opens_on.isoformat()})
 
 
-def _editable(actor: Any, target: ReviewTarget) -> Submission:
+def _editable(actor: Any, target: ReviewTarget) -> ReviewSubmission:
     if not _may_file(actor, target):
         raise PermissionDenied
     if target.excluded_reason:
         raise ValidationError(_("该单位不在本年度申报名单内。"))
     _window_open(target.review_year)
-    sub = Submission.objects.select_for_update().filter(target=target).first()
+    sub = ReviewSubmission.objects.select_for_update().filter(target=target).first()
     if sub is None:
-        sub = Submission.objects.create(
+        sub = ReviewSubmission.objects.create(
             target=target, employer_id=target.employer_id, grid_path=target.grid_path
         )
     if sub.state not in EDITABLE:
@@ -426,7 +427,7 @@ def save_draft(
     data: Mapping[str, Any],
     expected_version: int | None = None,
     request: Any = None,
-) -> Submission:
+) -> ReviewSubmission:
     """Keep what was typed (types checked; the full rules at submit)."""
     sub = _editable(actor, target)
     if expected_version is not None and expected_version != sub.version:
@@ -519,7 +520,7 @@ def remove_attachment(*, actor: User, attachment: ReviewAttachment, request: Any
 
 
 @transaction.atomic
-def submit(*, actor: User, target: ReviewTarget, request: Any = None) -> Submission:
+def submit(*, actor: User, target: ReviewTarget, request: Any = None) -> ReviewSubmission:
     """提交 (or resubmit after a return): the draft, checked in full, becomes a new version
     with the files added since the last one."""
     sub = _editable(actor, target)
@@ -527,7 +528,9 @@ def submit(*, actor: User, target: ReviewTarget, request: Any = None) -> Submiss
         sub.draft, employer=target.employer, review_year=target.review_year, final=True
     )
     if not sub.attachments.exists():
-        raise ValidationError({"file": [_("请至少上传一份申报材料（如职工名册、12月工资发放表）。")]})
+        raise ValidationError(
+            {"file": [_("请至少上传一份申报材料（如职工名册、12月工资发放表）。")]}
+        )
     number = sub.current_version + 1
     version = SubmissionVersion.objects.create(
         submission=sub,
@@ -558,15 +561,15 @@ def submit(*, actor: User, target: ReviewTarget, request: Any = None) -> Submiss
 def decide(
     *,
     actor: User,
-    submission: Submission,
+    submission: ReviewSubmission,
     action: str,
     reason: str = "",
     request: Any = None,
-) -> Submission:
+) -> ReviewSubmission:
     """Pass, return for correction, or fail the current version (reasons for the last two)."""
     from laborgrid.employers.services import record_snapshot
 
-    sub = Submission.objects.select_for_update().get(pk=submission.pk)
+    sub = ReviewSubmission.objects.select_for_update().get(pk=submission.pk)
     _require_reviewer(actor, sub.grid_path)
     if action not in (ReviewAction.PASS, ReviewAction.RETURN, ReviewAction.FAIL):
         raise ValidationError({"action": [_("请选择审查结论。")]})
@@ -594,7 +597,8 @@ def decide(
             data={
                 **version.data,
                 "collected_on": facts_date(review_year),
-                "note": _("%(y)s年度书面审查（第%(v)s版）") % {"y": review_year.year, "v": version.number},
+                "note": _("%(y)s年度书面审查（第%(v)s版）")
+                % {"y": review_year.year, "v": version.number},
             },
             method=CollectionMethod.WRITTEN_REVIEW,
             source=_("年度书面审查"),
@@ -609,7 +613,7 @@ def decide(
     return sub
 
 
-def _notify_employer(sub: Submission, title: str, body: str) -> None:
+def _notify_employer(sub: ReviewSubmission, title: str, body: str) -> None:
     from laborgrid.accounts.models import User as UserModel
     from laborgrid.notifications.services import notify
 
@@ -634,16 +638,16 @@ def _township(grid_path: str) -> Grid:
 def sample(
     *,
     actor: User,
-    submission: Submission,
+    submission: ReviewSubmission,
     planned_on: dt.date | None = None,
     request: Any = None,
-) -> Submission:
+) -> ReviewSubmission:
     """抽查: put the employer in this month's patrol plan of its township (created if the month
     has none) for an on-site check; the visit is recorded in the inspections app."""
     from laborgrid.inspections.models import PatrolPlan, PatrolTarget
     from laborgrid.inspections.services import add_plan_targets, create_plan
 
-    sub = Submission.objects.select_for_update().get(pk=submission.pk)
+    sub = ReviewSubmission.objects.select_for_update().get(pk=submission.pk)
     _require_reviewer(actor, sub.grid_path)
     if sub.state not in FILED:
         raise ValidationError(_("尚未提交的申报不能抽查。"))
@@ -659,7 +663,11 @@ def sample(
     if plan is None:
         plan = create_plan(actor=actor, grid=township, month=month, request=request)
     add_plan_targets(
-        actor=actor, plan=plan, employer_ids=[sub.employer_id], planned_on=planned_on, request=request
+        actor=actor,
+        plan=plan,
+        employer_ids=[sub.employer_id],
+        planned_on=planned_on,
+        request=request,
     )
     target = PatrolTarget.objects.get(plan=plan, employer_id=sub.employer_id)
     sub.sample_target, sub.sampled_at = target, timezone.now()
@@ -676,7 +684,7 @@ def sample(
 
 
 def order_from_review(
-    *, actor: User, submission: Submission, items: Any, request: Any = None
+    *, actor: User, submission: ReviewSubmission, items: Any, request: Any = None
 ) -> Any:
     """Findings of the review — in the materials or at the sample's on-site check — become a
     责令改正指令书 whose source is this filing (the rectifications app's own issue step: certified

@@ -200,7 +200,9 @@ def target_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def target_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a filing from the employer's paper materials (channel: paper)."""
-    target = access_target(request.user, pk, Cap.WORK_WRITE if request.method == "POST" else Cap.WORK_READ)
+    target = access_target(
+        request.user, pk, Cap.WORK_WRITE if request.method == "POST" else Cap.WORK_READ
+    )
     here = reverse("reviews:target_entry", args=[target.pk])
     return filing_page(
         request, target, template="reviews/target_entry.html", here=here, extra={"portal": False}
@@ -283,7 +285,7 @@ def _labelled(data: dict[str, Any]) -> list[tuple[str, Any]]:
             if isinstance(value, bool):
                 value = _("是") if value else _("否")
             elif hasattr(field, "choices") and name in ("hours_system", "pay_method"):
-                value = dict(field.choices).get(value, value)  # type: ignore[attr-defined]
+                value = dict(field.choices).get(value, value)
             out.append((str(field.label), value))
     return out
 

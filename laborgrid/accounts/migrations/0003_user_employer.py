@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_totp_secrets_encrypted'),
-        ('employers', '0005_history_indexes'),
+        ("accounts", "0002_totp_secrets_encrypted"),
+        ("employers", "0005_history_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='employer',
-            field=models.ForeignKey(blank=True, help_text='用人单位账号：只能进入网上申报区，不是工作人员账号。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='portal_users', to='employers.employer', verbose_name='所属用人单位'),
+            model_name="user",
+            name="employer",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="用人单位账号：只能进入网上申报区，不是工作人员账号。",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="portal_users",
+                to="employers.employer",
+                verbose_name="所属用人单位",
+            ),
         ),
     ]

@@ -9,26 +9,34 @@ from __future__ import annotations
 from laborgrid.reviews.tests import fixtures as f
 from laborgrid.testing.matrix import Spec
 
-_own_area = {"owner": f.machang_account_name}
+OWNER = f.machang_account_name
 
 SPECS: dict[str, Spec] = {
     "portal:activate": Spec(public=True, methods=("get", "post")),
     "portal:home": Spec(),
     "portal:order_list": Spec(),
-    "portal:review": Spec(other={"year": f.machang_year_number}, methods=("get", "post"), **_own_area),  # type: ignore[arg-type]
-    "portal:review_attachment": Spec(
-        other={"year": f.machang_year_number, "pk": f.machang_attachment}, **_own_area  # type: ignore[arg-type]
+    "portal:review": Spec(
+        other={"year": f.machang_year_number}, methods=("get", "post"), owner=OWNER
     ),
-    "portal:order_detail": Spec(other={"pk": f.machang_order}, **_own_area),  # type: ignore[arg-type]
-    "portal:order_document": Spec(other={"pk": f.machang_order}, **_own_area),  # type: ignore[arg-type]
+    "portal:review_attachment": Spec(
+        other={"year": f.machang_year_number, "pk": f.machang_attachment}, owner=OWNER
+    ),
+    "portal:order_detail": Spec(other={"pk": f.machang_order}, owner=OWNER),
+    "portal:order_document": Spec(other={"pk": f.machang_order}, owner=OWNER),
     "portal:order_answer": Spec(other={"pk": f.machang_order}, methods=("post",), writes=True),
     "portal_staff:invite_list": Spec(lists={"q": "马场"}),
     "portal_staff:invite_create": Spec(methods=("post",), writes=True),
     "portal_staff:invite_revoke": Spec(
-        other={"pk": f.machang_invite}, own={"pk": f.maochang_invite}, methods=("post",), writes=True
+        other={"pk": f.machang_invite},
+        own={"pk": f.maochang_invite},
+        methods=("post",),
+        writes=True,
     ),
     "portal_staff:account_disable": Spec(
-        other={"pk": f.machang_account}, own={"pk": f.maochang_account}, methods=("post",), writes=True
+        other={"pk": f.machang_account},
+        own={"pk": f.maochang_account},
+        methods=("post",),
+        writes=True,
     ),
 }
 
@@ -41,7 +49,9 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("post", "/api/v1/portal/activate"): Spec(public=True),
     ("get", "/api/v1/portal/me"): Spec(),
     ("get", "/api/v1/portal/reviews/{year}"): Spec(other={"year": f.machang_year_number}),
-    ("put", "/api/v1/portal/reviews/{year}"): Spec(other={"year": f.machang_year_number}, writes=True),
+    ("put", "/api/v1/portal/reviews/{year}"): Spec(
+        other={"year": f.machang_year_number}, writes=True
+    ),
     ("post", "/api/v1/portal/reviews/{year}/submit"): Spec(
         other={"year": f.machang_year_number}, writes=True
     ),

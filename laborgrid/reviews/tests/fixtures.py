@@ -11,7 +11,7 @@ from laborgrid.grids.models import Grid
 from laborgrid.portal import services as portal
 from laborgrid.portal.models import PortalInvite
 from laborgrid.reviews import services
-from laborgrid.reviews.models import ReviewAttachment, ReviewTarget, ReviewYear, Submission
+from laborgrid.reviews.models import ReviewAttachment, ReviewSubmission, ReviewTarget, ReviewYear
 from laborgrid.reviews.tests.helpers import PDF, STRONG, review_year, valid_form
 from laborgrid.testing.personas import MACHANG, MAOCHANG
 
@@ -35,10 +35,12 @@ def _target(code: str) -> ReviewTarget:
     return target
 
 
-def _filed(code: str) -> Submission:
+def _filed(code: str) -> ReviewSubmission:
     grid = Grid.objects.get(code=code)
     found = (
-        Submission.objects.filter(grid_path__under=grid.path, target__review_year=review_year())
+        ReviewSubmission.objects.filter(
+            grid_path__under=grid.path, target__review_year=review_year()
+        )
         .exclude(state="draft")
         .order_by("id")
         .first()
@@ -69,7 +71,9 @@ def machang_attachment() -> int:
 
 
 def maochang_attachment() -> int:
-    row = ReviewAttachment.objects.filter(submission_id=maochang_submission()).order_by("id").first()
+    row = (
+        ReviewAttachment.objects.filter(submission_id=maochang_submission()).order_by("id").first()
+    )
     assert row is not None
     return row.pk
 
@@ -154,7 +158,7 @@ def machang_order() -> int:
     from laborgrid.rectifications.models import RectificationOrder
 
     account = _account(MACHANG)
-    order = RectificationOrder.objects.filter(employer_id=account.employer_id).first()
+    order = RectificationOrder.objects.filter(employer=account.employer).first()
     if order is None:
         from laborgrid.rectifications.services import OrderItemInput, issue_order
 

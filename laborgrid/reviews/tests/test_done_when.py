@@ -19,10 +19,10 @@ from laborgrid.employers.choices import CollectionMethod
 from laborgrid.inspections import services as inspections
 from laborgrid.inspections.choices import FindingResult, VisitOutcome
 from laborgrid.portal.models import PortalInvite
-from laborgrid.rectifications.models import RectificationOrder
 from laborgrid.rectifications.choices import OrderState
+from laborgrid.rectifications.models import RectificationOrder
 from laborgrid.reviews.choices import SubmissionState
-from laborgrid.reviews.models import Submission
+from laborgrid.reviews.models import ReviewSubmission
 from laborgrid.reviews.selectors import review_outcome
 from laborgrid.reviews.tests.helpers import (
     PDF,
@@ -84,7 +84,7 @@ def test_done_when() -> None:
         reverse("accounts:login"), {"username": invite.username, "password": STRONG}
     )
     assert response.status_code == 302
-    assert boss.get("/").url == reverse("portal:home")
+    assert boss.get("/")["Location"] == reverse("portal:home")
     assert "兴旺建筑劳务" in boss.get(reverse("portal:home")).content.decode()
     # The code is single-use.
     again = anon.post(
@@ -96,10 +96,12 @@ def test_done_when() -> None:
     # 3. It files its review with a payroll attachment.
     page = reverse("portal:review", args=[year.year])
     upload = SimpleUploadedFile("12月工资表.pdf", PDF, content_type="application/pdf")
-    assert boss.post(page, {"action": "upload", "kind": "payroll", "file": upload}).status_code == 302
+    assert (
+        boss.post(page, {"action": "upload", "kind": "payroll", "file": upload}).status_code == 302
+    )
     response = boss.post(page, {"action": "submit", **valid_form()})
     assert response.status_code == 302, response.content.decode()[:3000]
-    sub = Submission.objects.get(employer=employer, target__review_year=year)
+    sub = ReviewSubmission.objects.get(employer=employer, target__review_year=year)
     assert sub.state == SubmissionState.SUBMITTED and sub.current_version == 1
     assert review_outcome(employer.pk, year.year) == "submitted"
 
@@ -119,7 +121,9 @@ def test_done_when() -> None:
 
     # 5. The employer adds the roster and resubmits; both versions are kept.
     roster = SimpleUploadedFile("职工名册.pdf", PDF, content_type="application/pdf")
-    assert boss.post(page, {"action": "upload", "kind": "roster", "file": roster}).status_code == 302
+    assert (
+        boss.post(page, {"action": "upload", "kind": "roster", "file": roster}).status_code == 302
+    )
     assert boss.post(page, {"action": "submit", **valid_form()}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == SubmissionState.SUBMITTED and sub.current_version == 2
@@ -175,12 +179,18 @@ def test_done_when() -> None:
     order.refresh_from_db()
     assert order.state == OrderState.RESPONDED and order.response_by.employer_id == employer.pk  # type: ignore[union-attr]
     assert order.files.count() == 1
-    assert "已于本月足额支付" in boss.get(reverse("portal:order_detail", args=[order.pk])).content.decode()
+    assert (
+        "已于本月足额支付"
+        in boss.get(reverse("portal:order_detail", args=[order.pk])).content.decode()
+    )
 
     # 9. The review's pass feeds the labour-use snapshot (method: written review).
-    assert maochang.post(
-        reverse("reviews:submission_decide", args=[sub.pk]), {"action": "pass", "reason": ""}
-    ).status_code == 302
+    assert (
+        maochang.post(
+            reverse("reviews:submission_decide", args=[sub.pk]), {"action": "pass", "reason": ""}
+        ).status_code
+        == 302
+    )
     sub.refresh_from_db()
     assert sub.snapshot is not None and sub.snapshot.method == CollectionMethod.WRITTEN_REVIEW
     assert review_outcome(employer.pk, year.year) == "passed"

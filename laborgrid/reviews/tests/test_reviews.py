@@ -5,6 +5,7 @@ the API."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from laborgrid.accounts.services import issue_token
 from laborgrid.grids.models import Grid
 from laborgrid.notifications.models import Notification
 from laborgrid.reviews import services
-from laborgrid.reviews.models import ReviewTarget, Submission
+from laborgrid.reviews.models import ReviewSubmission, ReviewTarget
 from laborgrid.reviews.selectors import grid_summary, review_outcome
 from laborgrid.reviews.tests import fixtures as f
 from laborgrid.reviews.tests.helpers import (
@@ -48,9 +49,7 @@ def test_the_form_is_checked_by_the_registry_rules() -> None:
     with pytest.raises(ValidationError) as exc:
         services.submit(actor=staff, target=target)
     assert "contracts_signed" in exc.value.message_dict
-    services.save_draft(
-        actor=staff, target=target, data=valid_form(hours_system="comprehensive")
-    )
+    services.save_draft(actor=staff, target=target, data=valid_form(hours_system="comprehensive"))
     with pytest.raises(ValidationError) as exc:
         services.submit(actor=staff, target=target)
     assert "hours_approval_no" in exc.value.message_dict
@@ -94,7 +93,7 @@ def test_attachments_are_judged_by_content_and_stored_encrypted() -> None:
 
 def test_decisions_need_reasons_and_the_right_people() -> None:
     f.maochang_submission()
-    sub = Submission.objects.filter(
+    sub = ReviewSubmission.objects.filter(
         state="submitted", grid_path__contains=f"/{MAOCHANG}/", target__review_year=review_year()
     ).first()
     assert sub is not None
@@ -173,7 +172,7 @@ def test_the_api_flow_and_the_staff_list() -> None:
     account = user("xingwang")
     year = review_year().year
     api = Client()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=account)[0]}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=account)[0]}"}
     response = api.put(
         f"/api/v1/portal/reviews/{year}",
         valid_form(contracts_signed=50),
@@ -195,8 +194,12 @@ def test_the_api_flow_and_the_staff_list() -> None:
     response = api.post(f"/api/v1/portal/reviews/{year}/submit", **auth)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["state"] == "submitted" and body["late"] and body["versions"][0]["channel"] == "online"
-    staff = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user('maochang'))[0]}"}
-    rows = api.get("/api/v1/reviews", {"year": year, "state": "submitted"}, **staff).json()
+    assert (
+        body["state"] == "submitted" and body["late"] and body["versions"][0]["channel"] == "online"
+    )
+    staff: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user('maochang'))[0]}"
+    }
+    rows = api.get("/api/v1/reviews", {"year": str(year), "state": "submitted"}, **staff).json()
     assert xingwang().pk in [r["employer_id"] for r in rows["results"]]
     assert Notification.objects.count() >= 0
