@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from laborgrid.accounts.models import User
 from laborgrid.accounts.roles import Cap, Role
@@ -167,7 +168,7 @@ def disable_account(*, actor: User, account: User, request: Any = None) -> User:
     return account
 
 
-GENERIC_FAILURE = "统一社会信用代码或激活码不正确，或激活码已失效。"
+GENERIC_FAILURE = gettext_noop("统一社会信用代码或激活码不正确，或激活码已失效。")
 
 
 def activate(*, uscc: str, code: str, password: str, request: Any = None) -> User:
