@@ -27,6 +27,7 @@ ROLES = (
     "sysadmin",
     "secadmin",
     "auditor",
+    "xingwang",  # an employer account (the portal, issue 17)
 )
 VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
