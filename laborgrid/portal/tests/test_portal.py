@@ -221,3 +221,20 @@ def test_api_activate_token_and_me() -> None:
     me: dict[str, Any] = api.get("/api/v1/portal/me", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert me["employer_id"] == employer.pk and me["review_years"]
     assert api.get("/api/v1/employers", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
+
+
+def test_two_factor_is_optional_for_employer_accounts(settings: Any) -> None:
+    from laborgrid.accounts import mfa
+
+    settings.LABORGRID_MFA_REQUIRED = True
+    assert not mfa.mfa_needed(User.objects.get(username="xingwang"))
+    assert mfa.mfa_needed(user("maochang"))
+
+
+def test_employer_accounts_are_not_in_the_staff_user_admin() -> None:
+    from laborgrid.accounts.views import manageable_users
+
+    assert not manageable_users(user("sysadmin")).filter(employer__isnull=False).exists()
+    account = User.objects.get(username="xingwang")
+    response = client_for("sysadmin").get(reverse("accounts:user_detail", args=[account.pk]))
+    assert response.status_code == 404
