@@ -175,9 +175,22 @@ def order_document(request: HttpRequest, pk: int) -> FileResponse:
         from django.http import Http404
 
         raise Http404
-    return FileResponse(
+    from laborgrid.audit.models import AuditAction
+    from laborgrid.audit.services import record
+
+    response = FileResponse(
         order.document.open("rb"),
-        as_attachment=False,
+        as_attachment=True,
         filename=f"{order.number}.pdf",
         content_type="application/pdf",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,  # type: ignore[arg-type]
+        request=request,
+        obj=order,
+        detail={"kind": "document", "file": f"{order.number}.pdf"},
+    )
+    return response
