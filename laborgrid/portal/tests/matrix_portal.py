@@ -18,11 +18,11 @@ SPECS: dict[str, Spec] = {
     "portal:review": Spec(
         other={"year": f.machang_year_number}, methods=("get", "post"), owner=OWNER
     ),
-    "portal:review_attachment": Spec(
+    "portal:review_file": Spec(
         other={"year": f.machang_year_number, "pk": f.machang_attachment}, owner=OWNER
     ),
     "portal:order_detail": Spec(other={"pk": f.machang_order}, owner=OWNER),
-    "portal:order_document": Spec(other={"pk": f.machang_order}, owner=OWNER),
+    "portal:document_file": Spec(other={"pk": f.machang_order}, owner=OWNER),
     "portal:order_answer": Spec(other={"pk": f.machang_order}, methods=("post",), writes=True),
     "portal_staff:invite_list": Spec(lists={"q": "马场"}),
     "portal_staff:invite_create": Spec(methods=("post",), writes=True),
