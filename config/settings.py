@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "laborgrid.inspections",
     "laborgrid.projects",
     "laborgrid.ratings",
+    "laborgrid.reviews",
+    "laborgrid.portal",
     "laborgrid.site",
     "django.forms",  # its widget templates, for FORM_RENDERER below
 ]
@@ -130,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "laborgrid.accounts.middleware.SessionPolicyMiddleware",
+    # Employer accounts reach only the portal; staff never the employer area (issue 17 §7).
+    "laborgrid.portal.middleware.PortalAreaMiddleware",
     "laborgrid.core.middleware.MissingFileMiddleware",
     # AxesMiddleware must be last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",

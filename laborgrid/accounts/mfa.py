@@ -38,8 +38,11 @@ def confirmed_device(user: User) -> SealedTOTPDevice | None:
 
 
 def mfa_needed(user: User) -> bool:
-    """Whether this account must give a code to sign in."""
-    return settings.LABORGRID_MFA_REQUIRED or confirmed_device(user) is not None
+    """Whether this account must give a code to sign in. The install-wide requirement is for
+    staff; for an employer account (issue 17) two-factor sign-in is optional: once it enrols an
+    authenticator, the code is required."""
+    required = settings.LABORGRID_MFA_REQUIRED and getattr(user, "employer_id", None) is None
+    return required or confirmed_device(user) is not None
 
 
 @transaction.atomic

@@ -21,7 +21,13 @@ from laborgrid.accounts.roles import Role
 
 
 class User(AbstractUser):
-    """A staff account. Chinese names are one field; phones are official work contacts."""
+    """A staff account, or an employer's account (``employer`` set: issue 17).
+
+    Chinese names are one field; phones are official work contacts. An employer account speaks
+    for one employer in the portal (``/portal/``, ``/api/v1/portal/``) and is never staff: it
+    holds no grid role, and the portal's middleware and the API authentication refuse it every
+    staff page and endpoint. The link sits on the user row so that the check costs no query.
+    """
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("工作电话"), max_length=20, blank=True)
@@ -33,6 +39,15 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("演示账号"), default=False)
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("管理员设置的初始密码，首次登录后必须修改。")
+    )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_users",
+        verbose_name=_("所属用人单位"),
+        help_text=_("用人单位账号：只能进入网上申报区，不是工作人员账号。"),
     )
 
     class Meta:
@@ -46,6 +61,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_employer_account(self) -> bool:
+        return self.employer_id is not None
 
     def account_expired(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -81,14 +81,17 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def manageable_users(user: Any) -> QuerySet[User]:
-    """Accounts a 系统管理员/安全管理员 may see: anyone placed in their subtrees, or not yet placed."""
+    """Accounts a 系统管理员/安全管理员 may see: anyone placed in their subtrees, or not yet placed.
+    Employer accounts (issue 17) are not staff: they are managed from the employer's page and
+    can never be given a grid role."""
     scope = get_scope(user)
     if not (scope.has(Cap.USER_MANAGE) or scope.has(Cap.ROLE_MANAGE)):
         return User.objects.none()
     in_scope = scope_q(user, Cap.USER_MANAGE, "assignments__grid__path") | scope_q(
         user, Cap.ROLE_MANAGE, "assignments__grid__path"
     )
-    return User.objects.filter(in_scope | Q(assignments__isnull=True)).distinct()
+    staff = User.objects.filter(employer__isnull=True)
+    return staff.filter(in_scope | Q(assignments__isnull=True)).distinct()
 
 
 def access_user(actor: User, pk: int) -> User:

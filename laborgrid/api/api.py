@@ -26,12 +26,15 @@ from laborgrid.grids.api import router as grids_router
 from laborgrid.incidents.api import router as incidents_router
 from laborgrid.incidents.api import warnings_router
 from laborgrid.inspections.api import router as inspections_router
+from laborgrid.portal.api import router as portal_router
+from laborgrid.portal.api import staff_router as portal_invites_router
 from laborgrid.projects.api import router as projects_router
 from laborgrid.ratings.api import public_router as public_lists_router
 from laborgrid.ratings.api import router as ratings_router
 from laborgrid.rectifications.api import router as rectifications_router
 from laborgrid.registers.api import router as registers_router
 from laborgrid.reports.api import dashboard_router, returns_router
+from laborgrid.reviews.api import router as reviews_router
 from laborgrid.workdays.api import router as workdays_router
 
 logger = logging.getLogger(__name__)
@@ -109,3 +112,6 @@ api.add_router("/returns", returns_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/ratings", ratings_router)
 api.add_router("/public", public_lists_router)
+api.add_router("/employers", portal_invites_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/portal", portal_router)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from laborgrid.accounts import mfa
 from laborgrid.accounts.services import user_for_token
+
+#: The only API paths an employer account may use (issue 17 §7): its own portal and its token.
+EMPLOYER_API_PREFIXES = ("/api/v1/portal/", "/api/v1/auth/")
+
+
+def refuse_employer_accounts(request: HttpRequest, user: Any) -> None:
+    """An employer account is not staff: every staff endpoint answers 403 to it, whatever the
+    endpoint's own checks would say (one choke point for session and token alike)."""
+    if getattr(user, "employer_id", None) is not None and not request.path.startswith(
+        EMPLOYER_API_PREFIXES
+    ):
+        raise PermissionDenied
 
 
 class TokenAuth(HttpBearer):
@@ -16,6 +29,7 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             return None
+        refuse_employer_accounts(request, user)
         request.user = user
         return user
 
@@ -32,6 +46,7 @@ class ActiveSessionAuth(SessionAuth):
             return None
         if user.password_expired():  # must change the password on the web first
             return None
+        refuse_employer_accounts(request, user)
         return user
 
 

@@ -76,4 +76,27 @@ def sources() -> list[Source]:
     return sorted(_sources.values(), key=lambda s: s.model)
 
 
-__all__ = ["EvidenceFile", "Source", "get_source", "register_source", "sources"]
+#: Who besides the staff of the order's grid may record the employer's answer: checks other apps
+#: register (the employer portal: an account of the order's own employer). ``check(user, order)``.
+_responders: list[Callable[[Any, Any], bool]] = []
+
+
+def register_responder(check: Callable[[Any, Any], bool]) -> None:
+    """Let ``check(user, order)`` admit a non-staff user to the respond step (idempotent)."""
+    if check not in _responders:
+        _responders.append(check)
+
+
+def answers_for_party(user: Any, order: Any) -> bool:
+    return any(check(user, order) for check in _responders)
+
+
+__all__ = [
+    "EvidenceFile",
+    "Source",
+    "answers_for_party",
+    "get_source",
+    "register_responder",
+    "register_source",
+    "sources",
+]

@@ -60,7 +60,7 @@ from laborgrid.rectifications.models import (
     OrderStep,
     RectificationOrder,
 )
-from laborgrid.rectifications.registry import get_source
+from laborgrid.rectifications.registry import answers_for_party, get_source
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -450,9 +450,11 @@ def respond_order(
     request: Any = None,
 ) -> RectificationOrder:
     """Record the employer's written report of its correction and its evidence (entered by
-    staff). The employer's period is met on the day it answered."""
+    staff, or by the employer itself through a registered responder: the portal). The employer's
+    period is met on the day it answered."""
     order = _locked(order)
-    check_write(actor, Cap.WORK_WRITE, order.grid_path)
+    if not answers_for_party(actor, order):
+        check_write(actor, Cap.WORK_WRITE, order.grid_path)
     check_state(order, OrderAction.RESPOND)
     note = _text(note, "note", limit=4000)
     day = _day(responded_on, "responded_on", earliest=order.issued_on, today=clock.today())

@@ -16,3 +16,6 @@ class Spec:
     methods: tuple[str, ...] = ("get",)
     writes: bool = False
     lists: dict[str, str] = field(default_factory=dict)  # query params for list pages
+    # Who sees ``other`` instead of the county (a callable answering a username): the employer
+    # portal's pages are seen by the object's own employer account only, never by staff.
+    owner: Any = None

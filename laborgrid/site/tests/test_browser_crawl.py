@@ -27,6 +27,7 @@ ROLES = (
     "sysadmin",
     "secadmin",
     "auditor",
+    "xingwang",  # an employer account (the portal, issue 17)
 )
 VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -55,7 +56,8 @@ def login(page: Any, base: str, username: str) -> None:
         "#id_password", os.environ.get("LABORGRID_DEMO_PASSWORD", settings.LABORGRID_DEMO_PASSWORD)
     )
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    # Staff land on the workbench; an employer account on its portal.
+    page.wait_for_url(re.compile(re.escape(base) + r"/(portal/)?$"))
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

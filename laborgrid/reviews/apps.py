@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    name = "laborgrid.reviews"
+    label = "reviews"
+    verbose_name = _("年度书面审查")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from laborgrid.accounts.roles import Cap
+        from laborgrid.core.extensions import DemoSeeder, NavLink, register_link, register_seeder
+        from laborgrid.rectifications.registry import EvidenceFile, register_source
+        from laborgrid.reviews import audit_actions, demo  # noqa: F401
+        from laborgrid.reviews.models import ReviewSubmission
+
+        register_source(
+            ReviewSubmission,
+            label=_("年度书面审查"),
+            url=lambda s: s.get_absolute_url(),
+            evidence=lambda s: [
+                EvidenceFile(a.name, a.content_type, a.file.open, str(_("书面审查材料")))
+                for a in s.attachments.filter(version__isnull=False)
+            ],
+        )
+
+        register_seeder(DemoSeeder("reviews", demo.seed, order=88))
+        register_link(
+            "rectifications",
+            NavLink(
+                _("年度书面审查"),
+                "reviews:year_list",
+                caps=(Cap.WORK_READ,),
+                order=40,
+                divider_before=True,
+            ),
+        )
+        register_link(
+            "rectifications",
+            NavLink(_("网上申报账号"), "portal_staff:invite_list", caps=(Cap.WORK_READ,), order=45),
+        )

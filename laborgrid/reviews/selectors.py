@@ -1,0 +1,74 @@
+"""Read-only questions about the written review (no writes here).
+
+``review_outcome`` is read by other apps (grading): keep its signature and its answers stable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from laborgrid.reviews.choices import FILED, SubmissionState
+from laborgrid.reviews.models import ReviewSubmission, ReviewTarget, ReviewYear
+
+OUTCOMES = ("passed", "failed", "returned", "submitted", "not_filed")
+
+
+def review_outcome(employer_id: int, year: int) -> str | None:
+    """The employer's written-review result for ``year``: ``"passed"``, ``"failed"``,
+    ``"returned"`` (sent back for correction, not refiled yet), ``"submitted"`` (awaiting the
+    decision), ``"not_filed"`` (listed but nothing submitted — a draft is not a filing), or
+    ``None`` when the employer was not on that year's target list (or was taken off it)."""
+    target = (
+        ReviewTarget.objects.filter(employer_id=employer_id, review_year__year=year)
+        .select_related("submission")
+        .order_by("id")
+        .first()
+    )
+    if target is None or target.excluded_reason:
+        return None
+    sub: ReviewSubmission | None = getattr(target, "submission", None)
+    if sub is None or sub.state == SubmissionState.DRAFT:
+        return "not_filed"
+    return str(sub.state)
+
+
+def year_for_employer(employer: Any, year: int) -> ReviewTarget | None:
+    """The employer's place on the year's list (the county's year it belongs to)."""
+    return (
+        ReviewTarget.objects.filter(employer=employer, review_year__year=year)
+        .select_related("review_year", "employer")
+        .first()
+    )
+
+
+def open_targets_for_employer(employer: Any) -> QuerySet[ReviewTarget]:
+    return (
+        ReviewTarget.objects.filter(employer=employer, excluded_reason="")
+        .select_related("review_year")
+        .order_by("-review_year__year")
+    )
+
+
+def grid_summary(targets: QuerySet[ReviewTarget], review_year: ReviewYear) -> list[dict[str, Any]]:
+    """Per grid: listed, filed, late, not filed, passed, returned, failed (one GROUP BY)."""
+    rows = (
+        targets.filter(review_year=review_year, excluded_reason="")
+        .values("grid__code", "grid__name")
+        .annotate(
+            listed=Count("id"),
+            filed=Count("id", filter=Q(submission__state__in=FILED)),
+            late=Count("id", filter=Q(submission__late=True, submission__state__in=FILED)),
+            passed=Count("id", filter=Q(submission__state=SubmissionState.PASSED)),
+            returned=Count("id", filter=Q(submission__state=SubmissionState.RETURNED)),
+            failed=Count("id", filter=Q(submission__state=SubmissionState.FAILED)),
+            waiting=Count("id", filter=Q(submission__state=SubmissionState.SUBMITTED)),
+        )
+        .order_by("grid__code")
+    )
+    out = []
+    for r in rows:
+        r["not_filed"] = r["listed"] - r["filed"]
+        out.append(r)
+    return out
