@@ -53,7 +53,9 @@ def seed_ratings(log: Log) -> None:
             value="not_filed",
             cap="B",
             basis="大方县实施细则（演示）：参照钦州市办法",
-            enabled=True,
+            # Prepared, not in force: the demo's 2026 review window has just closed with most
+            # employers not yet filed (follow-up under way); in force, it would cap them all at B.
+            enabled=False,
         )
     _seed_run(county, inspector, log)
     _seed_publication(county, inspector, log)

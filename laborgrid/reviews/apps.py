@@ -25,6 +25,12 @@ class ReviewsConfig(AppConfig):
             ],
         )
 
+        # The grading reads the year's result (``ratings`` never imports this app).
+        from laborgrid.ratings.facts import register_fact_provider
+        from laborgrid.reviews.grading import written_review_facts
+
+        register_fact_provider("written_review", written_review_facts)
+
         register_seeder(DemoSeeder("reviews", demo.seed, order=88))
         register_link(
             "rectifications",

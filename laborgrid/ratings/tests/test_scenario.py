@@ -17,7 +17,13 @@ from laborgrid.accounts.models import User
 from laborgrid.accounts.services import issue_token
 from laborgrid.grids.models import Grid
 from laborgrid.ratings.choices import GradeState, RunState
-from laborgrid.ratings.models import ArrearsListing, EmployerGrade, GradingRun, ListedPerson
+from laborgrid.ratings.models import (
+    ArrearsListing,
+    EmployerGrade,
+    GradingRun,
+    ListedPerson,
+    LocalRule,
+)
 from laborgrid.testing.personas import COUNTY, MACHANG, MAOCHANG, client_for
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +53,8 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
         and body["counts"]["B"] > 50
         and body["counts"]["A"] > body["counts"]["B"]
     )
-    assert (
-        "written_review" in body["unknown_facts"]
-    )  # no provider: the rule reading it does not fire
+    # The written review answers its fact (``reviews.grading``): it is not unknown.
+    assert "written_review" not in body["unknown_facts"]
     # 2. The draft distribution by township, and the evidence behind every C.
     page = county_client.get(reverse("ratings:run_detail", args=[run.pk]))
     assert page.status_code == 200
@@ -162,11 +167,15 @@ def test_written_review_provider_makes_the_local_rule_fire() -> None:
         employer_a = employers.order_by("pk").values_list("pk", flat=True)[100]
         return {employer_a: ("not_filed", [])}
 
+    LocalRule.objects.filter(key="review-not-filed").update(enabled=True)
+    installed = facts._PROVIDERS.get("written_review")
     facts.register_fact_provider("written_review", provider)
     try:
         run = grading.run_grading(actor=User.objects.get(username="county"), grid=county, year=2026)
     finally:
         facts.unregister_fact_provider("written_review")
+        if installed is not None:
+            facts.register_fact_provider("written_review", installed)
     g = EmployerGrade.objects.get(run=run, employer_id=employer_a)
     assert "written_review" not in run.unknown_facts
     assert g.grade in ("B", "C") and "local:review-not-filed" in g.hits

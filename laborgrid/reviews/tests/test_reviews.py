@@ -203,3 +203,43 @@ def test_the_api_flow_and_the_staff_list() -> None:
     rows = api.get("/api/v1/reviews", {"year": str(year), "state": "submitted"}, **staff).json()
     assert xingwang().pk in [r["employer_id"] for r in rows["results"]]
     assert Notification.objects.count() >= 0
+
+
+def test_the_grading_reads_each_employers_review_result_in_one_query() -> None:
+    """``written_review`` for the grading: a filing's state with the filing as evidence;
+    ``not_filed`` only after the window has closed; nothing for employers off the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from laborgrid.employers.models import Employer
+    from laborgrid.ratings import facts
+    from laborgrid.reviews.grading import written_review_facts
+    from laborgrid.reviews.models import ReviewTarget, ReviewYear
+
+    assert facts._PROVIDERS["written_review"] is written_review_facts
+    review_year = ReviewYear.objects.order_by("-year").first()
+    assert review_year is not None
+    year = review_year.year
+    targets = ReviewTarget.objects.filter(review_year=review_year, excluded_reason="")
+    employers = Employer.objects.filter(pk__in=targets.values("employer_id"))
+    with CaptureQueriesContext(connection) as queries:
+        answer = written_review_facts(year, employers)
+    assert len(queries) == 1
+    filed = targets.exclude(submission__isnull=True).exclude(submission__state="draft")
+    assert filed.exists()
+    for target in filed.select_related("submission")[:20]:
+        value, evidence = answer[target.employer_id]
+        assert value == target.submission.state
+        assert evidence[0]["url"] == target.submission.get_absolute_url()
+    unfiled = targets.filter(submission__isnull=True).values_list("employer_id", flat=True)
+    # The window is open: not having filed yet is no answer (the fact stays unknown).
+    ReviewYear.objects.filter(pk=review_year.pk).update(
+        closes_on=timezone.localdate() + timedelta(days=1)
+    )
+    assert not set(unfiled) & set(written_review_facts(year, employers))
+    # Closed: those are 未申报.
+    ReviewYear.objects.filter(pk=review_year.pk).update(
+        closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    closed = written_review_facts(year, employers)
+    assert {closed[e][0] for e in unfiled} == {"not_filed"}
