@@ -15,6 +15,7 @@ def register_builtin() -> None:
         deadlines,
         freshness,
         incidents,
+        patrols,
     )
 
     freshness.register_it()
@@ -23,3 +24,4 @@ def register_builtin() -> None:
     complaints.register_it()
     acceptance.register_it()
     incidents.register_it()
+    patrols.register_it()

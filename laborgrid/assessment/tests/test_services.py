@@ -283,3 +283,29 @@ def test_incidents_reported_on_time_reads_the_incidents_report_deadlines() -> No
     people = list(incidents.person_points(ctx))
     assert people and {p.object_id for p in people} <= set(points)
     assert all(p.user_id for p in people)
+
+
+def test_patrols_done_counts_the_targets_of_ended_months() -> None:
+    """巡查计划完成率: a planned employer of a month that has ended is one point, good when a
+    concluded visit is recorded against it; months still running and draft plans are not judged."""
+    from laborgrid.assessment.computations import patrols
+    from laborgrid.assessment.indicators import Context
+    from laborgrid.inspections.choices import PlanStatus, VisitStatus
+    from laborgrid.inspections.models import PatrolTarget
+
+    today = timezone.localdate()
+    targets = PatrolTarget.objects.filter(plan__month__year=today.year).exclude(
+        plan__status=PlanStatus.DRAFT
+    )
+    assert targets.exists(), "the demo plans patrols"
+    # Read at the end of the year: every month of the demo's plans has ended.
+    ctx = Context(root=_county(), year=today.year, as_of=dt.date(today.year, 12, 31))
+    ctx_next = Context(root=_county(), year=today.year, as_of=dt.date(today.year + 1, 1, 2))
+    points = {p.object_id: p for p in patrols.grid_points(ctx_next)}
+    assert set(points) == set(targets.values_list("pk", flat=True))
+    for target in targets.select_related("visit"):
+        visited = target.visit is not None and target.visit.status == VisitStatus.CONCLUDED
+        assert points[target.pk].good is visited
+    # December is still running on 31 December: its plans are not judged yet.
+    december = set(targets.filter(plan__month__month=12).values_list("pk", flat=True))
+    assert not december & {p.object_id for p in patrols.grid_points(ctx)}

@@ -235,8 +235,10 @@ def test_the_pages_read_in_english() -> None:
         reverse("assessment:checklist", args=[MAOCHANG]),
     ]
     assert person is not None
-    data = _data_strings() + sorted(
-        set(Evidence.objects.filter(assessment=a).values_list("text", flat=True))
+    # Longest first: an evidence text holds data strings (a project's name) and goes whole.
+    data = sorted(
+        set(_data_strings())
+        | set(Evidence.objects.filter(assessment=a).values_list("text", flat=True))
         | set(ChecklistCheck.objects.values_list("note", flat=True))
         | {"演示方案", "演示审核"},
         key=len,
