@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import client_ip
@@ -36,7 +36,7 @@ class Message(Schema):
 
 
 class RunIn(Schema):
-    year: int
+    year: int = Field(..., ge=2000, le=2100)
     grid: str = ""  # county grid code; default: the caller's county
 
 
@@ -53,11 +53,11 @@ class RunOut(Schema):
 
 
 class GradeFilters(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
     grid: str = ""
     grade: str = ""
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
 
 
 class GradeRow(Schema):
