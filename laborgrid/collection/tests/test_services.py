@@ -44,9 +44,13 @@ def test_demo_round_gives_maochang_a1_tasks() -> None:
     rnd = CollectionRound.objects.get(name=DEMO_ROUND)
     assert rnd.status == RoundStatus.OPEN
     assert rnd.tasks.filter(assignee__username="maochang-a1").exists()
-    # Every task lies in 猫场镇 and the round covered exactly the due employers.
+    # Every task lies in 猫场镇 and the round covered the due employers: those still due now
+    # all have a task (others have been updated since by a visit or a written review).
     assert not rnd.tasks.exclude(grid_path__startswith=rnd.grid_path).exists()
-    assert rnd.tasks.count() == employers_in_scope(rnd).count() == rnd.tasks_created
+    assert rnd.tasks.count() == rnd.tasks_created
+    tasked = set(rnd.tasks.values_list("employer_id", flat=True))
+    due = set(employers_in_scope(rnd).values_list("pk", flat=True))
+    assert due and due <= tasked
 
 
 def test_open_round_runs_generation_as_a_job() -> None:

@@ -29,6 +29,7 @@ from laborgrid.collection.tests import i18n_collection
 from laborgrid.grids.models import Grid
 from laborgrid.inspections.tests import i18n_inspections
 from laborgrid.projects.tests import i18n_projects
+from laborgrid.ratings.tests import i18n_ratings
 from laborgrid.testing.personas import MAOCHANG, client_for
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -267,6 +268,7 @@ def _data_strings(shows_titles: bool = True) -> list[str]:
     data.update(i18n_cases.data_strings())
     data.update(i18n_inspections.data_strings())
     data.update(i18n_projects.data_strings())
+    data.update(i18n_ratings.data_strings())
     titles = set(User.objects.values_list("title", flat=True))
     if not shows_titles:
         titles -= {e.msgid for e in polib.pofile(str(EN_PO))}
