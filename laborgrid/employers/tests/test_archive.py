@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 PHONE = "13812345678"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+
 #: The archive's query budget, whatever the number of snapshots, workers and history rows: the
 #: page's own queries, plus up to two per timeline source the apps register (cases, visits,
 #: orders, grades...). It grows with the kinds of record, never with their number.
