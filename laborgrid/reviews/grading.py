@@ -20,11 +20,11 @@ from django.utils import timezone
 from laborgrid.reviews.choices import SubmissionState
 from laborgrid.reviews.models import ReviewTarget
 
-STATE_LABELS = {
-    SubmissionState.SUBMITTED: "已申报待审查",
-    SubmissionState.RETURNED: "退回补正",
-    SubmissionState.PASSED: "审查合格",
-    SubmissionState.FAILED: "审查不合格",
+STATE_LABELS: dict[str, str] = {
+    SubmissionState.SUBMITTED.value: "已申报待审查",
+    SubmissionState.RETURNED.value: "退回补正",
+    SubmissionState.PASSED.value: "审查合格",
+    SubmissionState.FAILED.value: "审查不合格",
 }
 
 
