@@ -18,9 +18,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from laborgrid.accounts.models import User
-from laborgrid.cases.models import InspectorCertificate
+from laborgrid.cases.models import Case, InspectorCertificate
 
 CERTIFIED = ("county", "brigade-1", "brigade-2", "brigade-3", "brigade-4")
+
+
+def assign_two_handlers(actor: User, case: Case | None) -> None:
+    """A case opened by a demo's escalation gets its two 承办人 the same day, as the brigade does:
+    the acting inspector first when certified, then the next certified colleague."""
+    from laborgrid.cases.services import assign_handlers, certified_users_for
+
+    if case is None:
+        return
+    people = sorted(certified_users_for(case), key=lambda u: (u.pk != actor.pk, u.pk))
+    if len(people) >= 2:
+        assign_handlers(actor=actor, case=case, handler_1=people[0], handler_2=people[1])
 
 
 def seed_certificates() -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from laborgrid.accounts.models import User
+from laborgrid.cases.demo import assign_two_handlers
 from laborgrid.grids.models import Grid
 from laborgrid.inspections import checklist as checklists
 from laborgrid.inspections import cycle, services
@@ -255,10 +256,7 @@ def seed_visit_orders(log: Callable[[str], None] = print) -> None:
         first = orders.escalate_order(
             actor=county, order=first, reason="专项检查中发现的问题逾期未改正，依法立案查处。"
         )
-        # The case gets its two 承办人 the same day, as the orders' own demo does.
-        from laborgrid.rectifications.demo import _assign_handlers
-
-        _assign_handlers(county, first)
+        assign_two_handlers(county, first.case)
     if len(issued) > 2:
         latest = issued[2]
         answered = min(today, latest.issued_on + timedelta(days=3))

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.core.filecrypt import EncryptedFileSystemStorage
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.inspections.choices import (
@@ -241,6 +242,15 @@ class VisitQuerySet(ScopedQuerySet["Visit"]):
         ).defer("grid__boundary", "grid__search_text", "facts", "checklist")
 
 
+#: The 现场检查笔录 names the people questioned and what they said: encrypted at rest
+#: (``core.filecrypt``), as the case file it may join is.
+RECORD_STORAGE = EncryptedFileSystemStorage("file:inspections.record")
+
+
+def record_storage() -> EncryptedFileSystemStorage:
+    return RECORD_STORAGE
+
+
 def _record_path(instance: Visit, filename: str) -> str:
     return f"inspections/records/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
@@ -316,7 +326,7 @@ class Visit(models.Model):
     )
     workers_concerned = models.PositiveIntegerField(_("涉及劳动者人数"), default=0)
     record_number = models.CharField(_("笔录编号"), max_length=60, blank=True)
-    record_file = models.FileField(upload_to=_record_path, blank=True)
+    record_file = models.FileField(upload_to=_record_path, storage=record_storage, blank=True)
     record_sha256 = models.CharField(max_length=64, blank=True)
     concluded_by = models.ForeignKey(
         USER,

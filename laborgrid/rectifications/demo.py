@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from laborgrid.accounts.models import User
+from laborgrid.cases.demo import assign_two_handlers
 from laborgrid.employers.models import Employer
 from laborgrid.rectifications import clock, services
 from laborgrid.rectifications.models import RectificationOrder
@@ -127,7 +128,7 @@ def seed_orders(log: Callable[[str], None] = print) -> None:
     order = services.escalate_order(
         actor=inspector, order=order, reason="逾期未改正，依法立案查处。"
     )
-    _assign_handlers(inspector, order)
+    assign_two_handlers(inspector, order.case)
     # 马场镇: one open order (the other township's).
     others = _employers(MACHANG, 1)
     if others:
@@ -137,16 +138,3 @@ def seed_orders(log: Callable[[str], None] = print) -> None:
 
     escalate_overdue(today=today, model=RectificationOrder)
     log(f"责令改正：模拟 {RectificationOrder.objects.count()} 份指令书")
-
-
-def _assign_handlers(actor: User, order: RectificationOrder) -> None:
-    """The case opened by the escalation gets its two 承办人 the same day, as the brigade does."""
-    from laborgrid.cases.services.common import certified_users_for
-    from laborgrid.cases.services.procedure import assign_handlers
-
-    case = order.case
-    if case is None:
-        return
-    people = sorted(certified_users_for(case), key=lambda u: (u.pk != actor.pk, u.pk))
-    if len(people) >= 2:
-        assign_handlers(actor=actor, case=case, handler_1=people[0], handler_2=people[1])

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.core.filecrypt import EncryptedFileSystemStorage
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.rectifications import clock
@@ -52,6 +53,20 @@ class OrderQuerySet(ScopedQuerySet["RectificationOrder"]):
         return self.filter(
             state=OrderState.OPEN, due__gte=today, due__lte=today + dt.timedelta(days=days)
         )
+
+
+#: The order names the employer and its workers' facts; the employer's evidence carries payrolls and
+#: ID copies: both are encrypted at rest (``core.filecrypt``), as the case file is.
+DOCUMENT_STORAGE = EncryptedFileSystemStorage("file:rectifications.document")
+EVIDENCE_STORAGE = EncryptedFileSystemStorage("file:rectifications.evidence")
+
+
+def document_storage() -> EncryptedFileSystemStorage:
+    return DOCUMENT_STORAGE
+
+
+def evidence_storage() -> EncryptedFileSystemStorage:
+    return EVIDENCE_STORAGE
 
 
 def _document_upload(instance: Any, filename: str) -> str:
@@ -89,7 +104,9 @@ class RectificationOrder(models.Model):
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("签发监察员")
     )
     due = models.DateField(_("整改期限"))
-    document = models.FileField(_("指令书"), upload_to=_document_upload, blank=True)
+    document = models.FileField(
+        _("指令书"), upload_to=_document_upload, storage=document_storage, blank=True
+    )
     # The employer's response, entered by staff.
     responded_on = models.DateField(_("回复日期"), null=True, blank=True)
     response_note = models.TextField(_("整改回复情况"), blank=True)
@@ -225,7 +242,7 @@ class OrderFile(models.Model):
         verbose_name=_("责令改正指令书"),
     )
     stage = models.CharField(_("材料类别"), max_length=16, choices=FileStage.choices)
-    file = models.FileField(_("文件"), upload_to=_file_upload)
+    file = models.FileField(_("文件"), upload_to=_file_upload, storage=evidence_storage)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=60)
     sha256 = models.CharField(max_length=64)

@@ -255,8 +255,8 @@ def test_older_plaintext_files_are_read_and_the_command_encrypts_them(
     county = client_for("county")
     assert body(county.get(url)) == PDF
     assert not EVIDENCE_STORAGE.is_encrypted(name)
-    call_command("encrypt_case_files", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("encrypt_media", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _on_disk(media, name).startswith(FILE_MAGIC)
     assert body(county.get(url)) == PDF
-    call_command("encrypt_case_files", stdout=open("/dev/null", "w"))  # noqa: SIM115  (again: no-op)
+    call_command("encrypt_media", stdout=open("/dev/null", "w"))  # noqa: SIM115  (again: no-op)
     assert body(county.get(url)) == PDF

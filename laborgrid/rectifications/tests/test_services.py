@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from laborgrid.accounts.models import User
 from laborgrid.deadlines.models import Deadline
+from laborgrid.lib.crypto import FILE_MAGIC
 from laborgrid.rectifications import services
 from laborgrid.rectifications.choices import OrderState
 from laborgrid.rectifications.deadline_rules import ORDER_KIND
@@ -40,6 +41,23 @@ def test_issue_counts_working_days_and_opens_the_deadline(
     assert deadline.due == order.due and deadline.amount == 10
     assert order.document.read(5) == b"%PDF-"
     assert "责改" in order.number
+
+
+def test_the_order_and_its_evidence_are_encrypted_at_rest(
+    on_day: Any, employer: Any, order_for: Any, inspector: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    on_day(MONDAY)
+    order = order_for(employer, 10, 5)
+    on_disk = (tmp_path / order.document.name).read_bytes()
+    assert on_disk.startswith(FILE_MAGIC) and b"%PDF" not in on_disk[:64]
+    assert order.document.open("rb").read(5) == b"%PDF-"
+    order = services.respond_order(
+        actor=User.objects.get(username="maochang-a1"), order=order, note="已整改", files=[photo()]
+    )
+    evidence = order.files.get()
+    assert (tmp_path / evidence.file.name).read_bytes().startswith(FILE_MAGIC)
+    assert evidence.file.open("rb").read() == JPEG
 
 
 def test_assistants_leaders_and_uncertified_staff_may_not_issue(employer: Any) -> None:
