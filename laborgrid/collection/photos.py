@@ -4,18 +4,16 @@ encrypted at rest with the field key ring (a roster page shows names and ID numb
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from laborgrid.collection.choices import PhotoKind, SubmissionStatus
 from laborgrid.collection.models import MAX_PHOTO_BYTES, PHOTO_TYPES, Submission, SubmissionPhoto
-from laborgrid.core import pii
+from laborgrid.core.filecrypt import open_sealed_photo, sealed_photo
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -25,9 +23,7 @@ PHOTO_CONTEXT = "collection.photo"
 
 def photo_bytes(photo: SubmissionPhoto) -> bytes:
     """The image of a stored photo (decrypted)."""
-    with photo.file.open("rb") as fh:
-        token = fh.read().decode("ascii")
-    return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
+    return open_sealed_photo(photo.file, PHOTO_CONTEXT)
 
 
 def sniff_image(content: bytes) -> str | None:
@@ -81,7 +77,6 @@ def add_photo(
         photo.sha256 = digest
         # Encrypted at rest like personal numbers (a roster page shows names and ID numbers:
         # SECURITY.md 数据保密性): the file holds the key ring's token, never the image.
-        token = pii.seal(base64.b64encode(content).decode("ascii"), context=PHOTO_CONTEXT)
-        photo.file.save("photo", ContentFile(token.encode("ascii")), save=False)
+        photo.file.save("photo", sealed_photo(content, PHOTO_CONTEXT), save=False)
         photo.save()
     return photo, True

@@ -12,6 +12,7 @@ bytes unchanged: restoring needs the same ``LABORGRID_FIELD_KEYS``, as the encry
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 
+from laborgrid.core import pii
 from laborgrid.core.pii import keyring
 from laborgrid.lib.crypto import is_encrypted_file
 
@@ -79,3 +81,21 @@ def encrypt_existing(storage: EncryptedFileSystemStorage, names: Iterable[str]) 
         else:
             skipped += 1
     return done, skipped
+
+
+# Field photos (collection, incidents, inspections) keep the format they were first stored in: the
+# file holds the key ring's text token of the base64 image (``pii.seal``), one context per kind.
+# These two functions are the one place that reads and writes it.
+
+
+def sealed_photo(content: bytes, context: str) -> ContentFile:
+    """The file to store for a photo's bytes: the key ring's token, never the image."""
+    token = pii.seal(base64.b64encode(content).decode("ascii"), context=context)
+    return ContentFile(token.encode("ascii"))
+
+
+def open_sealed_photo(file: Any, context: str) -> bytes:
+    """The image bytes of a photo stored by ``sealed_photo``."""
+    with file.open("rb") as fh:
+        token = fh.read().decode("ascii")
+    return base64.b64decode(pii.unseal(token, context=context))

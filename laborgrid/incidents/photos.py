@@ -4,17 +4,15 @@ app's way (``laborgrid.collection.photos``), whose content check this module reu
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from laborgrid.collection.models import PHOTO_TYPES
 from laborgrid.collection.photos import sniff_image
-from laborgrid.core import pii
+from laborgrid.core.filecrypt import open_sealed_photo, sealed_photo
 from laborgrid.incidents.models import Incident, IncidentPhoto
 
 if TYPE_CHECKING:
@@ -58,13 +56,10 @@ def store_photo(
         sha256=digest,
         uploaded_by=actor,
     )
-    token = pii.seal(base64.b64encode(content).decode("ascii"), context=PHOTO_CONTEXT)
-    photo.file.save("photo", ContentFile(token.encode("ascii")), save=False)
+    photo.file.save("photo", sealed_photo(content, PHOTO_CONTEXT), save=False)
     photo.save()
     return photo, True
 
 
 def photo_bytes(photo: IncidentPhoto) -> bytes:
-    with photo.file.open("rb") as fh:
-        token = fh.read().decode("ascii")
-    return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
+    return open_sealed_photo(photo.file, PHOTO_CONTEXT)

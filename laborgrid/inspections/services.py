@@ -7,7 +7,6 @@ employer's registry through ``employers.services.record_snapshot`` (method ``ins
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,7 +27,7 @@ from laborgrid.audit.services import record
 from laborgrid.cases.services.common import is_certified
 from laborgrid.collection.photos import sniff_image
 from laborgrid.collection.services import distance_m
-from laborgrid.core import pii
+from laborgrid.core.filecrypt import open_sealed_photo, sealed_photo
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write
 from laborgrid.employers.choices import CollectionMethod
@@ -643,9 +642,7 @@ def record_visit(
 
 
 def photo_bytes(photo: VisitPhoto) -> bytes:
-    with photo.file.open("rb") as fh:
-        token = fh.read().decode("ascii")
-    return base64.b64decode(pii.unseal(token, context=PHOTO_CONTEXT))
+    return open_sealed_photo(photo.file, PHOTO_CONTEXT)
 
 
 def add_photo(
@@ -691,8 +688,7 @@ def add_photo(
             sha256=digest,
             uploaded_by=actor,
         )
-        token = pii.seal(base64.b64encode(content).decode("ascii"), context=PHOTO_CONTEXT)
-        photo.file.save("photo", ContentFile(token.encode("ascii")), save=False)
+        photo.file.save("photo", sealed_photo(content, PHOTO_CONTEXT), save=False)
         photo.save()
         record(
             InspectionAudit.VISIT_PHOTO_ADDED,
