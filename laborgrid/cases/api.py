@@ -168,7 +168,7 @@ def _detail(request: AuthedRequest, case: Case) -> dict[str, Any]:
         workers_helped=case.workers_helped,
         penalty_amount=str(case.penalty_amount),
         public_result=case.public_result,
-        calendar_warning=case.calendar_warning,
+        calendar_warning=case.calendar_warning_text,
         merged_into=case.merged_into_id,
         employer_id=case.employer_id,
         handlers=[u.display_name for u in (case.handler_1, case.handler_2) if u is not None],

@@ -252,6 +252,9 @@ class Case(models.Model):
     # Supervision.
     escalated = models.BooleanField(_("挂牌督办"), default=False)
     escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    #: The calendar warning as data, not text: "provisional:2027" (dates 暂定) or
+    #: "missing:2027,2028" (no date), written by ``services.deadlines.refresh_warning`` and read
+    #: in the reader's language through ``calendar_warning_text``.
     calendar_warning = models.CharField(_("日历提示"), max_length=200, blank=True)
     # The deadlines of B1.10, kept by the deadline engine (one table for every object's deadlines).
     deadlines = GenericRelation("deadlines.Deadline", related_query_name="case")
@@ -309,6 +312,12 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def calendar_warning_text(self) -> str:
+        from laborgrid.cases.services.deadlines import warning_text
+
+        return warning_text(self.calendar_warning)
 
     @property
     def handler_ids(self) -> set[int]:

@@ -96,6 +96,9 @@ class Deadline(models.Model):
     due_at = models.DateTimeField(_("届满时间"), null=True, blank=True)
     calendar_version = models.CharField(_("日历版本"), max_length=64, blank=True)
     missing_years = models.JSONField(default=list, blank=True)
+    #: Stopped-clock intervals ([from, to] ISO dates) whose working days could not be counted yet
+    #: (a year without calendar data): added to ``amount`` once the calendar covers them.
+    uncounted_pauses = models.JSONField(default=list, blank=True)
     provisional = models.BooleanField(
         _("暂定"),
         default=False,

@@ -180,6 +180,57 @@ def replace(current: Deadline, **changes: Any) -> Deadline:
     return fresh
 
 
+def add_pause(current: Deadline, since: dt.date, until: dt.date) -> Deadline:
+    """The clock of a working-day period stood still from ``since`` to ``until`` (中止 and
+    resumed): the working days between are added to the period and the due date moves. When a
+    year of the pause has no calendar data yet, the pause is kept on the deadline, which has no
+    due date until the calendar is entered; ``recompute_for_calendar_change`` then counts it, so
+    the pause is never lost (A4: no guess)."""
+    from laborgrid.workdays import services as workdays
+
+    pauses = [*current.uncounted_pauses, [since.isoformat(), until.isoformat()]]
+    counted = _count_pauses(pauses)
+    if counted is None:
+        missing = set(current.missing_years or [])
+        for a, b in pauses:
+            missing |= set(
+                workdays.missing_years(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+            )
+        return replace(
+            current,
+            uncounted_pauses=pauses,
+            due=None,
+            provisional=False,
+            missing_years=sorted(missing),
+        )
+    if counted <= 0:
+        return current
+    amount = current.amount + counted
+    c = compute(current.start, amount, current.unit)
+    return replace(
+        current,
+        amount=amount,
+        uncounted_pauses=[],
+        due=c.due,
+        calendar_version=c.calendar_version,
+        missing_years=list(c.missing_years),
+        provisional=c.provisional,
+    )
+
+
+def _count_pauses(pauses: list[list[str]]) -> int | None:
+    """Working days in the stopped-clock intervals; ``None`` while a year lacks calendar data."""
+    from laborgrid.workdays import services as workdays
+
+    total = 0
+    for a, b in pauses:
+        days = workdays.workdays_between(dt.date.fromisoformat(a), dt.date.fromisoformat(b))
+        if days is None:
+            return None
+        total += max(days, 0)
+    return total
+
+
 def meet(obj: models.Model, kind: str, on: dt.date | dt.datetime) -> int:
     """The step the deadline was for was taken on ``on`` (a date, or a moment for hours)."""
     if isinstance(on, dt.datetime):
@@ -247,14 +298,23 @@ def recompute_for_calendar_change(
     moved = 0
     touched: dict[int, set[int]] = {}
     for d in qs.iterator():
-        c = compute(d.start, d.amount, d.unit)
-        if (c.due, c.calendar_version, c.provisional) != (
+        amount = d.amount
+        if d.uncounted_pauses:
+            paused = _count_pauses(d.uncounted_pauses)
+            if paused is None:  # the calendar still lacks a year of the pause
+                continue
+            amount += paused
+        c = compute(d.start, amount, d.unit)
+        if (amount, c.due, c.calendar_version, c.provisional) != (
+            d.amount,
             d.due,
             d.calendar_version,
             d.provisional,
         ):
             moved += int(c.due != d.due)
             Deadline.objects.filter(pk=d.pk).update(
+                amount=amount,
+                uncounted_pauses=[],
                 due=c.due,
                 calendar_version=c.calendar_version,
                 missing_years=list(c.missing_years),

@@ -50,26 +50,36 @@ def compute(start: dt.date, days: int, day_type: str) -> Computed:
 
 
 def refresh_warning(case: Case) -> None:
+    """Store which years the case's pending deadlines wait for (``Case.calendar_warning``, as
+    data) and alert the administrators when that changes."""
     pending = [d for d in case.deadlines.pending() if d.missing_years]
     years = sorted({y for d in pending for y in d.missing_years})
-    named = {"years": "、".join(str(y) for y in years)}
-    if not years:
-        text = ""
-    elif all(d.provisional for d in pending):
-        text = (
+    provisional = all(d.provisional for d in pending)
+    code = ""
+    if years:
+        code = f"{'provisional' if provisional else 'missing'}:{','.join(map(str, years))}"
+    if code != case.calendar_warning:
+        case.calendar_warning = code[:200]
+        Case.objects.filter(pk=case.pk).update(calendar_warning=case.calendar_warning)
+        if years:
+            alert_calendar_admins(years, provisional=provisional)
+
+
+def warning_text(code: str) -> str:
+    """The case's calendar warning in the reader's language ("" when none)."""
+    kind, _sep, listed = code.partition(":")
+    if not listed:
+        return ""
+    named = {"years": "、".join(listed.split(","))}
+    if kind == "provisional":
+        return (
             _(
                 "日历缺少 %(years)s 年的官方数据，期限暂按周末和法定节假日计算（暂定），"
                 "管理员录入节假日安排后重新计算。"
             )
             % named
         )
-    else:
-        text = _("日历缺少 %(years)s 年的官方数据，期限无法计算，请管理员补充节假日安排。") % named
-    if text != case.calendar_warning:
-        case.calendar_warning = text[:200]
-        Case.objects.filter(pk=case.pk).update(calendar_warning=case.calendar_warning)
-        if years:
-            alert_calendar_admins(years, provisional=all(d.provisional for d in pending))
+    return _("日历缺少 %(years)s 年的官方数据，期限无法计算，请管理员补充节假日安排。") % named
 
 
 def alert_calendar_admins(years: list[int], *, provisional: bool = False) -> None:
@@ -128,31 +138,12 @@ def extend_investigation(case: Case) -> Deadline | None:
 
 def resume_investigation(case: Case, suspended_since: dt.date, resumed_on: dt.date) -> None:
     """After a suspension (中止) the clock resumes: the due date moves by the working days the
-    case spent suspended (B1.5, 浙江 Art. 30)."""
-    from laborgrid.workdays import services as workdays
-
+    case spent suspended (B1.5, 浙江 Art. 30). A pause in a year without calendar data is kept
+    and counted when the calendar is entered (``engine.add_pause``)."""
     current = case.deadlines.pending().filter(kind=DeadlineKind.INVESTIGATION).first()
-    if current is None or current.due is None:
+    if current is None:
         return
-    paused = workdays.workdays_between(suspended_since, resumed_on)
-    if paused is None:  # a year without calendar data: say so rather than guess
-        current.missing_years = sorted(set(current.missing_years or []) | {resumed_on.year})
-        current.due = None
-        current.save(update_fields=["missing_years", "due"])
-        refresh_warning(case)
-        return
-    if paused <= 0:
-        return
-    c = compute(current.due, paused, DayType.WORKING)
-    engine.replace(
-        current,
-        amount=current.amount + paused,
-        unit=DayType.WORKING,
-        due=c.due,
-        calendar_version=c.calendar_version,
-        missing_years=list(c.missing_years),
-        provisional=c.provisional,
-    )
+    engine.add_pause(current, suspended_since, resumed_on)
     refresh_warning(case)
 
 

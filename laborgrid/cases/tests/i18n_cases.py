@@ -66,7 +66,7 @@ def data_strings() -> set[str]:
     data: set[str] = set()
     for field in (
         "employer_name", "employer_address", "employer_contact", "work_address", "facts", "request",
-        "route_note", "decision_summary", "rectification_note", "public_result", "calendar_warning",
+        "route_note", "decision_summary", "rectification_note", "public_result",
     ):  # fmt: skip
         for value in Case.objects.values_list(field, flat=True):
             data.add(value)

@@ -270,7 +270,8 @@ def test_missing_calendar_year_gives_a_provisional_date_and_a_warning(
     # 2027 without its notice: weekends and statutory holidays only, marked provisional (暂定).
     assert inv.due == dt.date(2027, 3, 23) and inv.provisional and inv.missing_years == [2027]
     case.refresh_from_db()
-    assert "2027" in case.calendar_warning and "暂定" in case.calendar_warning
+    assert case.calendar_warning == "provisional:2027"
+    assert "2027" in case.calendar_warning_text and "暂定" in case.calendar_warning_text
     # Administrators are alerted, once (the demo's own 2027 deadlines may have done it already;
     # other deadlines than cases' alert under their own title).
     alerts = Notification.objects.filter(user__username="sysadmin", title__contains="2027")

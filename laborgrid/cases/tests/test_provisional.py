@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from laborgrid.accounts.models import User
 from laborgrid.accounts.services import issue_token
@@ -105,3 +106,47 @@ def test_a_provisional_lapse_never_refuses_a_hearing_request(on_day: Any) -> Non
     )
     case.refresh_from_db()
     assert case.defence == "hearing_requested"
+
+
+def test_a_suspension_into_a_year_without_calendar_is_counted_once_the_notice_is_in(
+    case: Case,
+) -> None:
+    """中止 from 28 Dec 2026 to 11 Jan 2027 before 2027's notice is entered: the working days of
+    the pause cannot be counted, so the investigation has no due date (never a guess) and the case
+    says so; once the notice is stored, the pause is counted and the date comes back moved."""
+    deadlines.resume_investigation(case, dt.date(2026, 12, 28), dt.date(2027, 1, 11))
+    inv = case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION)
+    assert inv.due is None and inv.amount == 60 and inv.missing_years == [2027]
+    page = client_for("county").get(case.get_absolute_url()).content.decode()
+    assert "期限无法计算" in page
+    english = client_for("county")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = english.get(case.get_absolute_url()).content.decode()
+    assert "the deadline cannot be" in page and "期限无法计算" not in page
+    workdays.import_notice(
+        actor=User.objects.get(username="sysadmin"), text=NOTICE_2027, confirm=True
+    )
+    inv = case.deadlines.pending().get(kind=DeadlineKind.INVESTIGATION)
+    # 9 working days paused (29–31 Dec, 4–8 Jan, 11 Jan): 60 + 9 after 24 Dec 2026.
+    assert inv.amount == 69 and inv.uncounted_pauses == []
+    assert inv.due == dt.date(2027, 4, 7) and not inv.provisional
+    case.refresh_from_db()
+    assert case.calendar_warning == ""
+
+
+def test_warnings_stored_as_text_before_become_data(case: Case) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("laborgrid.cases.migrations.0009_calendar_warning_as_data")
+    old = {
+        "provisional:2027": "日历缺少 2027 年的官方数据，期限暂按周末和法定节假日计算（暂定），管理员录入节假日安排后重新计算。",
+        "missing:2027,2028": "日历缺少 2027、2028 年的官方数据，期限无法计算，请管理员补充节假日安排。",
+    }  # fmt: skip
+    for expected, text in old.items():
+        Case.objects.filter(pk=case.pk).update(calendar_warning=text)
+        migration.to_data(apps, type("Editor", (), {"connection": connection})())
+        case.refresh_from_db()
+        assert case.calendar_warning == expected
