@@ -70,7 +70,8 @@ def test_the_home_page_query_count_is_bounded() -> None:
 
 def _menu(username: str) -> str:
     page = client_for(username).get("/").content.decode()
-    return page[page.index('id="navbar-menu"') : page.index("</header>")]
+    start = page.index('id="navbar-menu"')
+    return page[start : page.index("</header>", start)]
 
 
 def test_the_menus_apps_register_are_shown_by_capability() -> None:
