@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("人员与权限")
 
     def ready(self) -> None:
+        from laborgrid.accounts.models import TOTP_KEY_CONTEXT
+        from laborgrid.core.pii import register_sealed
+
+        register_sealed("accounts.TotpSecret", "key_enc", TOTP_KEY_CONTEXT)
         from laborgrid.accounts import (
             selectors,
             signals,  # noqa: F401  (login/logout audit receivers)

@@ -8,6 +8,12 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from laborgrid.cases.services.intake import ID_CONTEXT
+        from laborgrid.cases.services.limits import PHONE_CONTEXT
+        from laborgrid.core.pii import register_sealed
+
+        register_sealed("cases.Complainant", "id_enc", ID_CONTEXT)
+        register_sealed("cases.Complainant", "phone_enc", PHONE_CONTEXT)
         from laborgrid.cases import demo, selectors
         from laborgrid.core.extensions import (
             DemoSeeder,

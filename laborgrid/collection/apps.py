@@ -8,6 +8,10 @@ class CollectionConfig(AppConfig):
     verbose_name = _("信息采集")
 
     def ready(self) -> None:
+        from laborgrid.collection.photos import PHOTO_CONTEXT
+        from laborgrid.core.pii import register_sealed
+
+        register_sealed("collection.SubmissionPhoto", "file", PHOTO_CONTEXT, file=True)
         # Registers the background jobs (task generation, progress export) and the archive
         # timeline's source of visits without facts.
         from laborgrid.collection import demo, exports, generate, selectors, timeline  # noqa: F401

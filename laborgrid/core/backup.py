@@ -455,17 +455,11 @@ def post_restore_check(
 
 def _check_keys(alias: str) -> list[str]:
     """One token of each encrypted column must decrypt with the running key ring."""
-    import importlib
-
+    from laborgrid.core.management.commands.rotate_field_keys import token_columns
     from laborgrid.core.pii import keyring
     from laborgrid.lib.crypto import DecryptionError
 
-    try:
-        columns = importlib.import_module(
-            "laborgrid.employers.management.commands.rotate_field_keys"
-        ).COLUMNS
-    except (ImportError, AttributeError):
-        return []
+    columns = list(token_columns())
     problems = []
     ring = keyring()
     for model, column, context in columns:

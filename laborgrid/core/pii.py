@@ -10,6 +10,7 @@ an audit event with the reason in the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,31 @@ from laborgrid.lib.crypto import KeyRing
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
+
+
+@dataclass(frozen=True)
+class SealedField:
+    """A column holding ``seal`` tokens (``file=False``) or a file field whose files hold one
+    (``file=True``: field photos, ``core.filecrypt.sealed_photo``), with its context."""
+
+    model: str  # "app_label.ModelName"
+    field: str
+    context: str
+    file: bool = False
+
+
+_SEALED: dict[tuple[str, str], SealedField] = {}
+
+
+def register_sealed(model: str, field: str, context: str, *, file: bool = False) -> None:
+    """Declare where an app keeps sealed values, so key rotation (``rotate_field_keys``) and the
+    restore check (``verify_restore``) find every one; call it from the app's ``ready()``. A
+    model's change-history copy (django-simple-history) is covered with it."""
+    _SEALED[(model, field)] = SealedField(model, field, context, file)
+
+
+def sealed_fields() -> list[SealedField]:
+    return list(_SEALED.values())
 
 
 @cache

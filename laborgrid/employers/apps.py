@@ -7,6 +7,12 @@ class EmployersConfig(AppConfig):
     verbose_name = _("用人单位")
 
     def ready(self) -> None:
+        from laborgrid.core.pii import register_sealed
+        from laborgrid.employers import services as employer_services
+
+        register_sealed("employers.Employer", "contact_phone_enc", employer_services.PHONE_CONTEXT)
+        register_sealed("employers.Worker", "id_enc", employer_services.WORKER_ID_CONTEXT)
+        register_sealed("employers.Worker", "phone_enc", employer_services.WORKER_PHONE_CONTEXT)
         from laborgrid.core.extensions import DemoSeeder, register_seeder
         from laborgrid.employers import (
             demo,

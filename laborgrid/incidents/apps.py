@@ -8,6 +8,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("群体性事件")
 
     def ready(self) -> None:
+        from laborgrid.core.pii import register_sealed
+        from laborgrid.incidents.photos import PHOTO_CONTEXT
+
+        register_sealed("incidents.IncidentPhoto", "file", PHOTO_CONTEXT, file=True)
         # Deadline kinds, the archive timeline's source, the warning rules, the demo seeder.
         from laborgrid.accounts.roles import Cap
         from laborgrid.audit.registry import register_detail_values

@@ -9,6 +9,10 @@ class InspectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from laborgrid.core.pii import register_sealed
+        from laborgrid.inspections.services import PHOTO_CONTEXT
+
+        register_sealed("inspections.VisitPhoto", "file", PHOTO_CONTEXT, file=True)
         # The risk factors, the export job and the archive timeline's source register on import.
         from laborgrid.accounts.roles import Cap
         from laborgrid.core.extensions import (

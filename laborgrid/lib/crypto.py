@@ -350,6 +350,15 @@ class KeyRing:
         key_id = key.id.encode("ascii")
         return FILE_MAGIC + bytes([len(key_id)]) + key_id + nonce + sealed
 
+    def file_needs_rotation(self, blob: bytes) -> bool:
+        """True if an :meth:`encrypt_bytes` file was not made with the current key (only its
+        header is read)."""
+        if not is_encrypted_file(blob):
+            return False
+        at = len(FILE_MAGIC)
+        size = blob[at]
+        return bytes(blob[at + 1 : at + 1 + size]).decode("ascii", "replace") != self._current.id
+
     def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
         """Decrypt what :meth:`encrypt_bytes` made for the same ``context``; raises
         :class:`DecryptionError` when it is not such a file, names an unknown key, or was

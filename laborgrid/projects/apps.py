@@ -9,6 +9,12 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from laborgrid.core.pii import register_sealed
+        from laborgrid.projects.services import ID_CONTEXT, PHONE_CONTEXT
+
+        register_sealed("projects.Project", "labour_officer_phone_enc", PHONE_CONTEXT)
+        register_sealed("projects.SiteWorker", "id_enc", ID_CONTEXT)
+        register_sealed("projects.PayLine", "id_enc", ID_CONTEXT)
         from laborgrid.accounts.roles import Cap
         from laborgrid.core.extensions import (
             DemoSeeder,

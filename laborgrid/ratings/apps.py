@@ -9,6 +9,10 @@ class RatingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from laborgrid.core.pii import register_sealed
+        from laborgrid.ratings.listing import ID_CONTEXT
+
+        register_sealed("ratings.ListedPerson", "id_enc", ID_CONTEXT)
         from laborgrid.accounts.roles import Cap
         from laborgrid.core.extensions import (
             DemoSeeder,

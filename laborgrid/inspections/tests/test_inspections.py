@@ -5,6 +5,7 @@ photos, GPS, the 笔录 PDF, the snapshot), the archive timeline and the counts.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from datetime import timedelta
 from decimal import Decimal
 
@@ -427,6 +428,41 @@ def test_photos_are_checked_by_content() -> None:
     )
     assert created and not created_again and photo.pk == again.pk
     assert JPEG not in photo.file.open("rb").read()  # encrypted at rest
+
+
+def test_key_rotation_rewrites_the_photo_and_the_record(settings: Any, tmp_path: Any) -> None:
+    """After a new key is made current, ``rotate_field_keys`` re-encrypts the sealed photo and
+    the encrypted 笔录 PDF in place: both open as before, and neither needs the old key."""
+    import base64
+    import os
+
+    from django.core.management import call_command
+
+    from laborgrid.core import pii
+    from laborgrid.lib.crypto import FILE_MAGIC
+
+    settings.MEDIA_ROOT = tmp_path
+    visit = make_visit(MAOCHANG)
+    photo, _ = services.add_photo(
+        actor=user("county"), visit=visit, content=JPEG, content_type="image/jpeg"
+    )
+    visit = _conclude(visit)
+    record_pdf = visit.record_file.open("rb").read()
+    new_key = base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
+    settings.LABORGRID_FIELD_KEYS = settings.LABORGRID_FIELD_KEYS.replace(
+        "current=demo;", f"current=k2;k2=sm4-gcm:{new_key};"
+    )
+    pii.keyring.cache_clear()
+    try:
+        call_command("rotate_field_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        photo_raw = (tmp_path / photo.file.name).read_text("ascii")
+        record_raw = (tmp_path / visit.record_file.name).read_bytes()
+        assert photo_raw.split(".")[1] == "k2"
+        assert record_raw.startswith(FILE_MAGIC + bytes([2]) + b"k2")
+        assert services.photo_bytes(photo) == JPEG
+        assert visit.record_file.open("rb").read() == record_pdf
+    finally:
+        pii.keyring.cache_clear()
 
 
 def test_visits_are_scoped_and_the_leader_reads_only() -> None:
