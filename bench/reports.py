@@ -5,14 +5,19 @@ Builds a database (``harness.py``: a throwaway PostgreSQL database on LABORGRID_
 or a temporary SQLite file; ``--pg-db NAME`` keeps it for later runs): the 大方县 demo, the
 province's grids (``shared/data/divisions/guizhou-52.csv``, ~19,600 grids), ``--employers``
 synthetic employers spread over the whole province (``laborgrid.employers.generate``, one snapshot
-each), and ``--cases`` cases over the last 14 months on random employers (states, dates, amounts;
-a pending deadline on every open case, past due for a share of them).
+each), ``--cases`` cases over the last 14 months on random employers (states, dates, amounts;
+a pending deadline on every open case, past due for a share of them) and ``--visits`` on-site
+inspections (现场检查, 90 % concluded) over the same months. A kept database is only topped up:
+``--build-only`` builds (a long run, in the background) and measures nothing; a later run on the
+same ``--pg-db`` measures without rebuilding.
 
 Then it measures, signed in as a read-only leader of the province (a user given the leader role on
 the ``52`` grid), through URL routing, middleware, views and templates (Django's test ``Client``):
 
 * the count the worker makes (``rollup.refresh`` of the whole province: every source's grouped
-  queries, the roll-up, the table rewritten) — the cost of keeping the figures current;
+  queries, the roll-up, the table rewritten) — the cost of keeping the figures current — and
+  the count of one county carried up to the city and province from the table
+  (``rollup.refresh_subtree``: what a change in a county costs);
 * the dashboard page and ``GET /api/v1/dashboard`` for the province, a city, the county and a
   township (they read the pre-aggregated table);
 * a county's return: the page before drafting (a preview, counted live), the consolidation (POST,
@@ -21,8 +26,9 @@ the ``52`` grid), through URL routing, middleware, views and templates (Django's
 Each operation: ``--warmup`` requests, then ``--runs`` timed ones; p50 and p95 in ms and the SQL
 queries per request. Target: ≤ 300 ms p95 for a dashboard and a return.
 
-    .venv/bin/python bench/reports.py [--employers N] [--cases N] [--db postgres|sqlite|both]
-                                      [--runs N] [--pg-db NAME] [--log PATH]
+    .venv/bin/python bench/reports.py [--employers N] [--cases N] [--visits N]
+                                      [--db postgres|sqlite|both] [--runs N] [--pg-db NAME]
+                                      [--build-only] [--log PATH]
 """
 
 from __future__ import annotations
@@ -209,6 +215,11 @@ def measure(label, fn, runs=runs, warmup=warmup):
 def refresh():
     rollup.refresh(province.path)
 measure("worker: count the province (refresh)", refresh, runs=3, warmup=0)
+county_path = Grid.objects.get(code="520521").path
+def refresh_county():
+    rollup.refresh_subtree(county_path)
+measure("worker: count county 520521, carry it up (refresh_subtree)", refresh_county, runs=5,
+        warmup=1)
 
 client = Client()
 client.force_login(leader)

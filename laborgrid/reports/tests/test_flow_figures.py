@@ -235,3 +235,43 @@ def test_the_return_and_the_api_carry_the_written_review() -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
     assert {"书面审查", "书面审查已申报", "诚信等级评价", "项目欠薪未清偿"} <= cells
+
+
+def test_a_county_recount_carried_up_equals_a_full_recount() -> None:
+    """``refresh_subtree``: a township's records change, only its subtree is counted and the
+    difference is carried up the ancestors' rows; the table then equals a whole recount."""
+    from laborgrid.reports.models import FigureValue
+
+    county = Grid.objects.get(code=COUNTY)
+    maochang = Grid.objects.get(code=MAOCHANG)
+    root = rollup.tree_root(county)
+    rollup.refresh(root)
+
+    def table() -> dict[tuple[str, object, str], Decimal]:
+        return {
+            (r.grid_path, r.month, r.key): r.value
+            for r in FigureValue.objects.filter(grid_path__under=root)
+        }
+
+    target = (
+        ReviewTarget.objects.filter(
+            grid_path__under=maochang.path, submission__state=SubmissionState.SUBMITTED
+        )
+        .select_related("submission")
+        .first()
+    )
+    assert target is not None
+    type(target.submission).objects.filter(pk=target.submission.pk).update(
+        state=SubmissionState.FAILED
+    )
+    entry = ArrearsEntry.objects.filter(grid_path__under=maochang.path).first()
+    assert entry is not None
+    ArrearsEntry.objects.filter(pk=entry.pk).update(settled_amount=0, settled_on=None)
+    rollup.refresh_subtree(maochang.path)
+    carried = table()
+    county_failed = carried[
+        (county.path, periods.containing(timezone.localdate()).start, "reviews_failed")
+    ]
+    assert county_failed >= 1
+    rollup.refresh(root)
+    assert carried == table()
