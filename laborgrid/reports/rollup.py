@@ -193,7 +193,7 @@ def refresh(root_path: str, *, today: date | None = None) -> RefreshState:
 
 def ancestors(path: str) -> list[str]:
     """The paths above ``path``, nearest first (``52/5205/520521/`` → ``52/5205/``, ``52/``)."""
-    out = []
+    out: list[str] = []
     while True:
         path = parent_path(path)
         if not path:
