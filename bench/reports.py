@@ -5,14 +5,19 @@ Builds a database (``harness.py``: a throwaway PostgreSQL database on LABORGRID_
 or a temporary SQLite file; ``--pg-db NAME`` keeps it for later runs): the 大方县 demo, the
 province's grids (``shared/data/divisions/guizhou-52.csv``, ~19,600 grids), ``--employers``
 synthetic employers spread over the whole province (``laborgrid.employers.generate``, one snapshot
-each), and ``--cases`` cases over the last 14 months on random employers (states, dates, amounts;
-a pending deadline on every open case, past due for a share of them).
+each), ``--cases`` cases over the last 14 months on random employers (states, dates, amounts;
+a pending deadline on every open case, past due for a share of them) and ``--visits`` on-site
+inspections (现场检查, 90 % concluded) over the same months. A kept database is only topped up:
+``--build-only`` builds (a long run, in the background) and measures nothing; a later run on the
+same ``--pg-db`` measures without rebuilding.
 
 Then it measures, signed in as a read-only leader of the province (a user given the leader role on
 the ``52`` grid), through URL routing, middleware, views and templates (Django's test ``Client``):
 
 * the count the worker makes (``rollup.refresh`` of the whole province: every source's grouped
-  queries, the roll-up, the table rewritten) — the cost of keeping the figures current;
+  queries, the roll-up, the table rewritten) — the cost of keeping the figures current — and
+  the count of one county carried up to the city and province from the table
+  (``rollup.refresh_subtree``: what a change in a county costs);
 * the dashboard page and ``GET /api/v1/dashboard`` for the province, a city, the county and a
   township (they read the pre-aggregated table);
 * a county's return: the page before drafting (a preview, counted live), the consolidation (POST,
@@ -21,8 +26,9 @@ the ``52`` grid), through URL routing, middleware, views and templates (Django's
 Each operation: ``--warmup`` requests, then ``--runs`` timed ones; p50 and p95 in ms and the SQL
 queries per request. Target: ≤ 300 ms p95 for a dashboard and a return.
 
-    .venv/bin/python bench/reports.py [--employers N] [--cases N] [--db postgres|sqlite|both]
-                                      [--runs N] [--pg-db NAME] [--log PATH]
+    .venv/bin/python bench/reports.py [--employers N] [--cases N] [--visits N]
+                                      [--db postgres|sqlite|both] [--runs N] [--pg-db NAME]
+                                      [--build-only] [--log PATH]
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ PROVINCE_CSV = ROOT.parent / "shared" / "data" / "divisions" / "guizhou-52.csv"
 
 CHILD = r"""
 import json, os, random, statistics, sys, time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -65,6 +71,8 @@ from laborgrid.site.demo import seed_demo
 employers_n, cases_n, runs, warmup, csv_path, log_path = (
     int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 )
+build_only = sys.argv[7] == "1"
+visits_n = int(sys.argv[8])
 log = open(log_path, "a", buffering=1)
 def say(msg):
     log.write(f"{time.strftime('%H:%M:%S')} {msg}\n")
@@ -138,10 +146,49 @@ if have_cases < cases_n:
                 for c in made if c.state not in ("closed", "archived", "rejected")])
     build["cases_s"] = round(time.perf_counter() - t, 1)
 build["cases"] = Case.objects.count()
+
+# Visits (现场检查): concluded on-site inspections over the last 14 months on random employers,
+# by two of the demo's certified inspectors (the sources count concluded visits by visit date).
+from laborgrid.inspections.models import Visit
+have_visits = Visit.objects.count()
+if have_visits < visits_n:
+    t = time.perf_counter()
+    rng = random.Random(13)
+    pairs = list(User.objects.filter(username__in=["county", "maochang"]).values_list("pk", flat=True))
+    if len(pairs) < 2:
+        pairs = list(User.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    ids = list(Employer.objects.values_list("id", "grid_id", "grid_path", "address")
+               .order_by("?")[: max(1, min(visits_n, 200000))])
+    outcomes = ["inspected"] * 17 + ["not_found", "closed", "obstructed"]
+    batch = []
+    for n in range(visits_n - have_visits):
+        eid, gid, gpath, address = ids[n % len(ids)]
+        day = today - timedelta(days=rng.randrange(0, 420))
+        at = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
+        concluded = rng.random() < 0.9
+        batch.append(Visit(
+            employer_id=eid, grid_id=gid, grid_path=gpath, status="concluded" if concluded else "recorded",
+            outcome=rng.choice(outcomes), visited_on=day, started_at=at, ended_at=at + timedelta(hours=1),
+            place=(address or "bench")[:300], inspector_1_id=pairs[0], inspector_2_id=pairs[1],
+            recorded_by_id=pairs[0], recorded_at=at, concluded_by_id=pairs[0] if concluded else None,
+            concluded_at=at + timedelta(hours=2) if concluded else None, inspectors_signed=concluded,
+        ))
+        if len(batch) >= 10000:
+            Visit.objects.bulk_create(batch)
+            say(f"visits {n + 1}")
+            batch = []
+    if batch:
+        Visit.objects.bulk_create(batch)
+    build["visits_s"] = round(time.perf_counter() - t, 1)
+build["visits"] = Visit.objects.count()
 build["overdue_deadlines"] = Deadline.objects.filter(met_on__isnull=True, voided=False, due__lt=today).count()
 if connection.vendor == "postgresql":
     with connection.cursor() as c:
         c.execute("ANALYZE")
+
+if build_only:
+    print("RESULT " + json.dumps({"build": build, "rows": []}))
+    sys.exit(0)
 
 leader, _ = User.objects.get_or_create(username="bench-province-leader", defaults={"full_name": "省级领导"})
 GridAssignment.objects.get_or_create(user=leader, grid=province, role=Role.LEADER,
@@ -168,6 +215,11 @@ def measure(label, fn, runs=runs, warmup=warmup):
 def refresh():
     rollup.refresh(province.path)
 measure("worker: count the province (refresh)", refresh, runs=3, warmup=0)
+county_path = Grid.objects.get(code="520521").path
+def refresh_county():
+    rollup.refresh_subtree(county_path)
+measure("worker: count county 520521, carry it up (refresh_subtree)", refresh_county, runs=5,
+        warmup=1)
 
 client = Client()
 client.force_login(leader)
@@ -204,11 +256,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--employers", type=int, default=200_000)
     parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--visits", type=int, default=20_000)
     parser.add_argument("--db", choices=BACKENDS, default="postgres")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--pg-db", default="")
     parser.add_argument("--log", default=str(ROOT / "var" / "bench-reports.log"))
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the data (a kept --pg-db), measure nothing"
+    )
     args = parser.parse_args()
     child_args = [
         str(args.employers),
@@ -217,6 +273,8 @@ def main() -> None:
         str(args.warmup),
         str(PROVINCE_CSV),
         args.log,
+        "1" if args.build_only else "0",
+        str(args.visits),
     ]
     if args.pg_db:
         results = [_run("PostgreSQL", kept_pg_database(args.pg_db), CHILD, child_args)]

@@ -99,3 +99,27 @@ def ledger_totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "found": sum((r["found"] for r in rows), Decimal(0)),
         "settled": sum((r["settled"] for r in rows), Decimal(0)),
     }
+
+
+def outstanding() -> Any:
+    """An entry's amount still owed (欠薪金额 − 已清偿)."""
+    from django.db.models import F
+
+    return F("amount") - F("settled_amount")
+
+
+def arrears_filter(*, found: Any = None, settled: Any = None, open_only: bool = False) -> Q:
+    """Ledger entries found in a period (``found``: a ``lib.periods.Period``), whose last payment
+    falls in a period (``settled``; the settlement is cumulative: its amount is all paid so far),
+    or not fully settled (``open_only``). The ledger's entry list and the dashboard's figures read
+    the same conditions."""
+    q = Q()
+    if found is not None:
+        q &= Q(found_on__range=(found.start, found.end))
+    if settled is not None:
+        q &= Q(settled_on__range=(settled.start, settled.end))
+    if open_only:
+        from django.db.models import F
+
+        q &= Q(settled_amount__lt=F("amount"))
+    return q

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.project_create, name="project_create"),
     path("import/", views.project_import, name="project_import"),
     path("ledger/", views.ledger, name="ledger"),
+    path("ledger/entries/", views.arrears_list, name="arrears_list"),
     path("ledger/<int:pk>/settle/", views.arrears_settle, name="arrears_settle"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/status/", views.project_status, name="project_status"),

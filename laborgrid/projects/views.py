@@ -6,12 +6,15 @@ the arrears ledger. Every object through ``permissions`` (404 out of scope); eve
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +25,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.models import Grid
+from laborgrid.lib import periods
 from laborgrid.projects import services
 from laborgrid.projects.choices import (
     ARTICLE,
@@ -37,7 +41,14 @@ from laborgrid.projects.permissions import (
     access_project,
     access_sheet,
 )
-from laborgrid.projects.selectors import find_employer, ledger_rows, ledger_totals, projects_for
+from laborgrid.projects.selectors import (
+    arrears_filter,
+    find_employer,
+    ledger_rows,
+    ledger_totals,
+    outstanding,
+    projects_for,
+)
 from laborgrid.rectifications.services import may_issue_on
 
 PAGE_SIZE = 50
@@ -71,9 +82,21 @@ def project_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or ""
     if status not in ProjectStatus.values:
         status = ""
-    page = Paginator(projects_for(request.user, q, status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    qs = projects_for(request.user, q, status)
+    # The dashboard's and the returns' links: a grid's subtree, the period of registration.
+    chips: list[tuple[str, str]] = []
+    qs = _grid_chip(request, qs, chips)
+    period = periods.parse(request.GET.get("registered"))
+    if period is not None:
+        start, end = (
+            timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            for day in (period.start, period.end + dt.timedelta(days=1))
+        )
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+        chips.append(
+            (_("登记于 %(period)s") % {"period": period.key}, _without(request, "registered"))
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "projects/project_list.html",
@@ -83,6 +106,74 @@ def project_list(request: AuthedRequest) -> HttpResponse:
             "status": status,
             "statuses": ProjectStatus.choices,
             "can_write": get_scope(request.user).has(Cap.WORK_WRITE),
+            "chips": chips,
+            "hidden": {k: request.GET[k] for k in ("grid", "registered") if request.GET.get(k)},
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
+
+
+def _grid_chip(request: AuthedRequest, qs: Any, chips: list[tuple[str, str]]) -> Any:
+    """``?grid=`` (a code): the grid's subtree, if the user sees the grid; a removable chip."""
+    code = (request.GET.get("grid") or "").strip()[:40]
+    if not code:
+        return qs
+    grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
+    chips.append((grid.name if grid else code, _without(request, "grid")))
+    return qs.filter(grid_path__under=grid.path) if grid else qs.none()
+
+
+def _without(request: AuthedRequest, name: str) -> str:
+    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return f"?{urlencode(rest)}" if rest else "?"
+
+
+@login_required
+@require_GET
+def arrears_list(request: AuthedRequest) -> HttpResponse:
+    """The ledger's entries in the user's grids, narrowed to a grid's subtree (``grid=``), a
+    period found (``found=2026-11``), a period of the last payment (``settled=``) or those not
+    fully settled (``open=1``), with their totals: the list behind the dashboard's and the
+    returns' arrears figures."""
+    require_capability(request.user, Cap.WORK_READ)
+    from laborgrid.projects.models import ArrearsEntry
+
+    qs = ArrearsEntry.objects.visible_to(request.user)
+    chips: list[tuple[str, str]] = []
+    qs = _grid_chip(request, qs, chips)
+    found = periods.parse(request.GET.get("found"))
+    settled = periods.parse(request.GET.get("settled"))
+    open_only = request.GET.get("open") == "1"
+    qs = qs.filter(arrears_filter(found=found, settled=settled, open_only=open_only))
+    if found is not None:
+        chips.append((_("发现于 %(period)s") % {"period": found.key}, _without(request, "found")))
+    if settled is not None:
+        chips.append(
+            (_("清偿于 %(period)s") % {"period": settled.key}, _without(request, "settled"))
+        )
+    if open_only:
+        chips.append((_("未清偿完毕"), _without(request, "open")))
+    totals = qs.aggregate(
+        total_amount=Sum("amount", default=Decimal(0)),
+        total_settled=Sum("settled_amount", default=Decimal(0)),
+        total_owed=Sum(outstanding(), default=Decimal(0)),
+        total_workers=Sum("workers", default=0),
+    )
+    page = Paginator(
+        qs.select_related("project", "grid")
+        .defer("grid__boundary", "grid__search_text")
+        .annotate(owed=outstanding())
+        .order_by("-found_on", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/arrears_list.html",
+        {
+            "page": page,
+            "chips": chips,
+            "totals": totals,
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
         },
     )
 

@@ -76,3 +76,24 @@ def public_listings(today: dt.date | None = None) -> Any:
         .prefetch_related("persons")
         .order_by("-published_on", "-id")
     )
+
+
+def approved_grades(year: int) -> Any:
+    """The grades of ``year`` approved by their county (``GradeState.APPROVED``): what the
+    dashboard's and the returns' grade figures count, and the list behind them."""
+    from laborgrid.ratings.models import EmployerGrade
+
+    return EmployerGrade.objects.filter(year=year, state=GradeState.APPROVED)
+
+
+def approved_summary(root_path: str, year: int) -> dict[str, dict[str, int]]:
+    """Per grid path under ``root_path`` (grades attached to it directly): approved A, B and C
+    of ``year``; one grouped query."""
+    rows = (
+        approved_grades(year)
+        .filter(grid_path__under=root_path)
+        .order_by()
+        .values("grid_path")
+        .annotate(**{g: Count("pk", filter=Q(grade=g)) for g in ("A", "B", "C")})
+    )
+    return {r["grid_path"]: {g: r[g] for g in ("A", "B", "C")} for r in rows}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -176,6 +177,66 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "grades": Grade.choices,
         },
     )
+
+
+@login_required
+@require_GET
+def grade_list(request: AuthedRequest) -> HttpResponse:
+    """Approved grades of a year in the user's grids, every county's run (``?year=``, default
+    this year), narrowed to a grid's subtree (``grid=`` code) and a grade (``grade=``): the list
+    behind the grade figures of the dashboard and the returns, its filters shown as chips."""
+    require_capability(request.user, Cap.WORK_READ)
+    text = request.GET.get("year", "").strip()
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    grades = sel.approved_grades(year) & EmployerGrade.objects.visible_to(request.user)
+    chips: list[tuple[str, str]] = []
+    code = request.GET.get("grid", "").strip()[:40]
+    if code:
+        g = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
+        grades = grades.filter(grid_path__under=g.path) if g else grades.none()
+        chips.append((g.name if g else code, _without(request, "grid")))
+    grade = request.GET.get("grade", "")
+    if grade in Grade.values:
+        grades = grades.filter(grade=grade)
+        chips.append((_("%(g)s级") % {"g": grade}, _without(request, "grade")))
+    else:
+        grade = ""
+    page = Paginator(
+        grades.select_related("employer", "grid", "run")
+        .only(
+            "id",
+            "year",
+            "grade",
+            "draft_grade",
+            "state",
+            "override_reason",
+            "employer__name",
+            "grid__name",
+            "run__id",
+            "run__approved_on",
+        )
+        .order_by("grid_path", "employer_id", "pk"),
+        PAGE,
+    ).get_page(request.GET.get("page"))
+    base = {"year": year, **({"grid": code} if code else {})}
+    return render(
+        request,
+        "ratings/grade_list.html",
+        {
+            "page": page,
+            "year": year,
+            "grade": grade,
+            "grades": Grade.choices,
+            "chips": chips,
+            "base": "?" + urlencode(base),
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+        },
+    )
+
+
+def _without(request: AuthedRequest, name: str) -> str:
+    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return f"?{urlencode(rest)}" if rest else "?"
 
 
 @login_required
@@ -622,6 +683,7 @@ urlpatterns: list[URLPattern] = [
     path("runs/<int:pk>/", run_detail, name="run_detail"),
     path("runs/<int:pk>/propose/", run_propose, name="run_propose"),
     path("runs/<int:pk>/approve/", run_approve, name="run_approve"),
+    path("grades/", grade_list, name="grade_list"),
     path("grades/<int:pk>/", grade_detail, name="grade_detail"),
     path("grades/<int:pk>/override/", grade_override, name="grade_override"),
     path("grades/<int:pk>/objection/", grade_objection, name="grade_objection"),

@@ -21,14 +21,24 @@ class ReportsConfig(AppConfig):
         )
         from laborgrid.employers.bulk import on_employers_changed
         from laborgrid.reports import rollup, selectors
-        from laborgrid.reports.sources import cases, employers, incidents, inspections
+        from laborgrid.reports.sources import (
+            cases,
+            employers,
+            incidents,
+            inspections,
+            projects,
+            ratings,
+            reviews,
+        )
 
-        # The figures: one module per flow (inspections, orders, incidents, written reviews add
-        # theirs the same way when they land).
+        # The figures: one module per flow (a flow that lands later adds its own the same way).
         cases.register()
         employers.register()
         incidents.register()
         inspections.register()
+        reviews.register()
+        ratings.register()
+        projects.register()
 
         # A register import changed employers: their tree is counted again in the background.
         on_employers_changed(rollup.schedule_refresh_for)

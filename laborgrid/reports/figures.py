@@ -43,6 +43,7 @@ EMPLOYERS = "employers"  # 户
 PEOPLE = "people"  # 人
 YUAN = "yuan"  # 元
 PERCENT = "percent"  # a ratio shown as %
+ITEMS = "items"  # 个 (projects)
 
 UNIT_LABELS: dict[str, str | Promise] = {
     COUNT: _("件"),
@@ -50,6 +51,7 @@ UNIT_LABELS: dict[str, str | Promise] = {
     PEOPLE: _("人"),
     YUAN: _("元"),
     PERCENT: "%",
+    ITEMS: _("个"),
 }
 
 

@@ -191,6 +191,95 @@ def refresh(root_path: str, *, today: date | None = None) -> RefreshState:
     return state
 
 
+def ancestors(path: str) -> list[str]:
+    """The paths above ``path``, nearest first (``52/5205/520521/`` → ``52/5205/``, ``52/``)."""
+    out: list[str] = []
+    while True:
+        path = parent_path(path)
+        if not path:
+            return out
+        out.append(path)
+
+
+@transaction.atomic
+def refresh_subtree(subtree_path: str, *, today: date | None = None) -> float:
+    """Count one subtree (a county: the unit where records change) and carry the change up to
+    the tree's top **from the table** instead of recounting the whole tree: the subtree's rows
+    are replaced by a fresh count, and each ancestor's rows (city, province) get the difference
+    between the subtree's new and old rolled-up values (every stored figure is additive: ratios
+    are derived when read). The ancestors' own records and the other subtrees are not read.
+
+    Exact if the table was (the full :func:`refresh` rebuilds it whole and stays the periodic
+    reconciliation); the tree's ``RefreshState`` row is locked, so that two such counts, or one
+    and a full count, do not interleave. Answers the seconds it took."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    this = periods.containing(today)
+    last = this.previous()
+    root_path = tree_root_of_path(subtree_path)
+    states = list(RefreshState.objects.select_for_update().filter(root_path=root_path))
+    if subtree_path == root_path or not any(
+        s.month == this.start and s.counted_on == today for s in states
+    ):
+        # Not counted today (a new day or month: the states change everywhere): count it whole.
+        return refresh(root_path, today=today).seconds
+    grid_ids = dict(
+        Grid.objects.filter(path__under=subtree_path).order_by("path").values_list("path", "id")
+    )
+    up = ancestors(subtree_path)
+    up_ids = dict(Grid.objects.filter(path__in=up).values_list("path", "id"))
+    period_keys = [k for s in registry.sources(registry.PERIOD) for k in s.figures]
+    new_rows: list[tuple[int, str, date, str, Decimal]] = []
+    for month, timing in ((this, None), (last, registry.PERIOD)):
+        keys = None if timing is None else period_keys
+        fresh = rolled(grid_ids, count_sources(subtree_path, month, today, timing), subtree_path)[1]
+        stored = FigureValue.objects.filter(grid_path=subtree_path, month=month.start)
+        if keys is not None:
+            stored = stored.filter(key__in=keys)
+        delta: dict[str, Decimal] = {}
+        _add(delta, fresh.get(subtree_path, {}))
+        for key, value in stored.values_list("key", "value"):
+            delta[key] = delta.get(key, ZERO) - value
+        delta = {k: v for k, v in delta.items() if v}
+        rows = FigureValue.objects.filter(grid_path__under=subtree_path, month=month.start)
+        (rows if keys is None else rows.filter(key__in=keys)).delete()
+        new_rows.extend(
+            (grid_ids[p], p, month.start, k, v)
+            for p, vals in fresh.items()
+            for k, v in vals.items()
+            if v
+        )
+        if not delta:
+            continue
+        current = {
+            (row.grid_path, row.key): row
+            for row in FigureValue.objects.filter(
+                grid_path__in=[a for a in up if a in up_ids], month=month.start, key__in=list(delta)
+            )
+        }
+        changed, gone = [], []
+        for a in up:
+            if a not in up_ids:
+                continue
+            for key, d in delta.items():
+                row = current.get((a, key))
+                if row is None:
+                    new_rows.append((up_ids[a], a, month.start, key, d))
+                elif row.value + d:
+                    row.value += d
+                    changed.append(row)
+                else:
+                    gone.append(row.pk)
+        FigureValue.objects.bulk_update(changed, ["value"])
+        FigureValue.objects.filter(pk__in=gone).delete()
+    _write_rows(new_rows)
+    return time.monotonic() - started
+
+
+def tree_root_of_path(path: str) -> str:
+    return path[: path.find("/") + 1]
+
+
 def _write_rows(rows: Iterable[tuple[int, str, date, str, Decimal]]) -> None:
     """Insert the table's rows set-based: ``COPY`` on PostgreSQL (~10× the ORM's bulk insert at
     the province's hundreds of thousands of rows), ``executemany`` on SQLite."""
@@ -220,8 +309,23 @@ def schedule_refresh(root_path: str) -> bool:
 
 
 def schedule_refresh_for(path: str) -> bool:
-    """The hook for ``employers.bulk.on_employers_changed``: recount the tree of ``path``."""
-    return schedule_refresh(path[: path.find("/") + 1])
+    """The hook for ``employers.bulk.on_employers_changed``: recount the county of ``path`` (the
+    unit where records change; :func:`refresh_subtree` carries the change up to the province), or
+    the tree of ``path`` when it lies above any county."""
+    codes = [c for c in path.split("/") if c]
+    if len(codes) < COUNTY_DEPTH:
+        return schedule_refresh(path[: path.find("/") + 1])
+    county = "".join(f"{c}/" for c in codes[:COUNTY_DEPTH])
+    if not cache.add(_lock_key(county), 1, max(refresh_seconds(), 60)):
+        return False
+    from laborgrid.reports.tasks import refresh_figures
+
+    transaction.on_commit(lambda: refresh_figures.enqueue(county))
+    return True
+
+
+#: Province / city / county: a county's path has three codes.
+COUNTY_DEPTH = 3
 
 
 @dataclass

@@ -72,3 +72,51 @@ def grid_summary(targets: QuerySet[ReviewTarget], review_year: ReviewYear) -> li
         r["not_filed"] = r["listed"] - r["filed"]
         out.append(r)
     return out
+
+
+#: The lists a year's targets can be narrowed to (``year_targets``), one definition each: the
+#: written-review figures of the dashboard and returns count them the same way.
+SHOW = ("filed", "not_filed", "overdue", "late", "sampled", *SubmissionState.values)
+
+
+def show_filter(show: str, today: Any) -> Q | None:
+    """The condition of a list ``show`` on ``ReviewTarget`` rows (None: unknown, no filter).
+
+    ``filed``: submitted at least once and not back to draft (submitted, returned, passed,
+    failed); ``not_filed``: the rest; ``overdue``: not filed and the year's window has closed
+    (before ``today``) — not having filed while the window is open is no fault."""
+    filed = Q(submission__state__in=FILED)
+    if show == "filed":
+        return filed
+    if show == "not_filed":
+        return ~filed
+    if show == "overdue":
+        return ~filed & Q(review_year__closes_on__lt=today)
+    if show == "late":
+        return filed & Q(submission__late=True)
+    if show == "sampled":
+        return Q(submission__sample_target__isnull=False)
+    if show in SubmissionState.values:
+        return Q(submission__state=show)
+    return None
+
+
+def year_targets(year: int) -> QuerySet[ReviewTarget]:
+    """Every county's list of ``year`` (employers taken off a list excluded)."""
+    return ReviewTarget.objects.filter(review_year__year=year, excluded_reason="")
+
+
+def year_targets_summary(root_path: str, year: int, today: Any) -> dict[str, dict[str, int]]:
+    """Per grid path under ``root_path`` (the targets attached to it directly): listed, filed,
+    passed, returned, failed and overdue (``show_filter``) for the lists of ``year``; one
+    grouped query."""
+    wanted = ("filed", "passed", "returned", "failed", "overdue")
+    conditions = {k: show_filter(k, today) for k in wanted}
+    rows = (
+        year_targets(year)
+        .filter(grid_path__under=root_path)
+        .order_by()
+        .values("grid_path")
+        .annotate(listed=Count("id"), **{k: Count("id", filter=q) for k, q in conditions.items()})
+    )
+    return {r["grid_path"]: {k: r[k] for k in ("listed", *wanted)} for r in rows}

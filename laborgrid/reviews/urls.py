@@ -11,6 +11,7 @@ urlpatterns = [
     path("years/<int:pk>/remind/", views.year_remind, name="year_remind"),
     path("years/<int:pk>/close/", views.year_close, name="year_close"),
     path("years/<int:pk>/targets/", views.target_list, name="target_list"),
+    path("targets/", views.targets, name="targets"),
     path("targets/<int:pk>/entry/", views.target_entry, name="target_entry"),
     path("targets/<int:pk>/exclude/", views.target_exclude, name="target_exclude"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),

@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.roles import Cap
@@ -38,7 +40,7 @@ from laborgrid.reviews.permissions import (
     access_target,
     access_year,
 )
-from laborgrid.reviews.selectors import grid_summary
+from laborgrid.reviews.selectors import grid_summary, show_filter
 
 PAGE_SIZE = 50
 
@@ -146,14 +148,52 @@ def year_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 FILTERS = {
-    "not_filed": _("未申报"),
-    "late": _("逾期申报"),
-    "submitted": _("待审查"),
-    "returned": _("退回补正"),
-    "passed": _("审查合格"),
-    "failed": _("审查不合格"),
-    "sampled": _("已抽查"),
+    "not_filed": _lazy("未申报"),
+    "late": _lazy("逾期申报"),
+    "submitted": _lazy("待审查"),
+    "returned": _lazy("退回补正"),
+    "passed": _lazy("审查合格"),
+    "failed": _lazy("审查不合格"),
+    "sampled": _lazy("已抽查"),
 }
+
+#: The cross-county list (the dashboard's links) also knows these.
+YEAR_FILTERS = {
+    "filed": _lazy("已申报"),
+    "overdue": _lazy("截止后未申报"),
+    **FILTERS,
+}
+
+
+def _targets_page(
+    request: HttpRequest, qs: Any, show: str, extra: dict[str, Any], filters: dict[str, Any]
+) -> HttpResponse:
+    condition = show_filter(show, timezone.localdate()) if show in filters else None
+    if condition is not None:
+        qs = qs.filter(condition)
+    page = Paginator(qs.order_by("grid_path", "employer__name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reviews/target_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "show": show if condition is not None else "",
+            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
+            **extra,
+        },
+    )
+
+
+def _visible_targets(request: HttpRequest) -> Any:
+    return (
+        ReviewTarget.objects.visible_to(request.user)
+        .filter(excluded_reason="")
+        .select_related("employer", "grid", "submission")
+        .defer("grid__boundary", "grid__search_text")
+    )
 
 
 @login_required
@@ -161,39 +201,42 @@ FILTERS = {
 def target_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The year's list in the user's grids: filter by grid and by state (非申报、逾期…)."""
     review_year = access_year(request.user, pk)
-    qs = (
-        ReviewTarget.objects.visible_to(request.user)
-        .filter(review_year=review_year, excluded_reason="")
-        .select_related("employer", "grid", "submission")
-        .defer("grid__boundary", "grid__search_text")
-    )
+    qs = _visible_targets(request).filter(review_year=review_year)
     grid = request.GET.get("grid", "").strip()[:20]
     if grid.isdigit():
         qs = qs.filter(grid_path__contains=f"/{grid}/")
+    extra = {"review_year": review_year, "grid": grid, "base": "?grid=" + grid}
+    return _targets_page(request, qs, request.GET.get("show", ""), extra, FILTERS)
+
+
+@login_required
+@require_GET
+def targets(request: HttpRequest) -> HttpResponse:
+    """Every county's list of a year in the user's grids (``?year=``, default this year),
+    narrowed to a grid's subtree (``grid=`` code) and a state (``show=``): the list behind each
+    written-review figure of the dashboard and the returns, its filters shown as chips."""
+    require_capability(request.user, Cap.WORK_READ)
+    text = request.GET.get("year", "").strip()
+    year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    qs = _visible_targets(request).filter(review_year__year=year)
+    chips: list[tuple[str, str]] = []
+    code = request.GET.get("grid", "").strip()[:40]
+    grid = None
+    if code:
+        grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
+        qs = qs.filter(grid_path__under=grid.path) if grid else qs.none()
+        chips.append((grid.name if grid else code, _without(request, "grid")))
     show = request.GET.get("show", "")
-    if show == "not_filed":
-        qs = qs.exclude(submission__state__in=FILED)
-    elif show == "late":
-        qs = qs.filter(submission__late=True, submission__state__in=FILED)
-    elif show == "sampled":
-        qs = qs.filter(submission__sample_target__isnull=False)
-    elif show in SubmissionState.values:
-        qs = qs.filter(submission__state=show)
-    page = Paginator(qs.order_by("grid_path", "employer__name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "reviews/target_list.html",
-        {
-            "review_year": review_year,
-            "page": page,
-            "filters": FILTERS,
-            "show": show,
-            "grid": grid,
-            "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
-        },
-    )
+    if show in YEAR_FILTERS:
+        chips.append((str(YEAR_FILTERS[show]), _without(request, "show")))
+    base = "?" + urlencode({"year": year, **({"grid": code} if code else {})})
+    extra = {"year": year, "grid": code, "chips": chips, "base": base}
+    return _targets_page(request, qs, show, extra, YEAR_FILTERS)
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return f"?{urlencode(rest)}" if rest else "?"
 
 
 @login_required

@@ -16,6 +16,7 @@ def register_builtin() -> None:
         freshness,
         incidents,
         patrols,
+        reviews,
     )
 
     freshness.register_it()
@@ -25,3 +26,4 @@ def register_builtin() -> None:
     acceptance.register_it()
     incidents.register_it()
     patrols.register_it()
+    reviews.register_it()

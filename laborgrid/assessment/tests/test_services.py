@@ -309,3 +309,30 @@ def test_patrols_done_counts_the_targets_of_ended_months() -> None:
     # December is still running on 31 December: its plans are not judged yet.
     december = set(targets.filter(plan__month__month=12).values_list("pk", flat=True))
     assert not december & {p.object_id for p in patrols.grid_points(ctx)}
+
+
+def test_review_filing_rate_reads_the_written_review_list() -> None:
+    """审查申报率: every employer on the year's list is a point once it filed or once the window
+    closed without a filing; a late filing counts as filed; an open window judges nobody."""
+    from laborgrid.assessment.computations import reviews
+    from laborgrid.assessment.indicators import Context
+    from laborgrid.reviews.choices import FILED
+    from laborgrid.reviews.models import ReviewTarget, ReviewYear
+
+    today = timezone.localdate()
+    county = _county()
+    ctx = Context(root=county, year=today.year, as_of=today)
+    listed = ReviewTarget.objects.filter(
+        grid_path__under=county.path, review_year__year=today.year, excluded_reason=""
+    )
+    filed = set(listed.filter(submission__state__in=FILED).values_list("pk", flat=True))
+    points = {p.object_id: p for p in reviews.grid_points(ctx)}
+    assert filed and set(points) == set(listed.values_list("pk", flat=True))  # window closed
+    assert {pk for pk, p in points.items() if p.good} == filed
+    assert {p.outcome for pk, p in points.items() if pk not in filed} == {"not_filed"}
+    # While the window is open, those who have not filed are not judged.
+    ReviewYear.objects.filter(grid=county, year=today.year).update(
+        closes_on=today + dt.timedelta(days=10)
+    )
+    open_points = list(reviews.grid_points(ctx))
+    assert {p.object_id for p in open_points} == filed

@@ -106,6 +106,7 @@ def _kw(code: str, **extra: object) -> dict[str, object]:
 SPECS: dict[str, Spec] = {
     "projects:project_list": Spec(lists={"q": "马场"}),
     "projects:ledger": Spec(),
+    "projects:arrears_list": Spec(lists={"open": "1"}),
     "projects:project_create": Spec(methods=("get", "post"), writes=True),
     "projects:project_import": Spec(methods=("get", "post"), writes=True),
     "projects:project_detail": Spec(other=_kw(MACHANG), own=_kw(MAOCHANG)),

@@ -115,6 +115,7 @@ def _pair(fn: Any, methods: tuple[str, ...] = ("post",), writes: bool = True, **
 
 SPECS: dict[str, Spec] = {
     "ratings:run_list": Spec(),
+    "ratings:grade_list": Spec(lists={"grade": "A"}),
     "ratings:run_create": Spec(methods=("post",), writes=True),
     "ratings:run_detail": Spec(other={"pk": _machang_run}, own={"pk": _county_run}),
     "ratings:run_propose": Spec(

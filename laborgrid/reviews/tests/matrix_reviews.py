@@ -17,6 +17,7 @@ SPECS: dict[str, Spec] = {
     "reviews:year_remind": Spec(**_year, methods=("post",), writes=True),  # type: ignore[arg-type]
     "reviews:year_close": Spec(**_year, methods=("post",), writes=True),  # type: ignore[arg-type]
     "reviews:target_list": Spec(**_year),  # type: ignore[arg-type]
+    "reviews:targets": Spec(lists={"show": "filed"}),
     "reviews:target_entry": Spec(**_target, methods=("get", "post"), writes=True),  # type: ignore[arg-type]
     "reviews:target_exclude": Spec(**_target, methods=("post",), writes=True),  # type: ignore[arg-type]
     "reviews:submission_detail": Spec(**_sub),  # type: ignore[arg-type]
