@@ -23,7 +23,8 @@ def _key(n: int) -> str:
     return base64.urlsafe_b64encode(os.urandom(n)).decode().rstrip("=")
 
 
-def test_rotation_reencrypts_every_column_and_keeps_values(settings: Any) -> None:
+def test_rotation_reencrypts_every_column_and_keeps_values(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path  # the run rewrites files too: not the shared test media
     old = KeyRing.from_config(settings.LABORGRID_FIELD_KEYS)
     number = make_ric(404)
     worker = make_worker(make_employer(MAOCHANG_VILLAGE), id_number=number, phone="13912345678")
