@@ -72,3 +72,20 @@ def grid_summary(targets: QuerySet[ReviewTarget], review_year: ReviewYear) -> li
         r["not_filed"] = r["listed"] - r["filed"]
         out.append(r)
     return out
+
+
+def sample_visit(sub: ReviewSubmission) -> Any:
+    """The on-site check of a sampled filing: the visit recorded against the sample's place in
+    the patrol plan (``Visit.plan_target``; the inspections app links a visit to the plan's open
+    target of that employer in the visit's month), the latest if there were several; ``None``
+    while nobody has been on site."""
+    if not sub.sample_target_id:
+        return None
+    from laborgrid.inspections.models import Visit
+
+    return (
+        Visit.objects.filter(plan_target_id=sub.sample_target_id)
+        .select_related("inspector_1", "inspector_2")
+        .order_by("-started_at", "-id")
+        .first()
+    )

@@ -256,6 +256,7 @@ def _detail(
         services.form_flags(current.data, sub.employer, sub.target.review_year) if current else []
     )
     may = services.may_review(request.user, sub.grid_path)
+    ctx.update(_sample_context(request.user, sub))
     ctx.update(
         {
             "sub": sub,
@@ -272,6 +273,31 @@ def _detail(
         }
     )
     return render(request, "reviews/submission_detail.html", ctx)
+
+
+def _sample_context(user: Any, sub: Any) -> dict[str, Any]:
+    """The sample's on-site check as the review page shows it: the visit, what it found, the
+    order issued from it (the order's source is the visit: its findings and 笔录), and whether
+    this user may issue that order now (on the visit's own order page)."""
+    from laborgrid.inspections import services as inspections
+    from laborgrid.inspections.choices import FindingResult, VisitStatus
+    from laborgrid.rectifications.services import may_issue_on
+    from laborgrid.reviews.selectors import sample_visit
+
+    visit = sample_visit(sub)
+    if visit is None:
+        return {"visit": None, "visit_orders": [], "visit_findings": [], "visit_can_order": False}
+    visit_orders = list(inspections.orders_of(visit).order_by("issued_on", "id"))
+    findings = [f for f in visit.findings.all() if f.result == FindingResult.VIOLATION]
+    return {
+        "visit": visit,
+        "visit_orders": visit_orders,
+        "visit_findings": findings,
+        "visit_can_order": visit.status == VisitStatus.CONCLUDED
+        and not visit_orders
+        and any(f.to_order for f in findings)
+        and may_issue_on(user, visit.grid_path),
+    }
 
 
 def _labelled(data: dict[str, Any]) -> list[tuple[str, Any]]:
