@@ -22,7 +22,7 @@ from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.reviews import services
-from laborgrid.reviews.choices import FILED, SubmissionState
+from laborgrid.reviews.choices import FILED, ReminderKind, SubmissionState
 from laborgrid.reviews.filing import filing_context, filing_page
 from laborgrid.reviews.forms import (
     DecisionForm,
@@ -108,6 +108,23 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_remind = any(
         services.may_review(request.user, p) for p in get_scope(request.user).paths(Cap.WORK_WRITE)
     )
+    from django.db.models import Count, Sum
+
+    from laborgrid.reviews.models import ReviewReminder
+    from laborgrid.reviews.reminders import remind_days
+
+    sent = {
+        r["kind"]: r
+        for r in ReviewReminder.objects.filter(
+            target__in=targets.filter(review_year=review_year)
+        )
+        .values("kind")
+        .annotate(employers=Count("id"), accounts=Sum("accounts"))
+    }
+    reminders = [
+        (k, sent.get(k.value, {}).get("employers", 0), sent.get(k.value, {}).get("accounts", 0))
+        for k in ReminderKind
+    ]
     return render(
         request,
         "reviews/year_detail.html",
@@ -116,6 +133,8 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "may_remind": may_remind,
+            "reminders": reminders,
+            "remind_days": remind_days(),
             "may_close": services.may_open_year(request.user, review_year.grid),
         },
     )
@@ -153,6 +172,7 @@ FILTERS = {
     "passed": _("审查合格"),
     "failed": _("审查不合格"),
     "sampled": _("已抽查"),
+    "reminded": _("已提醒"),
 }
 
 
@@ -177,8 +197,14 @@ def target_list(request: HttpRequest, pk: int) -> HttpResponse:
         qs = qs.filter(submission__late=True, submission__state__in=FILED)
     elif show == "sampled":
         qs = qs.filter(submission__sample_target__isnull=False)
+    elif show == "reminded":
+        qs = qs.filter(reminders__isnull=False).distinct()
     elif show in SubmissionState.values:
         qs = qs.filter(submission__state=show)
+    reminder = request.GET.get("reminder", "")
+    if reminder in ReminderKind.values:  # who received this scheduled reminder
+        qs = qs.filter(reminders__kind=reminder)
+    qs = qs.prefetch_related("reminders")
     page = Paginator(qs.order_by("grid_path", "employer__name"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
