@@ -155,6 +155,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "laborgrid.core.context_processors.shell",
                 "laborgrid.grids.context_processors.grid_switcher",
+                "laborgrid.portal.context_processors.account_layout",
             ],
         },
     }
