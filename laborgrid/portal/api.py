@@ -450,7 +450,7 @@ def _download(request: AuthedRequest, fh: Any, name: str, ctype: str, obj: Any, 
 )
 def download_attachment(request: AuthedRequest, year: int, attachment_id: int) -> HttpResponse:
     row = access_attachment(_own_submission(own_target(request.user, year)), attachment_id)
-    return _download(  # type: ignore[no-any-return]
+    return _download(
         request, row.file.open("rb"), row.name, row.content_type, row.submission, "attachment"
     )
 
@@ -550,9 +550,7 @@ def list_orders(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_order_row(o) for o in rows.order_by("-issued_on", "-id")[:200]]
 
 
-@router.get(
-    "/orders/{order_id}", response={200: OrderDetailOut, 404: Message}, summary="One order"
-)
+@router.get("/orders/{order_id}", response={200: OrderDetailOut, 404: Message}, summary="One order")
 def get_order(request: AuthedRequest, order_id: int) -> dict[str, Any]:
     return _order_detail(own_order(request.user, order_id))
 
@@ -569,7 +567,7 @@ def order_document(request: AuthedRequest, order_id: int) -> HttpResponse:
     order = own_order(request.user, order_id)
     if not order.document:
         raise Http404
-    return _download(  # type: ignore[no-any-return]
+    return _download(
         request,
         order.document.open("rb"),
         f"{order.number}.pdf",

@@ -43,8 +43,8 @@ def kinds_due(review_year: ReviewYear, today: dt.date) -> list[str]:
     if review_year.status != YearStatus.OPEN or today < review_year.opens_on:
         return []
     if today > review_year.closes_on:
-        return [ReminderKind.LATE]
-    kinds = [ReminderKind.OPENED]
+        return [ReminderKind.LATE.value]
+    kinds: list[str] = [ReminderKind.OPENED]
     if (review_year.closes_on - today).days <= remind_days():
         kinds.append(ReminderKind.DUE_SOON)
     return kinds
@@ -90,9 +90,9 @@ def send_reminders(*, today: dt.date | None = None) -> dict[str, int]:
                 _candidates(review_year, kind).values_list("employer_id", "pk").iterator()
             )
             accounts: dict[int, list[Any]] = defaultdict(list)
-            for account in User.objects.filter(
-                employer_id__in=list(targets), is_active=True
-            ).only("id", "employer_id", "is_active"):
+            for account in User.objects.filter(employer_id__in=list(targets), is_active=True).only(
+                "id", "employer_id", "is_active"
+            ):
                 accounts[account.employer_id].append(account)  # type: ignore[index]
             if not accounts:
                 continue

@@ -115,9 +115,7 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     sent = {
         r["kind"]: r
-        for r in ReviewReminder.objects.filter(
-            target__in=targets.filter(review_year=review_year)
-        )
+        for r in ReviewReminder.objects.filter(target__in=targets.filter(review_year=review_year))
         .values("kind")
         .annotate(employers=Count("id"), accounts=Sum("accounts"))
     }

@@ -70,9 +70,7 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ),
     ("get", "/api/v1/portal/orders"): Spec(),
     ("get", "/api/v1/portal/orders/{order_id}"): Spec(other={"order_id": f.machang_order}),
-    ("get", "/api/v1/portal/orders/{order_id}/document"): Spec(
-        other={"order_id": f.machang_order}
-    ),
+    ("get", "/api/v1/portal/orders/{order_id}/document"): Spec(other={"order_id": f.machang_order}),
     ("post", "/api/v1/portal/orders/{order_id}/answer"): Spec(
         other={"order_id": f.machang_order}, writes=True
     ),

@@ -117,9 +117,7 @@ def test_orders_read_and_answered_with_evidence_through_the_api() -> None:
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
 
     path = f"/api/v1/portal/orders/{order.pk}/answer"
-    bad = api.post(
-        path, {"note": "已付清", "files": [SimpleUploadedFile("a.txt", b"plain text")]}
-    )
+    bad = api.post(path, {"note": "已付清", "files": [SimpleUploadedFile("a.txt", b"plain text")]})
     assert bad.status_code == 422 and "files" in bad.json()["errors"]
     assert api.post(path, {}, content_type="application/json").status_code == 422
     r = api.post(

@@ -6,27 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0001_initial'),
+        ("reviews", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewReminder',
+            name="ReviewReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', '申报开始'), ('due_soon', '即将截止'), ('late', '逾期未报')], max_length=10, verbose_name='提醒类别')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发送时间')),
-                ('accounts', models.PositiveSmallIntegerField(default=0, verbose_name='接收账号数')),
-                ('run', models.UUIDField(db_index=True, editable=False)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='reviews.reviewtarget')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "申报开始"),
+                            ("due_soon", "即将截止"),
+                            ("late", "逾期未报"),
+                        ],
+                        max_length=10,
+                        verbose_name="提醒类别",
+                    ),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发送时间"
+                    ),
+                ),
+                (
+                    "accounts",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="接收账号数"),
+                ),
+                ("run", models.UUIDField(db_index=True, editable=False)),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="reviews.reviewtarget",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报提醒',
-                'verbose_name_plural': '申报提醒',
-                'ordering': ['target', 'sent_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('target', 'kind'), name='review_reminder_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['opened', 'due_soon', 'late'])), name='review_reminder_kind')],
+                "verbose_name": "申报提醒",
+                "verbose_name_plural": "申报提醒",
+                "ordering": ["target", "sent_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("target", "kind"), name="review_reminder_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["opened", "due_soon", "late"])),
+                        name="review_reminder_kind",
+                    ),
+                ],
             },
         ),
     ]

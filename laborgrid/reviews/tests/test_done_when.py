@@ -172,7 +172,9 @@ def test_done_when() -> None:
     )
     visit.refresh_from_db()
     county = client_for("county")
-    assert reverse("inspections:visit_order", args=[visit.pk]) in county.get(detail).content.decode()
+    assert (
+        reverse("inspections:visit_order", args=[visit.pk]) in county.get(detail).content.decode()
+    )
     line = inspections.proposed_lines(visit)[0]
     assert line.violation == "wage_arrears"
     response = county.post(
@@ -205,7 +207,7 @@ def test_done_when() -> None:
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     order.refresh_from_db()
-    assert order.state == OrderState.RESPONDED and order.response_by.employer_id == employer.pk  # type: ignore[union-attr]
+    assert order.state == OrderState.RESPONDED and order.response_by.employer_id == employer.pk
     assert order.files.count() == 1
     assert (
         "已于本月足额支付"
