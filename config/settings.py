@@ -155,6 +155,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "laborgrid.core.context_processors.shell",
                 "laborgrid.grids.context_processors.grid_switcher",
+                "laborgrid.portal.context_processors.account_layout",
             ],
         },
     }
@@ -316,6 +317,8 @@ LABORGRID_DOCUMENT_NUMBER_PATTERN = os.environ.get(
 )
 # How long another process may serve the working-day calendar before it sees an edit.
 LABORGRID_WORKDAYS_CACHE_SECONDS = env_int("LABORGRID_WORKDAYS_CACHE_SECONDS", 10)
+# The written review's "due soon" reminder: days before the window closes (reviews.reminders).
+LABORGRID_REVIEW_REMIND_DAYS = env_int("LABORGRID_REVIEW_REMIND_DAYS", 7)
 
 # --- Cache -----------------------------------------------------------------------------------
 # Shared by every process (the web workers and the background worker): coverage figures counted

@@ -330,7 +330,7 @@ def mfa_setup(request: AuthedRequest) -> HttpResponse:
             "qr": mfa.qr_svg(device),
             "secret": mfa.secret_base32(device),
             "enrolled": enrolled is not None,
-            "required": settings.LABORGRID_MFA_REQUIRED,
+            "required": mfa.mfa_needed(request.user),  # optional for employer accounts
             "next": _safe_next(request),
         },
     )

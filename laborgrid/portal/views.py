@@ -82,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
     subs = {s.target_id: s for s in ReviewSubmission.objects.filter(target__in=targets)}
     rows = [(t, subs.get(t.pk)) for t in targets]
     orders = RectificationOrder.objects.filter(employer=employer).order_by("-issued_on", "-id")[:5]
-    notices = Notification.objects.filter(user=request.user)  # type: ignore[misc]  # signed in (login_required).order_by("-created_at")[:5]
+    notices = Notification.objects.filter(user=request.user).order_by("-created_at")[:5]  # type: ignore[misc]  # signed in (login_required)
     return render(
         request,
         "portal/home.html",
@@ -110,9 +110,22 @@ def review_attachment(request: HttpRequest, year: int, pk: int) -> FileResponse:
 
         raise Http404
     row = access_attachment(sub, pk)
-    return FileResponse(
+    from laborgrid.audit.models import AuditAction
+    from laborgrid.audit.services import record
+
+    response = FileResponse(
         row.file.open("rb"), as_attachment=True, filename=row.name, content_type=row.content_type
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    record(
+        AuditAction.FILE_DOWNLOADED,
+        actor=request.user,  # type: ignore[arg-type]
+        request=request,
+        obj=sub,
+        detail={"kind": "attachment", "file": row.name},
+    )
+    return response
 
 
 @login_required

@@ -16,3 +16,4 @@ class ReviewAudit(models.TextChoices):
     ATTACHMENT_ADDED = "review_attachment_added", _("上传书面审查材料")
     ATTACHMENT_REMOVED = "review_attachment_removed", _("删除书面审查材料")
     STEP = "review_step", _("书面审查操作")
+    REMINDERS_SENT = "review_reminders_sent", _("发送书面审查提醒")

@@ -51,3 +51,11 @@ class ReviewAction(models.TextChoices):
     EXCLUDE = "exclude", _("移出申报名单")
     REMIND = "remind", _("催报")
     ORDER = "order", _("下达责令改正指令书")
+
+
+class ReminderKind(models.TextChoices):
+    """The scheduled reminders of a year (each sent once per employer: ``ReviewReminder``)."""
+
+    OPENED = "opened", _("申报开始")
+    DUE_SOON = "due_soon", _("即将截止")
+    LATE = "late", _("逾期未报")

@@ -24,6 +24,7 @@ from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.reviews.choices import (
     AttachmentKind,
     Channel,
+    ReminderKind,
     ReviewAction,
     SubmissionState,
     YearStatus,
@@ -275,10 +276,37 @@ class ReviewStep(models.Model):
         return f"{self.submission_id} {self.action}"
 
 
+class ReviewReminder(models.Model):
+    """A scheduled reminder sent to an employer's portal accounts (in-app): at most one per
+    employer per year and kind (the constraint makes the daily run idempotent, also when two runs
+    overlap). ``accounts``: how many accounts it reached; ``run``: the run that sent it."""
+
+    target = models.ForeignKey(ReviewTarget, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(_("提醒类别"), max_length=10, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    accounts = models.PositiveSmallIntegerField(_("接收账号数"), default=0)
+    run = models.UUIDField(editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("申报提醒")
+        verbose_name_plural = _("申报提醒")
+        ordering = ["target", "sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "kind"], name="review_reminder_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="review_reminder_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}:{self.kind}"
+
+
 __all__ = [
     "AttachmentKind",
     "Channel",
     "ReviewAttachment",
+    "ReviewReminder",
     "ReviewStep",
     "ReviewSubmission",
     "ReviewTarget",

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from laborgrid.reviews.choices import FILED, SubmissionState
-from laborgrid.reviews.models import ReviewSubmission, ReviewTarget, ReviewYear
+from laborgrid.reviews.models import ReviewReminder, ReviewSubmission, ReviewTarget, ReviewYear
 
 OUTCOMES = ("passed", "failed", "returned", "submitted", "not_filed")
 
@@ -76,7 +76,7 @@ def grid_summary(targets: QuerySet[ReviewTarget], review_year: ReviewYear) -> li
 
 #: The lists a year's targets can be narrowed to (``year_targets``), one definition each: the
 #: written-review figures of the dashboard and returns count them the same way.
-SHOW = ("filed", "not_filed", "overdue", "late", "sampled", *SubmissionState.values)
+SHOW = ("filed", "not_filed", "overdue", "late", "sampled", "reminded", *SubmissionState.values)
 
 
 def show_filter(show: str, today: Any) -> Q | None:
@@ -96,6 +96,8 @@ def show_filter(show: str, today: Any) -> Q | None:
         return filed & Q(submission__late=True)
     if show == "sampled":
         return Q(submission__sample_target__isnull=False)
+    if show == "reminded":  # any scheduled reminder sent (one row per kind: no join, no repeats)
+        return Q(Exists(ReviewReminder.objects.filter(target=OuterRef("pk"))))
     if show in SubmissionState.values:
         return Q(submission__state=show)
     return None
@@ -120,3 +122,20 @@ def year_targets_summary(root_path: str, year: int, today: Any) -> dict[str, dic
         .annotate(listed=Count("id"), **{k: Count("id", filter=q) for k, q in conditions.items()})
     )
     return {r["grid_path"]: {k: r[k] for k in ("listed", *wanted)} for r in rows}
+
+
+def sample_visit(sub: ReviewSubmission) -> Any:
+    """The on-site check of a sampled filing: the visit recorded against the sample's place in
+    the patrol plan (``Visit.plan_target``; the inspections app links a visit to the plan's open
+    target of that employer in the visit's month), the latest if there were several; ``None``
+    while nobody has been on site."""
+    if not sub.sample_target_id:
+        return None
+    from laborgrid.inspections.models import Visit
+
+    return (
+        Visit.objects.filter(plan_target_id=sub.sample_target_id)
+        .select_related("inspector_1", "inspector_2")
+        .order_by("-started_at", "-id")
+        .first()
+    )

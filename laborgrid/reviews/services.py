@@ -15,7 +15,9 @@ audited. The rules:
   fail records the reported facts as the employer's labour-use snapshot (method written review);
 * **samples** — chosen filings are put in the month's patrol plan of the employer's township
   (``inspections.services.add_plan_targets``): the on-site visit is recorded there, and its
-  findings become rectification orders through the rectifications app.
+  findings become a rectification order issued from the visit
+  (``inspections.services.issue_visit_order``); the filing reaches both through its sample's
+  place in the plan (``selectors.sample_visit``).
 """
 
 from __future__ import annotations
@@ -686,9 +688,11 @@ def sample(
 def order_from_review(
     *, actor: User, submission: ReviewSubmission, items: Any, request: Any = None
 ) -> Any:
-    """Findings of the review — in the materials or at the sample's on-site check — become a
-    责令改正指令书 whose source is this filing (the rectifications app's own issue step: certified
-    inspectors only, numbered PDF, deadline)."""
+    """Findings in the filed materials become a 责令改正指令书 whose source is this filing (the
+    rectifications app's own issue step: certified inspectors only, numbered PDF, deadline).
+    What the sample's on-site check finds is ordered from the visit instead
+    (``inspections.services.issue_visit_order``: its findings and 笔录 are the order's source and
+    evidence); the review page shows that visit and its order."""
     from laborgrid.rectifications.services import issue_order
 
     if submission.state == SubmissionState.DRAFT:

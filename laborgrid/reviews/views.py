@@ -24,7 +24,7 @@ from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
 from laborgrid.reviews import services
-from laborgrid.reviews.choices import FILED, SubmissionState
+from laborgrid.reviews.choices import FILED, ReminderKind, SubmissionState
 from laborgrid.reviews.filing import filing_context, filing_page
 from laborgrid.reviews.forms import (
     DecisionForm,
@@ -110,6 +110,21 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_remind = any(
         services.may_review(request.user, p) for p in get_scope(request.user).paths(Cap.WORK_WRITE)
     )
+    from django.db.models import Count, Sum
+
+    from laborgrid.reviews.models import ReviewReminder
+    from laborgrid.reviews.reminders import remind_days
+
+    sent = {
+        r["kind"]: r
+        for r in ReviewReminder.objects.filter(target__in=targets.filter(review_year=review_year))
+        .values("kind")
+        .annotate(employers=Count("id"), accounts=Sum("accounts"))
+    }
+    reminders = [
+        (k, sent.get(k.value, {}).get("employers", 0), sent.get(k.value, {}).get("accounts", 0))
+        for k in ReminderKind
+    ]
     return render(
         request,
         "reviews/year_detail.html",
@@ -118,6 +133,8 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "may_remind": may_remind,
+            "reminders": reminders,
+            "remind_days": remind_days(),
             "may_close": services.may_open_year(request.user, review_year.grid),
         },
     )
@@ -155,6 +172,7 @@ FILTERS = {
     "passed": _lazy("审查合格"),
     "failed": _lazy("审查不合格"),
     "sampled": _lazy("已抽查"),
+    "reminded": _lazy("已提醒"),
 }
 
 #: The cross-county list (the dashboard's links) also knows these.
@@ -171,6 +189,10 @@ def _targets_page(
     condition = show_filter(show, timezone.localdate()) if show in filters else None
     if condition is not None:
         qs = qs.filter(condition)
+    reminder = request.GET.get("reminder", "")
+    if reminder in ReminderKind.values:  # who received this scheduled reminder
+        qs = qs.filter(reminders__kind=reminder)
+    qs = qs.prefetch_related("reminders")
     page = Paginator(qs.order_by("grid_path", "employer__name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -299,6 +321,7 @@ def _detail(
         services.form_flags(current.data, sub.employer, sub.target.review_year) if current else []
     )
     may = services.may_review(request.user, sub.grid_path)
+    ctx.update(_sample_context(request.user, sub))
     ctx.update(
         {
             "sub": sub,
@@ -315,6 +338,31 @@ def _detail(
         }
     )
     return render(request, "reviews/submission_detail.html", ctx)
+
+
+def _sample_context(user: Any, sub: Any) -> dict[str, Any]:
+    """The sample's on-site check as the review page shows it: the visit, what it found, the
+    order issued from it (the order's source is the visit: its findings and 笔录), and whether
+    this user may issue that order now (on the visit's own order page)."""
+    from laborgrid.inspections import services as inspections
+    from laborgrid.inspections.choices import FindingResult, VisitStatus
+    from laborgrid.rectifications.services import may_issue_on
+    from laborgrid.reviews.selectors import sample_visit
+
+    visit = sample_visit(sub)
+    if visit is None:
+        return {"visit": None, "visit_orders": [], "visit_findings": [], "visit_can_order": False}
+    visit_orders = list(inspections.orders_of(visit).order_by("issued_on", "id"))
+    findings = [f for f in visit.findings.all() if f.result == FindingResult.VIOLATION]
+    return {
+        "visit": visit,
+        "visit_orders": visit_orders,
+        "visit_findings": findings,
+        "visit_can_order": visit.status == VisitStatus.CONCLUDED
+        and not visit_orders
+        and any(f.to_order for f in findings)
+        and may_issue_on(user, visit.grid_path),
+    }
 
 
 def _labelled(data: dict[str, Any]) -> list[tuple[str, Any]]:

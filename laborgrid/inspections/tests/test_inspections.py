@@ -5,9 +5,9 @@ photos, GPS, the 笔录 PDF, the snapshot), the archive timeline and the counts.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -55,6 +55,25 @@ API_SPECS: dict[tuple[str, str], Spec] = {
     ("post", "/api/v1/portal/reviews/{year}/submit"): Spec(
         other={"year": f.machang_year_number}, writes=True
     ),
+    ("get", "/api/v1/portal/reviews/{year}/attachments"): Spec(
+        other={"year": f.machang_year_number}
+    ),
+    ("post", "/api/v1/portal/reviews/{year}/attachments"): Spec(
+        other={"year": f.machang_year_number}, writes=True
+    ),
+    ("get", "/api/v1/portal/reviews/{year}/attachments/{attachment_id}"): Spec(
+        other={"year": f.machang_year_number, "attachment_id": f.machang_attachment}
+    ),
+    ("delete", "/api/v1/portal/reviews/{year}/attachments/{attachment_id}"): Spec(
+        other={"year": f.machang_year_number, "attachment_id": f.machang_attachment},
+        writes=True,
+    ),
+    ("get", "/api/v1/portal/orders"): Spec(),
+    ("get", "/api/v1/portal/orders/{order_id}"): Spec(other={"order_id": f.machang_order}),
+    ("get", "/api/v1/portal/orders/{order_id}/document"): Spec(other={"order_id": f.machang_order}),
+    ("post", "/api/v1/portal/orders/{order_id}/answer"): Spec(
+        other={"order_id": f.machang_order}, writes=True
+    ),
 }
 
 

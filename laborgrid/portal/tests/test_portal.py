@@ -238,3 +238,42 @@ def test_employer_accounts_are_not_in_the_staff_user_admin() -> None:
     account = User.objects.get(username="xingwang")
     response = client_for("sysadmin").get(reverse("accounts:user_detail", args=[account.pk]))
     assert response.status_code == 404
+
+
+def test_password_and_two_factor_pages_use_the_portal_layout_for_employers(settings: Any) -> None:
+    staff = client_for("maochang").get(reverse("accounts:password_change")).content.decode()
+    assert "两网化管理平台" in staff and reverse("portal:order_list") not in staff
+    settings.LABORGRID_MFA_REQUIRED = True  # for staff; employers may still go without
+    client, account = _employer_client()
+    for name in ("accounts:password_change", "accounts:mfa_setup"):
+        body = client.get(reverse(name)).content.decode()
+        assert reverse("portal:order_list") in body, name  # the portal's own navigation
+        assert "用人单位网上申报" in body, name
+        assert "两网化管理平台" not in body, name  # not the staff shell
+        assert "本系统要求每个账号" not in body, name  # two-factor is optional for employers
+
+    # The employer changes its password there and lands back in its portal.
+    account.set_password(STRONG)
+    account.save(update_fields=["password"])
+    client.force_login(account)
+    new = "Qz7!lantern-Harbor"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": STRONG, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert client.get(response["Location"], follow=True).request["PATH_INFO"] == reverse(
+        "portal:home"
+    )
+
+    # With an authenticator enrolled, the sign-in step also shows the portal layout.
+    from laborgrid.accounts import mfa
+
+    device = mfa.pending_device(account)
+    type(device).objects.filter(pk=device.pk).update(confirmed=True)
+    account.refresh_from_db()
+    client.force_login(account)
+    response = client.get(reverse("accounts:mfa_verify"))
+    assert response.status_code == 200, response.get("Location")
+    body = response.content.decode()
+    assert "用人单位网上申报" in body and "两网化管理平台" not in body

@@ -1,7 +1,7 @@
 """Issue 17 "done when", end to end through the pages a person uses: maochang invites 兴旺建筑劳务,
 the employer activates, files its review with a payroll attachment, maochang returns it for a
-missing roster, the employer resubmits, it is sampled, the visit finds arrears, the order appears
-in the employer's portal, and the employer answers it."""
+missing roster, the employer resubmits, it is sampled, the visit finds arrears and the order is
+issued from the visit, the order appears in the employer's portal, and the employer answers it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from laborgrid.employers.choices import CollectionMethod
 from laborgrid.inspections import services as inspections
-from laborgrid.inspections.choices import FindingResult, VisitOutcome
+from laborgrid.inspections.choices import FindingResult, Signature, VisitOutcome
 from laborgrid.portal.models import PortalInvite
 from laborgrid.rectifications.choices import OrderState
 from laborgrid.rectifications.models import RectificationOrder
@@ -137,7 +138,8 @@ def test_done_when() -> None:
     sub.refresh_from_db()
     assert sub.sample_target is not None and sub.sample_target.employer_id == employer.pk
 
-    # 7. The visit (two certified inspectors) finds arrears; findings become an order.
+    # 7. The visit (two certified inspectors) finds arrears; the order is issued from the visit
+    #    (its findings and 笔录), and the review page shows the visit and its order.
     template_keys = [c["key"] for c in inspections.checklists.default_template()]
     visit, _created = inspections.record_visit(
         actor=user("county"),
@@ -156,17 +158,45 @@ def test_done_when() -> None:
             for k in template_keys
         ],
     )
-    sub.sample_target.refresh_from_db()
     assert visit.plan_target_id == sub.sample_target.pk  # the sample's visit
-    violations = [f for f in visit.findings.all() if f.result == FindingResult.VIOLATION]
-    assert [f.key for f in violations] == ["wages"]
-    response = client_for("county").post(
-        reverse("reviews:submission_order", args=[sub.pk]),
-        {"text_1": "足额支付拖欠的农民工工资", "key_1": "wage_arrears", "days_1": 10},
+    assert "尚未检查" not in maochang.get(detail).content.decode()
+    inspections.conclude_visit(
+        actor=user("county"),
+        visit=visit,
+        decisions=[
+            inspections.FindingDecision(f.key, f.result, f.note, to_order=f.key == "wages")
+            for f in visit.findings.all()
+        ],
+        signature=Signature.SIGNED,
+        rep_name="王兴旺",
+    )
+    visit.refresh_from_db()
+    county = client_for("county")
+    assert (
+        reverse("inspections:visit_order", args=[visit.pk]) in county.get(detail).content.decode()
+    )
+    line = inspections.proposed_lines(visit)[0]
+    assert line.violation == "wage_arrears"
+    response = county.post(
+        reverse("inspections:visit_order", args=[visit.pk]),
+        {
+            "use_wages": "on",
+            "text_wages": "足额支付拖欠的农民工工资",
+            "violation_wages": line.violation,
+            "days_wages": 10,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    order = RectificationOrder.objects.get(employer=employer, source_id=sub.pk)
-    assert order.source == sub
+    order = inspections.orders_of(visit).get()
+    assert order.source == visit and response["Location"] == order.get_absolute_url()
+    # One write path: the review issued no order of its own.
+    assert not RectificationOrder.objects.filter(
+        source_type=ContentType.objects.get_for_model(sub), source_id=sub.pk
+    ).exists()
+    body = maochang.get(detail).content.decode()
+    assert visit.record_number in body and order.number in body
+    assert "拖欠23名农民工三个月工资" in body
+    assert reverse("inspections:visit_order", args=[visit.pk]) not in body  # issued already
 
     # 8. The order appears in the employer's portal; the employer answers it with evidence.
     assert order.number in boss.get(reverse("portal:order_list")).content.decode()
@@ -177,7 +207,7 @@ def test_done_when() -> None:
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     order.refresh_from_db()
-    assert order.state == OrderState.RESPONDED and order.response_by.employer_id == employer.pk  # type: ignore[union-attr]
+    assert order.state == OrderState.RESPONDED and order.response_by.employer_id == employer.pk
     assert order.files.count() == 1
     assert (
         "已于本月足额支付"
