@@ -76,3 +76,18 @@ def public_listings(today: dt.date | None = None) -> Any:
         .prefetch_related("persons")
         .order_by("-published_on", "-id")
     )
+
+
+#: Longest search text the public lists accept (a name or a USCC).
+PUBLIC_SEARCH_MAX = 100
+
+
+def search_public(qs: Any, q: str) -> Any:
+    """Narrow a public list by the unit's name (any part) or its USCC (from its start; letters
+    in either case). Both fields are the published ones, so searching reveals nothing more."""
+    q = (q or "").strip()[:PUBLIC_SEARCH_MAX]
+    if not q:
+        return qs
+    from django.db.models import Q
+
+    return qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
