@@ -18,7 +18,7 @@ from laborgrid.ratings import letters
 from laborgrid.ratings.listing import statement_days
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: HttpResponse | FileResponse) -> HttpResponse | FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -28,7 +28,7 @@ def _pdf(request: HttpRequest, obj: Any, data: bytes, filename: str, kind: str) 
     response = HttpResponse(data, content_type="application/pdf")
     from django.utils.http import content_disposition_header
 
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     record(
         AuditAction.FILE_DOWNLOADED,
         actor=request.user,  # type: ignore[arg-type]
@@ -36,7 +36,8 @@ def _pdf(request: HttpRequest, obj: Any, data: bytes, filename: str, kind: str) 
         obj=obj,
         detail={"kind": kind, "file": filename},
     )
-    return _private(response)
+    _private(response)
+    return response
 
 
 def grade_letter(request: HttpRequest, grade: Any, back: str) -> HttpResponse:

@@ -25,7 +25,8 @@ def accounts_by_employer(employer_ids: Any) -> dict[int, list[Any]]:
 
     out: dict[int, list[Any]] = defaultdict(list)
     for user in User.objects.filter(employer_id__in=employer_ids, is_active=True).order_by("pk"):
-        out[int(user.employer_id)].append(user)
+        if user.employer_id is not None:
+            out[user.employer_id].append(user)
     return out
 
 

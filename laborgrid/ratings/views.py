@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -582,7 +582,7 @@ def listing_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def statement_file(request: AuthedRequest, pk: int, file_id: int) -> HttpResponse:
+def statement_file(request: AuthedRequest, pk: int, file_id: int) -> FileResponse:
     """Evidence the employer attached to its statement."""
     obj = access_listing(request.user, pk)
     return downloads.statement_file(request, obj, file_id)

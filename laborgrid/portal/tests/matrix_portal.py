@@ -79,6 +79,7 @@ def _grade() -> int:
     from laborgrid.ratings.models import EmployerGrade
 
     employer_id = User.objects.get(pk=f.machang_account()).employer_id
+    assert employer_id is not None
     return int(
         EmployerGrade.objects.filter(employer_id=employer_id, state="approved")
         .values_list("pk", flat=True)

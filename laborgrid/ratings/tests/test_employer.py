@@ -53,9 +53,14 @@ def _other_employer(exclude: int) -> Employer:
     return (
         Employer.objects.filter(grid_path__contains="/520521103/")
         .exclude(pk=exclude)
-        .order_by("pk")
-        .first()
-    )  # type: ignore[return-value]
+        .order_by("pk")[0]
+    )
+
+
+def _own() -> Employer:
+    employer = _xingwang().employer
+    assert employer is not None
+    return employer
 
 
 @pytest.fixture
@@ -72,7 +77,7 @@ def approved(django_capture_on_commit_callbacks: Callable[..., Any]) -> dict[str
         rules=snap,
         rules_version=snap["version"],
     )
-    own = _xingwang().employer
+    own = _own()
     other = _other_employer(own.pk)
 
     def grade(emp: Employer, g: str, hits: list[str], facts: dict[str, Any]) -> EmployerGrade:
@@ -248,7 +253,7 @@ def test_prior_notice_statement_with_evidence_in_the_portal(
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     account = _xingwang()
-    row = _listing_for(account.employer)
+    row = _listing_for(_own())
     client = client_for("xingwang")
     # Not notified yet: internal, the employer sees nothing.
     assert client.get(reverse("portal:listing_detail", args=[row.pk])).status_code == 404
@@ -297,7 +302,7 @@ def test_prior_notice_statement_with_evidence_in_the_portal(
     file_url = reverse("ratings:statement_file", args=[row.pk, evidence.pk])
     assert "工资已于12月1日全部支付" in page and file_url in page
     got = staff.get(file_url)
-    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(
         action=AuditAction.FILE_DOWNLOADED, username="county", object_id=str(evidence.pk)
     ).exists()
@@ -308,7 +313,7 @@ def test_prior_notice_statement_with_evidence_in_the_portal(
 
 
 def test_a_statement_after_the_period_is_refused() -> None:
-    row = _listing_for(_xingwang().employer)
+    row = _listing_for(_own())
     row = L.notify_listing(actor=_county(), listing=row)
     ArrearsListing.objects.filter(pk=row.pk).update(
         statement_due=timezone.localdate() - dt.timedelta(days=1)

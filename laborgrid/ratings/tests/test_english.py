@@ -67,6 +67,7 @@ def _portal(name: str, pk: int) -> str:
 
 def _xingwang_grade() -> int:
     employer_id = User.objects.get(username="xingwang").employer_id
+    assert employer_id is not None
     return EmployerGrade.objects.get(run=_run(), employer_id=employer_id).pk
 
 
