@@ -187,7 +187,9 @@ def grade_objection(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectionForm(request.POST)
     if form.is_valid():
         try:
-            record_objection(actor=request.user, grade=grade, text=form.cleaned_data["text"])
+            record_objection(
+                actor=request.user, grade=grade, text=form.cleaned_data["text"], request=request
+            )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:

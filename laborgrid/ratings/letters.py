@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from laborgrid.documents.layouts import cn_date
@@ -104,9 +105,22 @@ def _fact_lines(grade: Any) -> list[str]:
 
 
 def grade_letter(grade: Any) -> bytes:
-    """The 评价结果告知书 of an approved grade."""
+    """The 评价结果告知书 of an approved grade (in Chinese whatever the reader's UI language)."""
     if grade.state != GradeState.APPROVED or not grade.notified_on:
         raise ValidationError(_("等级审定并告知后才有评价结果告知书。"))
+    with translation.override("zh-hans"):
+        return _grade_letter(grade)
+
+
+def listing_letter(listing: Any, statement_days: int) -> bytes:
+    """The prior notice (事先告知书) of a listing once notified (in Chinese)."""
+    if not listing.notified_on:
+        raise ValidationError(_("事先告知后才有事先告知书。"))
+    with translation.override("zh-hans"):
+        return _listing_letter(listing, statement_days)
+
+
+def _grade_letter(grade: Any) -> bytes:
     employer = grade.employer
     word = GRADE_WORDS[grade.grade]
     blocks: list[tuple[str, Any]] = [
@@ -163,10 +177,7 @@ def grade_letter(grade: Any) -> bytes:
     return _render(GRADE_TITLE, blocks, _party_of(employer), grade.notified_on)
 
 
-def listing_letter(listing: Any, statement_days: int) -> bytes:
-    """The prior notice (事先告知书) of a listing once notified."""
-    if not listing.notified_on:
-        raise ValidationError(_("事先告知后才有事先告知书。"))
+def _listing_letter(listing: Any, statement_days: int) -> bytes:
     employer = listing.employer
     case = listing.case
     persons = [
@@ -180,7 +191,11 @@ def listing_letter(listing: Any, statement_days: int) -> bytes:
         figures.append(f"拖欠工资{amount}元")
     if listing.workers:
         figures.append(f"涉及农民工{listing.workers}人")
-    decided = f"本局于{cn_date(case.decided_on)}作出处理决定，" if case.decided_on else ""
+    decided = (
+        f"本局于{cn_date(case.decided_on)}作出{case.get_decision_kind_display()}，"
+        if case.decided_on and case.decision_kind
+        else ""
+    )
     blocks: list[tuple[str, Any]] = [
         ("flush", f"{employer.name}："),
         ("para", f"经查，{facts}" + (f"（{'，'.join(figures)}）" if figures else "")),

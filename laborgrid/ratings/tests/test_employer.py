@@ -13,9 +13,10 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from laborgrid.accounts.models import User
 from laborgrid.audit.models import AuditAction, AuditEvent
@@ -195,8 +196,13 @@ def test_grade_letter_pdf_for_employer_and_staff_audited(approved: dict[str, Any
     assert AuditEvent.objects.filter(
         action=AuditAction.FILE_DOWNLOADED, username="xingwang", object_id=str(mine.pk)
     ).exists()
-    staff = client_for("county").get(reverse("ratings:grade_letter", args=[mine.pk]))
-    assert staff.status_code == 200 and staff.content.startswith(b"%PDF")
+    county = client_for("county")
+    county.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the letter is Chinese all the same
+    try:
+        staff = county.get(reverse("ratings:grade_letter", args=[mine.pk]))
+    finally:
+        translation.deactivate()
+    assert staff.status_code == 200 and "书面审查结果：合格" in _text(staff.content)
     assert AuditEvent.objects.filter(
         action=AuditAction.FILE_DOWNLOADED, username="county", object_id=str(mine.pk)
     ).exists()
