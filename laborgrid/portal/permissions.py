@@ -54,3 +54,37 @@ def access_invite(user: Any, pk: Any) -> PortalInvite:
     if row is None:
         raise Http404
     return row
+
+
+def own_grade(user: Any, pk: Any) -> Any:
+    """An approved integrity grade of the account's own employer (drafts are internal)."""
+    from laborgrid.ratings.choices import GradeState
+    from laborgrid.ratings.models import EmployerGrade
+
+    grade = (
+        EmployerGrade.objects.filter(
+            employer_id=employer_id_of(user), pk=_pk(pk), state=GradeState.APPROVED
+        )
+        .select_related("run", "employer")
+        .first()
+    )
+    if grade is None:
+        raise Http404
+    return grade
+
+
+def own_listing(user: Any, pk: Any) -> Any:
+    """A blacklist procedure of the account's own employer, once the prior notice was given (a
+    proposal not yet notified is internal)."""
+    from laborgrid.ratings.models import ArrearsListing
+
+    row = (
+        ArrearsListing.objects.filter(
+            employer_id=employer_id_of(user), pk=_pk(pk), notified_on__isnull=False
+        )
+        .select_related("case", "employer")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row

@@ -13,14 +13,22 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from laborgrid.core.forms import StyledFormMixin, attach_errors
+from laborgrid.core.forms import StyledFormMixin, ask_again_for_files, attach_errors
 from laborgrid.notifications.models import Notification
 from laborgrid.portal import services
-from laborgrid.portal.permissions import employer_id_of, own_order, own_target
+from laborgrid.portal.permissions import (
+    employer_id_of,
+    own_grade,
+    own_listing,
+    own_order,
+    own_target,
+)
+from laborgrid.rectifications.forms import MultipleFileField
 from laborgrid.rectifications.models import RectificationOrder
 from laborgrid.reviews.filing import filing_page
 from laborgrid.reviews.forms import AnswerForm
@@ -82,12 +90,184 @@ def home(request: HttpRequest) -> HttpResponse:
     subs = {s.target_id: s for s in ReviewSubmission.objects.filter(target__in=targets)}
     rows = [(t, subs.get(t.pk)) for t in targets]
     orders = RectificationOrder.objects.filter(employer=employer).order_by("-issued_on", "-id")[:5]
-    notices = Notification.objects.filter(user=request.user).order_by("-created_at")[:5]  # type: ignore[misc]  # signed in (login_required)
+    notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")[:5]  # type: ignore[misc]  # signed in (login_required)
     return render(
         request,
         "portal/home.html",
-        {"employer": employer, "rows": rows, "orders": orders, "notices": notices},
+        {
+            "employer": employer,
+            "rows": rows,
+            "orders": orders,
+            "notices": notices,
+            "grades": _grades(employer)[:3],
+            "listings": _listings(employer),
+        },
     )
+
+
+# --- integrity grade and the blacklist's prior notice (ratings, issue 18) ------------------------
+
+
+def _grades(employer: Any) -> Any:
+    from laborgrid.ratings.choices import GradeState
+    from laborgrid.ratings.models import EmployerGrade
+
+    return EmployerGrade.objects.filter(employer=employer, state=GradeState.APPROVED).order_by(
+        "-year"
+    )
+
+
+def _listings(employer: Any) -> Any:
+    from laborgrid.ratings.models import ArrearsListing
+
+    return ArrearsListing.objects.filter(employer=employer, notified_on__isnull=False).order_by(
+        "-notified_on", "-id"
+    )
+
+
+class ObjectionForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("异议的事实和理由"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class StatementForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("陈述申辩的事实和理由"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachments = MultipleFileField(
+        label=gettext_lazy("证据材料（PDF、JPEG、PNG，每个不超过10MB）"), required=False
+    )
+
+
+def _grade_page(request: HttpRequest, grade: Any, form: ObjectionForm | None) -> HttpResponse:
+    from laborgrid.ratings import rules as R
+
+    stored = {r["key"]: r for r in grade.run.rules.get("rules", [])}
+    hits = [{**stored[k], "decisive": k == grade.decisive_rule} for k in grade.hits if k in stored]
+    facts = grade.facts or {}
+    fact_rows = [
+        (_(label), R.value_label(facts[name]))
+        for name, (_k, label, default) in R.FACTS.items()
+        if name in facts and facts[name] not in (default, 0, False, None)
+    ]
+    open_ = (
+        not grade.objection_on
+        and grade.objection_due is not None
+        and timezone.localdate() <= grade.objection_due
+    )
+    return render(
+        request,
+        "portal/grade_detail.html",
+        {
+            "g": grade,
+            "hits": hits,
+            "fact_rows": fact_rows,
+            "form": form if form is not None else (ObjectionForm() if open_ else None),
+        },
+    )
+
+
+@login_required
+@require_GET
+def grade_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grade_page(request, own_grade(request.user, pk), None)
+
+
+@login_required
+@require_POST
+def grade_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    from laborgrid.ratings.grading import record_objection
+
+    grade = own_grade(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            record_objection(
+                actor=request.user, grade=grade, text=form.cleaned_data["text"], request=request
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("异议已提交，监察机构处理后将通知你单位。"))
+            return redirect("portal:grade_detail", pk=grade.pk)
+    grade.refresh_from_db()
+    return _grade_page(request, grade, form)
+
+
+@login_required
+@require_GET
+def grade_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    from laborgrid.ratings import downloads
+
+    grade = own_grade(request.user, pk)
+    return downloads.grade_letter(request, grade, reverse("portal:grade_detail", args=[grade.pk]))
+
+
+def _listing_page(request: HttpRequest, row: Any, form: StatementForm | None) -> HttpResponse:
+    from laborgrid.ratings.choices import ListingState
+
+    open_ = (
+        row.state == ListingState.NOTIFIED
+        and not row.statement
+        and row.statement_due is not None
+        and timezone.localdate() <= row.statement_due
+    )
+    return render(
+        request,
+        "portal/listing_detail.html",
+        {
+            "l": row,
+            "persons": list(row.persons.all()),
+            "files": list(row.statement_files.all()),
+            "form": form if form is not None else (StatementForm() if open_ else None),
+        },
+    )
+
+
+@login_required
+@require_GET
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _listing_page(request, own_listing(request.user, pk), None)
+
+
+@login_required
+@require_POST
+def listing_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    from laborgrid.ratings.listing import record_statement
+
+    row = own_listing(request.user, pk)
+    form = StatementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            record_statement(
+                actor=request.user,
+                listing=row,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"] or [],
+                request=request,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("陈述申辩已提交，监察机构将在作出决定前审查。"))
+            return redirect("portal:listing_detail", pk=row.pk)
+    ask_again_for_files(form, request.FILES)
+    row.refresh_from_db()
+    return _listing_page(request, row, form)
+
+
+@login_required
+@require_GET
+def listing_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    from laborgrid.ratings import downloads
+
+    row = own_listing(request.user, pk)
+    return downloads.listing_letter(request, row, reverse("portal:listing_detail", args=[row.pk]))
 
 
 @login_required

@@ -2,7 +2,9 @@
 
 - ``POST /api/v1/ratings/runs`` {year, grid?}: run the year's grading for the caller's county.
 - ``GET /api/v1/ratings?year=&grid=&grade=``: grades in the caller's grids.
-- ``GET /api/v1/public/violations``, ``GET /api/v1/public/blacklist``: no login, rate-limited.
+- ``GET /api/v1/public/violations``, ``GET /api/v1/public/blacklist``: no login, rate-limited;
+  paged ``?limit=`` (1–100, default 50) ``&offset=`` (≥ 0) and searched ``?q=`` (name or USCC);
+  ``{count, limit, offset, items}``; a value out of range answers 422.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from laborgrid.grids.models import Grid
 from laborgrid.ratings import grading
 from laborgrid.ratings.models import EmployerGrade
 from laborgrid.ratings.publicity import published
-from laborgrid.ratings.selectors import public_listings
+from laborgrid.ratings.selectors import PUBLIC_SEARCH_MAX, public_listings, search_public
 
 router = Router(tags=["ratings"])
+PUBLIC_PAGE = 50
+PUBLIC_PAGE_MAX = 100
 public_router = Router(tags=["public"])
 
 
@@ -200,6 +204,33 @@ class BlacklistOut(Schema):
     persons: list[PersonOut]
 
 
+class PublicQuery(Schema):
+    """Paging and search of the public lists: out-of-range values answer 422."""
+
+    limit: int = Field(PUBLIC_PAGE, ge=1, le=PUBLIC_PAGE_MAX)
+    offset: int = Field(0, ge=0, le=1_000_000)
+    q: str = Field("", max_length=PUBLIC_SEARCH_MAX)
+
+
+class ViolationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ViolationOut]
+
+
+class BlacklistPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[BlacklistOut]
+
+
+def _window(qs: Any, query: PublicQuery) -> tuple[int, list[Any]]:
+    qs = search_public(qs, query.q)
+    return qs.count(), list(qs[query.offset : query.offset + query.limit])
+
+
 def _throttle(request: HttpRequest) -> Status | None:
     try:
         throttle_ip(client_ip(request), scope="lists")
@@ -211,13 +242,14 @@ def _throttle(request: HttpRequest) -> Status | None:
 @public_router.get(
     "/violations",
     auth=None,
-    response={200: list[ViolationOut], 429: Message},
-    summary="Published major labour-security violations (部令29号)",
+    response={200: ViolationPage, 422: Message, 429: Message},
+    summary="Published major labour-security violations (部令29号), paged",
 )
-def public_violations(request: HttpRequest) -> Any:
+def public_violations(request: HttpRequest, query: Query[PublicQuery]) -> Any:
     if (t := _throttle(request)) is not None:
         return t
-    return [
+    count, rows = _window(published(), query)
+    items = [
         {
             "name": n.name,
             "uscc": n.uscc,
@@ -229,20 +261,22 @@ def public_violations(request: HttpRequest) -> Any:
             "quarter": n.quarter,
             "published_on": n.published_on.isoformat() if n.published_on else "",
         }
-        for n in published()[:500]
+        for n in rows
     ]
+    return {"count": count, "limit": query.limit, "offset": query.offset, "items": items}
 
 
 @public_router.get(
     "/blacklist",
     auth=None,
-    response={200: list[BlacklistOut], 429: Message},
-    summary="Wage-arrears joint-punishment list in force (部令45号), persons masked",
+    response={200: BlacklistPage, 422: Message, 429: Message},
+    summary="Wage-arrears joint-punishment list in force (部令45号), persons masked, paged",
 )
-def public_blacklist(request: HttpRequest) -> Any:
+def public_blacklist(request: HttpRequest, query: Query[PublicQuery]) -> Any:
     if (t := _throttle(request)) is not None:
         return t
-    return [
+    count, rows = _window(public_listings(timezone.localdate()), query)
+    items = [
         {
             "name": li.name,
             "uscc": li.uscc,
@@ -254,5 +288,6 @@ def public_blacklist(request: HttpRequest) -> Any:
                 for p in li.persons.all()
             ],
         }
-        for li in public_listings(timezone.localdate())[:500]
+        for li in rows
     ]
+    return {"count": count, "limit": query.limit, "offset": query.offset, "items": items}

@@ -27,6 +27,7 @@ from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import check_write
 from laborgrid.grids.choices import GridLevel
 from laborgrid.ratings import facts as fact_registry
+from laborgrid.ratings import notify
 from laborgrid.ratings import rules as R
 from laborgrid.ratings.audit_actions import RatingsAction
 from laborgrid.ratings.choices import Grade, GradeState, ObjectionResult, RunState
@@ -340,6 +341,7 @@ def approve_run(
     run.grades.update(state=GradeState.APPROVED, notified_on=today, objection_due=due)
     run.state, run.approved_by, run.approved_on = RunState.APPROVED, actor, today
     run.save(update_fields=["state", "approved_by", "approved_on"])
+    notify.grades_approved(run)
     record(
         RatingsAction.GRADING_STEP,
         actor=actor,
@@ -354,13 +356,30 @@ def approve_run(
     return run
 
 
+def is_party(actor: Any, employer_id: int) -> bool:
+    """The actor is a portal account of the employer itself (not staff)."""
+    own = getattr(actor, "employer_id", None)
+    return own is not None and int(own) == int(employer_id)
+
+
 @transaction.atomic
 def record_objection(
-    *, actor: Any, grade: EmployerGrade, text: str, on: dt.date, request: Any = None
+    *,
+    actor: Any,
+    grade: EmployerGrade,
+    text: str,
+    on: dt.date | None = None,
+    request: Any = None,
 ) -> EmployerGrade:
-    """The employer objects to its grade (in writing, registered by staff) within the period."""
-    grade = EmployerGrade.objects.select_for_update().get(pk=grade.pk)
-    check_write(actor, Cap.WORK_WRITE, grade.grid_path)
+    """The employer objects to its grade within the period: lodged by the employer itself in the
+    portal (on the day it does so), or a written objection registered by staff (its date)."""
+    grade = EmployerGrade.objects.select_for_update().select_related("run").get(pk=grade.pk)
+    party = is_party(actor, grade.employer_id)
+    if party:
+        on = timezone.localdate()
+    else:
+        check_write(actor, Cap.WORK_WRITE, grade.grid_path)
+        on = on or timezone.localdate()
     if grade.state != GradeState.APPROVED:
         raise ValidationError(_("等级审定并告知后才能提出异议。"))
     if grade.objection_on:
@@ -369,18 +388,22 @@ def record_objection(
         raise ValidationError(
             _("异议期限已于 %(due)s 届满。") % {"due": grade.objection_due.isoformat()}
         )
+    if grade.notified_on and on < grade.notified_on:
+        raise ValidationError(_("异议日期不能早于告知日期。"))
     text = (text or "").strip()
     if len(text) < 4:
         raise ValidationError({"text": _("请填写异议的事实和理由。")})
-    grade.objection_on, grade.objection_text = on, text
+    grade.objection_on, grade.objection_text = on, text[:4000]
     grade.save(update_fields=["objection_on", "objection_text"])
     record(
         RatingsAction.GRADING_STEP,
         actor=actor,
         request=request,
         obj=grade,
-        detail={"action": "objection"},
+        detail={"action": "objection", "by": "employer" if party else "staff"},
     )
+    if party:
+        notify.objection_lodged(grade)
     return grade
 
 
@@ -419,4 +442,5 @@ def decide_objection(
         obj=grade,
         detail={"action": "objection_decided", "result": result, "grade": grade.grade},
     )
+    notify.grade_changed(grade)
     return grade

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +40,7 @@ from laborgrid.audit.services import record
 from laborgrid.core import pii
 from laborgrid.core.scope import check_write
 from laborgrid.lib import identifiers as ids
+from laborgrid.ratings import notify
 from laborgrid.ratings.audit_actions import RatingsAction
 from laborgrid.ratings.choices import (
     ACTIVE_LISTING_STATES,
@@ -44,7 +48,7 @@ from laborgrid.ratings.choices import (
     ListingState,
     PersonRole,
 )
-from laborgrid.ratings.models import ArrearsListing, ListedPerson
+from laborgrid.ratings.models import ArrearsListing, ListedPerson, StatementFile
 from laborgrid.ratings.selectors import county_path
 
 BASIS = "《拖欠农民工工资失信联合惩戒对象名单管理暂行办法》（人力资源社会保障部令第45号）"
@@ -263,7 +267,11 @@ def notify_listing(
     )
     listing.save()
     _log(actor, listing, "notify", request, on=deadline.due.isoformat() if deadline.due else "")
+    notify.prior_notice(listing)
     return listing
+
+
+MAX_STATEMENT_FILES = 10
 
 
 @transaction.atomic
@@ -272,22 +280,65 @@ def record_statement(
     actor: Any,
     listing: ArrearsListing,
     text: str,
+    files: Sequence[Any] = (),
     on: dt.date | None = None,
     request: Any = None,
 ) -> ArrearsListing:
+    """The employer's statement (陈述申辩) against the prior notice, with its evidence: made by
+    the employer itself in the portal, within the statement period and once; or a written
+    statement registered by staff (its date). Either meets the period's deadline."""
     from laborgrid.deadlines.services import meet
+    from laborgrid.ratings.grading import is_party
+    from laborgrid.rectifications.services import check_upload
 
     listing = ArrearsListing.objects.select_for_update().get(pk=listing.pk)
-    _check(actor, listing)
+    party = is_party(actor, listing.employer_id)
+    if party:
+        on = timezone.localdate()
+    else:
+        _check(actor, listing)
+        on = on or timezone.localdate()
     _state(listing, ListingState.NOTIFIED)
+    if party and listing.statement:
+        raise ValidationError(_("你单位已提交陈述申辩。"))
+    if party and listing.statement_due and on > listing.statement_due:
+        raise ValidationError(
+            _("陈述申辩期限已于 %(due)s 届满。") % {"due": listing.statement_due.isoformat()}
+        )
     text = (text or "").strip()
     if len(text) < 4:
         raise ValidationError({"text": _("请填写当事人陈述申辩的内容。")})
+    files = list(files)
+    if len(files) > MAX_STATEMENT_FILES:
+        raise ValidationError({"files": _("最多上传 %(n)d 个文件。") % {"n": MAX_STATEMENT_FILES}})
+    checked = [(f, *check_upload(f)) for f in files]
     listing.statement = text[:4000]
-    listing.save(update_fields=["statement"])
-    meet(listing, STATEMENT_KIND, on or timezone.localdate())
-    _log(actor, listing, "statement", request)
+    listing.statement_on, listing.statement_by = on, actor
+    listing.save(update_fields=["statement", "statement_on", "statement_by"])
+    for upload, ctype, ext in checked:
+        _store_file(listing, upload, ctype, ext, actor)
+    meet(listing, STATEMENT_KIND, on)
+    _log(actor, listing, "statement", request, by="employer" if party else "staff", n=len(files))
+    if party:
+        notify.statement_made(listing)
     return listing
+
+
+def _store_file(listing: ArrearsListing, upload: Any, ctype: str, ext: str, actor: Any) -> None:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+        digest.update(chunk)
+    upload.seek(0)
+    row = StatementFile(
+        listing=listing,
+        name=(str(getattr(upload, "name", "") or "") or f"file{ext}")[:200],
+        content_type=ctype,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    row.file.save(f"f{ext}", upload if isinstance(upload, File) else File(upload), save=False)
+    row.save()
 
 
 @transaction.atomic

@@ -292,6 +292,15 @@ class ArrearsListing(models.Model):
     notified_on = models.DateField(_("事先告知日期"), null=True, blank=True)
     statement_due = models.DateField(_("陈述申辩期限"), null=True, blank=True)
     statement = models.TextField(_("陈述申辩情况"), blank=True)
+    statement_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
+    statement_by = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("陈述申辩提交人"),
+    )
     decided_on = models.DateField(_("列入决定日期"), null=True, blank=True)
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -325,6 +334,37 @@ class ArrearsListing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ratings:listing_detail", args=[self.pk])
+
+
+def _statement_upload(instance: Any, filename: str) -> str:
+    return (
+        f"ratings/statements/{timezone.localdate():%Y/%m}/"
+        f"{instance.listing_id}-{timezone.now():%H%M%S%f}.bin"
+    )
+
+
+class StatementFile(models.Model):
+    """Evidence the employer attaches to its statement (陈述申辩) against a prior notice: PDF,
+    JPEG or PNG, checked by content like the rectification evidence."""
+
+    listing = models.ForeignKey(
+        ArrearsListing, on_delete=models.PROTECT, related_name="statement_files"
+    )
+    file = models.FileField(_("文件"), upload_to=_statement_upload)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=60)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("陈述申辩材料")
+        ordering = ["listing", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ListedPerson(models.Model):

@@ -97,3 +97,16 @@ def approved_summary(root_path: str, year: int) -> dict[str, dict[str, int]]:
         .annotate(**{g: Count("pk", filter=Q(grade=g)) for g in ("A", "B", "C")})
     )
     return {r["grid_path"]: {g: r[g] for g in ("A", "B", "C")} for r in rows}
+
+
+#: Longest search text the public lists accept (a name or a USCC).
+PUBLIC_SEARCH_MAX = 100
+
+
+def search_public(qs: Any, q: str) -> Any:
+    """Narrow a public list by the unit's name (any part) or its USCC (from its start; letters
+    in either case). Both fields are the published ones, so searching reveals nothing more."""
+    q = (q or "").strip()[:PUBLIC_SEARCH_MAX]
+    if not q:
+        return qs
+    return qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))

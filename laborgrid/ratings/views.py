@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -24,7 +24,7 @@ from laborgrid.core.scope import check_write, get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
-from laborgrid.ratings import grading, listing, publicity, rules
+from laborgrid.ratings import downloads, grading, listing, publicity, rules
 from laborgrid.ratings import selectors as sel
 from laborgrid.ratings.choices import (
     Grade,
@@ -367,6 +367,14 @@ def grade_objection_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def grade_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The 评价结果告知书 (PDF) of an approved grade, for staff to print and serve."""
+    grade = access_grade(request.user, pk)
+    return downloads.grade_letter(request, grade, grade.get_absolute_url())
+
+
+@login_required
+@require_GET
 def rule_page(request: AuthedRequest) -> HttpResponse:
     require_capability(request.user, Cap.WORK_READ)
     from laborgrid.ratings import facts as fact_registry
@@ -626,6 +634,22 @@ def listing_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def listing_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The 事先告知书 (PDF) once the prior notice was given."""
+    obj = access_listing(request.user, pk)
+    return downloads.listing_letter(request, obj, obj.get_absolute_url())
+
+
+@login_required
+@require_GET
+def statement_file(request: AuthedRequest, pk: int, file_id: int) -> FileResponse:
+    """Evidence the employer attached to its statement."""
+    obj = access_listing(request.user, pk)
+    return downloads.statement_file(request, obj, file_id)
+
+
+@login_required
 @require_POST
 def listing_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     obj = access_listing(request.user, pk)
@@ -690,6 +714,7 @@ urlpatterns: list[URLPattern] = [
     path(
         "grades/<int:pk>/objection/decide/", grade_objection_decide, name="grade_objection_decide"
     ),
+    path("grades/<int:pk>/letter/", grade_letter, name="grade_letter"),
     path("rules/", rule_page, name="rules"),
     path("rules/save/", rule_save, name="rule_save"),
     path("violations/", notice_list, name="notice_list"),
@@ -702,5 +727,7 @@ urlpatterns: list[URLPattern] = [
     path("blacklist/", listing_list, name="listing_list"),
     path("blacklist/propose/", listing_propose, name="listing_propose"),
     path("blacklist/<int:pk>/", listing_detail, name="listing_detail"),
+    path("blacklist/<int:pk>/letter/", listing_letter, name="listing_letter"),
+    path("blacklist/<int:pk>/files/<int:file_id>/", statement_file, name="statement_file"),
     path("blacklist/<int:pk>/<slug:step>/", listing_step, name="listing_step"),
 ]

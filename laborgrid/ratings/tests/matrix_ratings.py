@@ -104,6 +104,39 @@ def _listing(code: str) -> int:
     return obj.pk
 
 
+def _notified(code: str) -> int:
+    """The proposed listing of ``_listing`` with its prior notice given (the letter exists)."""
+    from laborgrid.ratings.models import ArrearsListing
+
+    pk = _listing(code)
+    ArrearsListing.objects.filter(pk=pk).update(
+        notified_on=dt.date(2026, 12, 1), statement_due=dt.date(2026, 12, 8)
+    )
+    return pk
+
+
+def _statement_file(code: str) -> int:
+    """Evidence attached to the statement against that listing's prior notice."""
+    from django.core.files.base import ContentFile
+
+    from laborgrid.ratings.models import StatementFile
+
+    listing_pk = _listing(code)
+    found = StatementFile.objects.filter(listing_id=listing_pk).first()
+    if found is not None:
+        return found.pk
+    row = StatementFile(
+        listing_id=listing_pk,
+        name="证据.pdf",
+        content_type="application/pdf",
+        sha256="0" * 64,
+        uploaded_by=_user("county"),
+    )
+    row.file.save("f.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    row.save()
+    return row.pk
+
+
 def _pair(fn: Any, methods: tuple[str, ...] = ("post",), writes: bool = True, **extra: Any) -> Spec:
     return Spec(
         other={"pk": lambda: fn(MACHANG), **extra},
@@ -141,6 +174,12 @@ SPECS: dict[str, Spec] = {
     "ratings:listing_propose": Spec(methods=("post",), writes=True),
     "ratings:listing_detail": _pair(_listing, methods=("get",), writes=False),
     "ratings:listing_step": _pair(_listing, step="notify"),
+    "ratings:grade_letter": _pair(_grade, methods=("get",), writes=False),
+    "ratings:listing_letter": _pair(_notified, methods=("get",), writes=False),
+    "ratings:statement_file": Spec(
+        other={"pk": lambda: _listing(MACHANG), "file_id": lambda: _statement_file(MACHANG)},
+        own={"pk": lambda: _listing(MAOCHANG), "file_id": lambda: _statement_file(MAOCHANG)},
+    ),
     "publiclists:violations": Spec(public=True),
     "publiclists:blacklist": Spec(public=True),
 }
@@ -148,6 +187,6 @@ SPECS: dict[str, Spec] = {
 API_SPECS: dict[tuple[str, str], Spec] = {
     ("post", "/api/v1/ratings/runs"): Spec(),
     ("get", "/api/v1/ratings"): Spec(lists={"year": "2026"}),
-    ("get", "/api/v1/public/violations"): Spec(public=True),
-    ("get", "/api/v1/public/blacklist"): Spec(public=True),
+    ("get", "/api/v1/public/violations"): Spec(public=True, lists={"limit": "20", "q": "大方"}),
+    ("get", "/api/v1/public/blacklist"): Spec(public=True, lists={"limit": "20", "q": "大方"}),
 }

@@ -52,7 +52,31 @@ PAGES: list[tuple[str, str | Callable[[], str]]] = [
     ("county", lambda: ArrearsListing.objects.first().get_absolute_url()),  # type: ignore[union-attr]
     ("", "/public/violations/"),
     ("", "/public/blacklist/"),
+    ("", "/public/blacklist/?q=9152&page=2"),
+    ("xingwang", "/portal/"),
+    ("xingwang", lambda: _portal("grade_detail", _xingwang_grade())),
+    ("xingwang", lambda: _portal("listing_detail", _xingwang_notice())),
 ]
+
+
+def _portal(name: str, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse(f"portal:{name}", args=[pk])
+
+
+def _xingwang_grade() -> int:
+    employer_id = User.objects.get(username="xingwang").employer_id
+    assert employer_id is not None
+    return EmployerGrade.objects.get(run=_run(), employer_id=employer_id).pk
+
+
+def _xingwang_notice() -> int:
+    """A prior notice to the demo employer (its statement form shown)."""
+    from laborgrid.ratings.tests.test_employer import _listing_for
+
+    row = _listing_for(User.objects.get(username="xingwang").employer)  # type: ignore[arg-type]
+    return listing.notify_listing(actor=User.objects.get(username="county"), listing=row).pk
 
 
 def _data() -> list[str]:
@@ -76,6 +100,14 @@ def _data() -> list[str]:
     for f in ("name", "facts", "statement", "decision_note", "removal_note"):
         data.update(ArrearsListing.objects.values_list(f, flat=True))
     data.update(ListedPerson.objects.values_list("name", flat=True))
+    from laborgrid.notifications.models import Notification
+    from laborgrid.rectifications.models import RectificationOrder
+
+    data.update(RectificationOrder.objects.values_list("number", flat=True))
+
+    for f in ("title", "body"):
+        data.update(Notification.objects.values_list(f, flat=True))
+    data.update(ListedPerson.objects.values_list("id_masked", flat=True))
     data.update(p.name_masked for p in ListedPerson.objects.all())
     for f in ("findings", "facts", "decision_summary"):
         data.update(Case.objects.values_list(f, flat=True))

@@ -49,7 +49,7 @@ def test_revoked_decision_leaves_the_public_list() -> None:
         reason="大方县人民政府行政复议决定书（大府复决〔2026〕3号）撤销原处罚决定",
     )
     assert notice.name not in anon.get(reverse("publiclists:violations")).content.decode()
-    assert anon.get("/api/v1/public/violations").json() == []
+    assert anon.get("/api/v1/public/violations").json()["items"] == []
 
 
 def test_only_a_final_decision_can_be_flagged() -> None:
@@ -192,3 +192,24 @@ def test_listing_pages_and_step_refusal_for_township_staff() -> None:
     entry.refresh_from_db()
     assert entry.state == ListingState.PUBLISHED
     assert Decimal(entry.amount_owed) > 0
+
+
+def test_ratings_daily_is_a_command_and_a_task_like_the_other_daily_jobs() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from laborgrid.ratings.tasks import ratings_daily_task, run_daily
+
+    entry = ArrearsListing.objects.get(state=ListingState.PUBLISHED)
+    ArrearsListing.objects.filter(pk=entry.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    out = StringIO()
+    call_command("ratings_daily", stdout=out)
+    assert "listings expired: 1" in out.getvalue()
+    entry.refresh_from_db()
+    assert entry.state == ListingState.EXPIRED
+    assert run_daily() == (0, 0)  # idempotent: a second run the same day changes nothing
+    assert ratings_daily_task.name == "ratings_daily_task"

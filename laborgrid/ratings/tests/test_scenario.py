@@ -151,8 +151,8 @@ def test_done_when_county_grades_2026_overrides_approves_and_lists_are_public() 
     full = pii.unseal(person.id_enc, context=ID_CONTEXT)
     assert full not in black and full not in person.id_enc and person.name not in black
     api = anon.get("/api/v1/public/blacklist").json()
-    assert api[0]["persons"][0]["id_number"] == person.id_masked
-    assert anon.get("/api/v1/public/violations").json()[0]["name"] == notice.name
+    assert api["items"][0]["persons"][0]["id_number"] == person.id_masked
+    assert anon.get("/api/v1/public/violations").json()["items"][0]["name"] == notice.name
 
 
 def test_written_review_provider_makes_the_local_rule_fire() -> None:
