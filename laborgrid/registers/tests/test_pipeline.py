@@ -11,7 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from laborgrid.accounts.models import User
+from laborgrid.employers import indexing
+from laborgrid.employers.filters import search_employers
 from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.timeline import timeline
 from laborgrid.grids.choices import LocateMethod
 from laborgrid.registers import pipeline
 from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
@@ -100,15 +103,28 @@ def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
     assert known.history.first().history_change_reason.startswith("登记库导入")
     new = Employer.objects.get(uscc=make_uscc(880002))
     assert new.last_collected_on is None  # registered, not yet visited
-    created = new.history.get()
     county = User.objects.get(username="county")
-    assert (created.history_type, created.history_user_id) == ("+", county.pk)
-    assert created.history_change_reason.startswith("登记库导入")
+    # No history row per created employer: the batch and its row are the provenance, and the
+    # archive starts with them.
+    assert not new.history.exists()
+    (first,) = [e for e in timeline(new) if e.kind == "created"]
+    assert first.title == f"由第 {committed.pk} 批登记库导入创建（{committed.file_name}，第 6 行）"
+    assert first.url == committed.get_absolute_url()
     assert (new.version, new.created_by_id) == (1, county.pk)
     assert new.contact_phone_enc == ""
     assert new.grid.code.startswith(MAOCHANG) and new.grid_method != LocateMethod.UNASSIGNED
     source = EmployerSource.objects.get(employer=new, source="scjg")
     assert source.registered_status == "operating"
+    # The character index is deferred: the exact name and the code find the new employer at
+    # once; a fragment of its name once the indexer has caught up.
+    assert indexing.pending_count(county) == 2  # the new employer and the renamed one
+    visible = Employer.objects.visible_to(county)
+    assert list(search_employers(visible, new.name)) == [new]
+    assert list(search_employers(visible, make_uscc(880002))) == [new]
+    assert not search_employers(visible, "鲲鹏880002").exists()
+    assert indexing.index_pending() == 2
+    assert indexing.pending_count(county) == 0
+    assert list(search_employers(visible, "鲲鹏880002")) == [new]
     assert Employer.objects.filter(search_text__phrase="鲲鹏880002").exists()
     # The search index follows the update: the new name and representative are found, the old
     # representative no longer is; the old name is still found, as a former name.
@@ -379,6 +395,7 @@ def test_updates_of_different_fields_in_one_chunk_each_keep_the_employer_findabl
         "大方县鲲鹏889201号商贸有限公司",
         2,
     )
+    indexing.index_pending()  # the character index of an import is deferred
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏889201号")) == [closed]
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏新名字")) == [renamed]
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏889202号")) == [renamed]
