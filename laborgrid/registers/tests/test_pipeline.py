@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from laborgrid.accounts.models import User
-from laborgrid.employers import indexing
+from laborgrid.core.jobs import execute_job
+from laborgrid.core.models import Job, JobStatus
+from laborgrid.employers import indexing, services
 from laborgrid.employers.filters import search_employers
 from laborgrid.employers.models import Employer, EmployerSource
 from laborgrid.employers.timeline import timeline
@@ -25,7 +28,7 @@ from laborgrid.registers.services import (
 )
 from laborgrid.registers.tests.files import HEADER, csv_text, with_titles, write
 from laborgrid.testing.employers import make_employer, make_uscc
-from laborgrid.testing.personas import MAOCHANG, MAOCHANG_VILLAGE
+from laborgrid.testing.personas import MAOCHANG, MAOCHANG_VILLAGE, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +144,71 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
     after = {e.pk: (e.version, e.name) for e in Employer.objects.filter(name__contains="鲲鹏881")}
     assert after == before
+
+
+def test_an_unchanged_listing_is_read_not_compared_and_a_rollback_forgets_it(
+    tmp_path: Path,
+) -> None:
+    """A re-import decides "unchanged" by the listing's fingerprint (issue 22): a person's edit
+    since the last import stands (the register has nothing new to say). After a rollback the
+    fingerprints are forgotten, so the same file applies again."""
+    known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(881101), name="大方县指纹旧名有限公司")
+    path = gbk_file(tmp_path, [row(881101), row(881102)])
+    first = run(path)
+    assert (first["created"], first["updated"]) == (1, 1)
+    listings = EmployerSource.objects.filter(source="scjg", employer__uscc__startswith="9152")
+    assert all(len(s.fingerprint) == 32 for s in listings.filter(employer=known))
+    county = User.objects.get(username="county")
+    known.refresh_from_db()
+    services.update_employer(
+        actor=county, employer=known, data={"legal_rep": "王改"}, expected_version=known.version
+    )
+    again = run(path)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    known.refresh_from_db()
+    assert known.legal_rep == "王改"  # the person's edit since the import stands
+
+    batch = ImportBatch.objects.get(pk=first["batch"])
+    assert rollback_batch(batch, county)["kept"] == 1  # edited since: kept
+    assert EmployerSource.objects.get(employer=known, source="scjg").fingerprint == ""
+    third = run(path)
+    assert third["updated"] == 1  # compared again: the register's representative applies
+    known.refresh_from_db()
+    assert known.legal_rep == "张三"
+
+
+def test_an_imported_employer_is_found_by_character_search_once_indexed(tmp_path: Path) -> None:
+    """The list page says how many employers still wait for the character index; meanwhile the
+    exact name finds a new employer, a fragment of it once the indexer has caught up (both
+    databases: FTS5 / tsvector)."""
+    client = client_for("county")
+    url = reverse("employers:employer_list")
+    run(gbk_file(tmp_path, [row(881201, name="大方县鼋鼍索引测试商贸有限公司")]))
+    page = client.get(url, {"q": "大方县鼋鼍索引测试商贸有限公司"})
+    assert [r.employer.name for r in page.context["rows"]] == ["大方县鼋鼍索引测试商贸有限公司"]
+    assert page.context["index_pending"] == 1
+    assert "还有 1 家用人单位正在建立搜索索引" in page.content.decode()
+    assert client.get(url, {"q": "鼋鼍索引"}).context["rows"] == []
+    # The job an import starts when it commits does what a worker would.
+    job = Job.objects.filter(kind=indexing.JOB_KIND).latest("created_at")
+    execute_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    page = client.get(url, {"q": "鼋鼍索引"})
+    assert [r.employer.name for r in page.context["rows"]] == ["大方县鼋鼍索引测试商贸有限公司"]
+    assert page.context["index_pending"] == 0
+    assert "正在建立搜索索引" not in page.content.decode()
+    # A person's single edit is indexed at once.
+    employer = Employer.objects.get(uscc=make_uscc(881201))
+    services.update_employer(
+        actor=User.objects.get(username="county"),
+        employer=employer,
+        data={"legal_rep": "鼋鼍法人"},
+        expected_version=employer.version,
+    )
+    assert [r.employer.pk for r in client.get(url, {"q": "鼋鼍法人"}).context["rows"]] == [
+        employer.pk
+    ]
 
 
 def test_a_committed_batch_is_rolled_back(tmp_path: Path) -> None:
