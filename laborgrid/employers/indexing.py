@@ -40,7 +40,7 @@ JOB_KIND = "employers.index"
 
 _QUEUE = SearchQueue._meta.db_table
 _EMPLOYERS = Employer._meta.db_table
-_SOURCES = Employer._meta.get_field("search_text").sources  # type: ignore[union-attr]
+_SOURCES = Employer._meta.get_field("search_text").sources
 
 
 def pending_count(user: Any) -> int:
