@@ -428,6 +428,81 @@ def bulk_update(
                 cursor.execute(sql)
 
 
+@contextmanager
+def unindexed_insert(model: type[models.Model], field: str = "search_text") -> Iterator[None]:
+    """Wrap a set-based INSERT of rows whose search column is left empty for a deferred indexer
+    (:func:`reindex` fills it later). On SQLite the insert trigger is suspended for the block
+    (an empty text has nothing to index, and the trigger would still flush FTS5's buffer per
+    row); PostgreSQL's generated vector of an empty text is empty. Must run inside a
+    transaction."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    table, pk, column, fts = _bulk_names(model, field, "unindexed_insert")
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{fts}_ai"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in _sqlite_triggers(table, column, pk):
+                cursor.execute(sql)
+
+
+def reindex(
+    model: type[models.Model], rows: Sequence[tuple[int, str]], field: str = "search_text"
+) -> None:
+    """Set the search column of many rows (``(id, index_text)``) and bring the index up to date,
+    set-based: the deferred indexer's write. A row whose column was empty is not in the SQLite
+    index yet (:func:`unindexed_insert`); one with text has its old entries taken out first.
+    Must run inside a transaction."""
+    if not rows:
+        return
+    table, pk = model._meta.db_table, str(model._meta.pk.column)
+    column = str(model._meta.get_field(field).column)  # type: ignore[union-attr]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" AS t SET "{column}" = v.text '  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, text) "
+                f'WHERE t."{pk}" = v.id',
+                [[r[0] for r in rows], [r[1] for r in rows]],
+            )
+        return
+    table, pk, column, fts = _bulk_names(model, field, "reindex")
+    listed = json.dumps([r[0] for r in rows])
+    among = f'"{pk}" IN (SELECT value FROM json_each(%s))'  # noqa: S608 - names from _meta
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{fts}_au"')
+        cursor.execute(
+            f'INSERT INTO "{fts}"("{fts}", rowid, "{column}") '  # noqa: S608
+            f'SELECT \'delete\', "{pk}", "{column}" FROM "{table}" '
+            f"WHERE {among} AND \"{column}\" != ''",
+            [listed],
+        )
+    try:
+        with connection.wrap_database_errors:
+            raw = connection.connection.cursor()
+            try:
+                raw.executemany(
+                    f'UPDATE "{table}" SET "{column}" = ? WHERE "{pk}" = ?',  # noqa: S608
+                    [(text, pk_) for pk_, text in rows],
+                )
+            finally:
+                raw.close()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{fts}"(rowid, "{column}") '  # noqa: S608
+                f'SELECT "{pk}", "{column}" FROM "{table}" '
+                f'WHERE {among} AND "{column}" != \'\' ORDER BY "{pk}"',
+                [listed],
+            )
+    finally:
+        with connection.cursor() as cursor:
+            for sql in _sqlite_triggers(table, column, pk):
+                cursor.execute(sql)
+
+
 # --- Migrations ---------------------------------------------------------------------------------
 
 
@@ -565,7 +640,9 @@ __all__ = [
     "plan_search",
     "prefix_q",
     "query_text",
+    "reindex",
     "search_filter",
     "search_q",
+    "unindexed_insert",
     "with_search_fields",
 ]

@@ -17,6 +17,7 @@ class EmployersConfig(AppConfig):
         from laborgrid.employers import (
             demo,
             exports,  # noqa: F401  (registers the list export job)
+            indexing,  # noqa: F401  (registers the deferred search index job)
         )
 
         register_seeder(DemoSeeder("employers", demo.seed_employers, order=20))

@@ -49,8 +49,15 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
-from laborgrid.core.search import SearchTextField, bulk_insert, bulk_update, index_text, normalise
-from laborgrid.employers.models import Employer, split_names
+from laborgrid.core.search import (
+    SearchTextField,
+    bulk_insert,
+    bulk_update,
+    index_text,
+    normalise,
+    unindexed_insert,
+)
+from laborgrid.employers.models import Employer, SearchQueue, split_names
 from laborgrid.employers.names import name_core
 
 if TYPE_CHECKING:
@@ -395,15 +402,55 @@ def locked(pks: Iterable[int]) -> dict[int, dict[str, Any]]:
         return {r[0]: dict(zip(ALL_ATTNAMES, r, strict=True)) for r in cursor.fetchall()}
 
 
+def queue_for_index(writer: Writer, rows: Iterable[tuple[int, str]]) -> None:
+    """Put employers (``(id, grid_path)``) in the deferred indexer's queue
+    (:class:`~laborgrid.employers.models.SearchQueue`); one already there stays once."""
+    rows = list(rows)
+    if not rows:
+        return
+    table = SearchQueue._meta.db_table
+    conflict = "ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        if writer.vendor == "postgresql":
+            cursor.execute(
+                f'INSERT INTO "{table}" ("employer_id", "grid_path") '  # noqa: S608
+                f"SELECT * FROM unnest(%s::bigint[], %s::varchar[]) {conflict}",
+                [[r[0] for r in rows], [r[1] for r in rows]],
+            )
+            return
+    with connection.wrap_database_errors:
+        raw = connection.connection.cursor()
+        try:
+            raw.executemany(
+                f'INSERT INTO "{table}" ("employer_id", "grid_path") VALUES (?, ?) {conflict}',  # noqa: S608
+                rows,
+            )
+        finally:
+            raw.close()
+
+
 class EmployerWrites:
     """Creates and updates employer rows set-based, with their derived columns and history.
 
     ``actor`` is who writes (``created_by`` / ``updated_by`` and the history's user), ``reason``
-    the history's change reason. Call inside a transaction (each call's rows are one unit)."""
+    the history's change reason. Call inside a transaction (each call's rows are one unit).
 
-    def __init__(self, *, actor: User, reason: str, writer: Writer | None = None) -> None:
+    ``deferred_search`` (bulk writes: a register import): the character search text of new and
+    renamed employers is left to the deferred indexer (:mod:`laborgrid.employers.indexing`),
+    the employers queued for it; the name key and core (exact names, duplicates) are written
+    at once. Single edits keep the default: indexed in the same transaction."""
+
+    def __init__(
+        self,
+        *,
+        actor: User,
+        reason: str,
+        writer: Writer | None = None,
+        deferred_search: bool = False,
+    ) -> None:
         self.actor_id: int | None = getattr(actor, "pk", None)
         self.reason = reason
+        self.deferred_search = deferred_search
         self.writer = writer or Writer()
         self.employers = employer_table()
         self.histories = history_table()
@@ -426,10 +473,18 @@ class EmployerWrites:
         prep = self.prepare[name]
         return prep(value) if prep is not None and value is not None else value
 
-    def create(self, rows: Sequence[Mapping[str, Any]], *, now: datetime | None = None) -> range:
+    def create(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        now: datetime | None = None,
+        history: bool = True,
+    ) -> range:
         """Insert new employers (each a mapping of Python values by attribute name, without id
         or derived columns) with their "created" history rows, and answer their ids.
 
+        ``history=False``: no history row per employer — the caller keeps the provenance (a
+        register import: its batch and import row; the archive shows "由第 N 批登记库导入创建").
         Ids are reserved in the caller's transaction (PostgreSQL: the employer and history
         tables are locked against other inserts until it ends)."""
         if not rows:
@@ -441,22 +496,34 @@ class EmployerWrites:
         prepared_now = self._prepared("created_at", now)
         employer_rows, history_rows = [], []
         prepare = self.prepare
+        deferred = self.deferred_search
         for i, v in enumerate(rows):
             values = dict(self.new_defaults)
             for name, value in v.items():
                 prep = prepare[name]
                 values[name] = prep(value) if prep and value is not None else value
-            values.update(derived_columns(v))
+            if deferred:
+                values["name_key"], values["name_core"] = _name_columns(v.get("name"))
+                values["search_text"] = ""
+            else:
+                values.update(derived_columns(v))
             values.update(id=first + i, created_at=prepared_now, updated_at=prepared_now, version=1)
             if values.get("updated_by_id") is None:
                 values["updated_by_id"] = self.actor_id
             if values.get("created_by_id") is None:
                 values["created_by_id"] = self.actor_id
             employer_rows.append(self.employers.row(values))
-            history_rows.append(
-                history_row(self.histories, values, "+", self.reason, self.actor_id)
-            )
-        write_new(writer, self.employers, self.histories, employer_rows, history_rows)
+            if history:
+                history_rows.append(
+                    history_row(self.histories, values, "+", self.reason, self.actor_id)
+                )
+        if deferred:
+            with unindexed_insert(Employer):
+                writer.insert(self.employers, employer_rows)
+            writer.insert(self.histories, history_rows)
+            queue_for_index(writer, ((first + i, v["grid_path"]) for i, v in enumerate(rows)))
+        else:
+            write_new(writer, self.employers, self.histories, employer_rows, history_rows)
         return range(first, first + len(rows))
 
     def update(
@@ -482,6 +549,7 @@ class EmployerWrites:
         prepared_now = self._prepared("updated_at", now)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         searched: list[int] = []
+        queued: list[tuple[int, str]] = []
         written: list[dict[str, Any]] = []
         for values, changes in rows:
             columns = {"version", "updated_at", "updated_by_id"}
@@ -509,9 +577,12 @@ class EmployerWrites:
                 values["name_key"], values["name_core"] = _name_columns(values["name"])
                 columns |= {"name_key", "name_core"}
             if not columns.isdisjoint(SEARCHED):
-                values["search_text"] = _search_text(values)
-                columns.add("search_text")
-                searched.append(values["id"])
+                if self.deferred_search:
+                    queued.append((values["id"], values["grid_path"]))
+                else:
+                    values["search_text"] = _search_text(values)
+                    columns.add("search_text")
+                    searched.append(values["id"])
             done["_columns"] = sorted(columns)
             written.append(done)
             by_columns.setdefault(tuple(sorted(columns)), []).append(values)
@@ -530,6 +601,7 @@ class EmployerWrites:
                 for v in group
             ],
         )
+        queue_for_index(self.writer, queued)
         return written
 
 
@@ -622,6 +694,7 @@ __all__ = [
     "join_names",
     "locked",
     "on_employers_changed",
+    "queue_for_index",
     "renamed_former_names",
     "save_changes",
     "set_derived",

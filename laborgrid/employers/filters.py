@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.paths import CODE_CHARS
 from laborgrid.core.scope import get_scope
-from laborgrid.core.search import plan_search, prefix_q
+from laborgrid.core.search import normalise, plan_search, prefix_q
+from laborgrid.employers import indexing
 from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
 from laborgrid.employers.models import STALE_AFTER_DAYS, Employer, EmployerQuerySet
 from laborgrid.grids.models import Grid
@@ -64,6 +65,12 @@ def search_employers(
     if plan is not None:
         plan.search_scan = search.scan
     condition = search.q
+    if indexing.any_pending():
+        # Employers waiting for the deferred character index (an import's) are found by their
+        # exact name (normalised) meanwhile; indexed ones already match it as a substring.
+        key = normalise(q)
+        if key:
+            condition |= Q(name_key=key)
     code = unicodedata.normalize("NFKC", q).strip().upper().replace("-", "")
     if len(code) >= 2 and set(code) <= CODE_CHARS:
         condition |= prefix_q("uscc", code) | prefix_q("org_code", code)

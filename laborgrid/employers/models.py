@@ -127,9 +127,7 @@ class Employer(models.Model):
     name_core = models.CharField(max_length=200, db_index=True, editable=False, default="")
     former_names = models.TextField(_("曾用名"), blank=True, help_text=_("每行一个"))
     employer_type = models.CharField(_("单位类型"), max_length=32, choices=EmployerType.choices)
-    industry = models.CharField(
-        _("行业门类"), max_length=1, choices=Industry.choices, blank=True, db_index=True
-    )
+    industry = models.CharField(_("行业门类"), max_length=1, choices=Industry.choices, blank=True)
     legal_rep = models.CharField(_("法定代表人（负责人）"), max_length=60, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
     # The contact's phone is personal information (DOMAIN A6): encrypted, masked on screen.
@@ -160,14 +158,15 @@ class Employer(models.Model):
         max_length=16,
         choices=EmployerStatus.choices,
         default=EmployerStatus.OPERATING,
-        db_index=True,
     )
 
     # --- grid (网格定位) --------------------------------------------------------------------
     grid = models.ForeignKey(
         "grids.Grid", on_delete=models.PROTECT, related_name="employers", verbose_name=_("所属网格")
     )
-    grid_path = PathField(_("网格路径"), db_index=True, editable=False)
+    # Not indexed on its own: ``(grid_path, id)`` and the subtree list's covering index serve
+    # every query by subtree (issue 22: an index no query uses costs every import a write).
+    grid_path = PathField(_("网格路径"), editable=False)
     grid_method = models.CharField(
         _("网格归属方式"), max_length=16, choices=LocateMethod.choices, default=LocateMethod.MANUAL
     )
@@ -181,6 +180,7 @@ class Employer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,  # read from the employer, never looked up by snapshot
     )
     employees = models.PositiveIntegerField(_("职工人数"), default=0, editable=False)
     last_collected_on = models.DateField(_("最近采集日期"), null=True, blank=True, editable=False)
@@ -205,6 +205,7 @@ class Employer(models.Model):
     #: Optimistic locking: an edit names the version it was made on; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who created and last changed the record: shown on it, never searched by (no index).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -212,6 +213,7 @@ class Employer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -221,6 +223,7 @@ class Employer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,
     )
     # Names, former names, address and legal representative in the character index of
     # laborgrid.core.search (codes are matched by prefix on their own indexes instead).
@@ -349,6 +352,10 @@ class EmployerSource(models.Model):
     )
     first_seen_on = models.DateField(_("首次出现"))
     last_seen_on = models.DateField(_("最近出现"))
+    #: A digest of the register's fields as the last import read them for this listing (and of
+    #: the batch's field policy): a row with the same digest changes nothing, and a re-import
+    #: of an unchanged file reads instead of comparing and writing (issue 22). Empty: unknown.
+    fingerprint = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("登记来源")
@@ -362,6 +369,35 @@ class EmployerSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id}:{self.source}"
+
+
+class SearchQueueQuerySet(ScopedQuerySet["SearchQueue"]):
+    scope_path_field = "grid_path"
+
+
+class SearchQueue(models.Model):
+    """An employer whose character search text is still to be indexed (issue 22).
+
+    Bulk writes (a register import) leave the search text to the indexer
+    (:mod:`laborgrid.employers.indexing`), which works through this queue in large batches, as
+    Zulip indexes its messages: writing a million employers does not wait for their index.
+    Until then codes and the exact name find the employer; the list and search pages say how
+    many are still waiting. One row per employer (queued twice is queued once)."""
+
+    employer = models.OneToOneField(
+        Employer, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    #: The employer's grid path when queued: what a user's count of waiting employers reads.
+    grid_path = PathField(editable=False, db_index=True)
+
+    objects = SearchQueueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待建搜索索引")
+        verbose_name_plural = _("待建搜索索引")
+
+    def __str__(self) -> str:
+        return str(self.employer_id)
 
 
 class SnapshotQuerySet(models.QuerySet["LabourSnapshot"]):

@@ -121,6 +121,19 @@ def _changes(employer: Employer, limit: int) -> list[Entry]:
     out = []
     for rec, delta in deltas:
         actor = rec.history_user.full_name if rec.history_user else ""
+        if delta is None and rec.history_type != "+" and len(records) <= limit:
+            # The oldest record is a change: the employer was created without a history row
+            # (a register import: its own source says so). The change's reason is all there is.
+            out.append(
+                Entry(
+                    when=rec.history_date,
+                    kind="change",
+                    title=_("修改档案"),
+                    detail=rec.history_change_reason or "",
+                    actor=actor,
+                )
+            )
+            continue
         if delta is None:
             out.append(
                 Entry(

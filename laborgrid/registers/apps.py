@@ -8,6 +8,7 @@ class RegistersConfig(AppConfig):
 
     def ready(self) -> None:
         from laborgrid.core.extensions import NavLink, register_link
+        from laborgrid.registers import timeline  # noqa: F401  (the archive's import entries)
 
         register_link(
             "employers",

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from laborgrid.core import pii
 from laborgrid.core.search import normalise
 from laborgrid.core.text import clauses
-from laborgrid.employers import bulk
+from laborgrid.employers import bulk, indexing
 from laborgrid.employers.bulk import EmployerWrites, Table, in_list
 from laborgrid.employers.choices import RegisterSource
 from laborgrid.employers.models import Employer, EmployerSource
@@ -206,6 +206,7 @@ class Planned:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: int | None = None
+    fingerprint: str = ""  # of the row's fields (:meth:`Runner._fingerprint`), once computed
 
 
 def file_digest(path: str) -> tuple[str, int]:
@@ -262,6 +263,7 @@ class Runner:
         progress: Callable[[int, int], None] | None = None,
         today: date | None = None,
         chunk: int | None = None,
+        deferred_search: bool = True,
     ) -> None:
         self.chunk = chunk or CHUNK
         self.batch = batch
@@ -275,10 +277,20 @@ class Runner:
         self.seen: dict[str, int] = {}
         self.locate = locator(self.county, copy_grid=False)
         #: Employer rows, their derived columns and history: written by the registry's one
-        #: write path (``employers.bulk``), set-based.
+        #: write path (``employers.bulk``), set-based. The character index of what a run
+        #: writes is deferred to the indexer (``employers.indexing``); a person's decision on
+        #: one review row (``deferred_search=False``) is indexed at once, as any single edit.
         self.employers = EmployerWrites(
-            actor=actor, reason=_("登记库导入（批次 %(id)s）") % {"id": batch.pk}
+            actor=actor,
+            reason=_("登记库导入（批次 %(id)s）") % {"id": batch.pk},
+            deferred_search=deferred_search,
         )
+        #: What a row's fingerprint covers besides its fields: the batch's field policy (the
+        #: same row under another policy may change other fields).
+        self.fingerprint_base = json.dumps(sorted(self.policy.items())).encode()
+        #: The register's listings of the chunk's matched employers: employer id →
+        #: ``(listing id, reference, registered status, last seen, fingerprint)``.
+        self.listings: dict[int, tuple[int, str, str, date, str]] = {}
         self.writer = self.employers.writer
         self.source_table = Table(EmployerSource, skip=("id",))
         self.record_table = Table(ImportRow, skip=("id",))
@@ -535,14 +547,47 @@ class Runner:
         unmatched = [p for p in unmatched if p.employer is None and not p.outcome]
         for p in unmatched:
             self._match_similar(p, by_core)
+        self.listings = self._listings(
+            {p.employer.pk for p in valid if p.employer is not None and not p.outcome}
+        )
         for p in valid:
             if p.outcome == RowOutcome.REVIEW:
                 continue
             if p.employer is None:
                 p.outcome = RowOutcome.CREATED
                 continue
+            listing = self.listings.get(p.employer.pk)
+            if listing is not None and listing[4] and listing[4] == self._fingerprint(p):
+                # The register says what it said last time, under the same policy: nothing
+                # to compare, nothing to write (a re-import of an unchanged file is a read).
+                p.outcome = RowOutcome.UNCHANGED
+                continue
             p.changes = self._changes(cast(Current, p.employer), p.result.clean)
             p.outcome = RowOutcome.UPDATED if p.changes else RowOutcome.UNCHANGED
+
+    def _fingerprint(self, p: Planned) -> str:
+        """A digest of the row's register fields (as normalised) and the batch's policy."""
+        if not p.fingerprint:
+            clean = p.result.clean
+            text = repr([(k, clean[k]) for k in sorted(clean)]).encode()
+            p.fingerprint = hashlib.blake2b(
+                self.fingerprint_base + text, digest_size=16
+            ).hexdigest()
+        return p.fingerprint
+
+    def _listings(self, employer_ids: set[int]) -> dict[int, tuple[int, str, str, date, str]]:
+        """This register's listings of ``employer_ids`` (one indexed query)."""
+        if not employer_ids:
+            return {}
+        among, listed = in_list(employer_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'SELECT "employer_id", "id", "reference", "registered_status", "last_seen_on", '  # noqa: S608 - names from _meta
+                f'"fingerprint" FROM "{EmployerSource._meta.db_table}" '
+                f'WHERE "source" = %s AND "employer_id" {among}',
+                [self.batch.source, listed],
+            )
+            return {r[0]: (r[1], r[2], r[3], _as_date(r[4]), r[5]) for r in cursor.fetchall()}
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -574,7 +619,9 @@ class Runner:
             with self._timed("locate"):
                 values = [self._new_employer(p.result.clean) for p in new]
             with self._timed("create"):
-                ids_ = self.employers.create(values, now=now)
+                # No history row per created employer: the batch and its import row are the
+                # provenance (the archive starts with "由第 N 批登记库导入创建").
+                ids_ = self.employers.create(values, now=now, history=False)
             for p, pk in zip(new, ids_, strict=True):
                 p.employer = Created(pk)
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
@@ -621,31 +668,26 @@ class Runner:
             p.changes["_version"] = done["_version"]
 
     def _sources(self, rows: list[Planned]) -> None:
-        """The employer is listed in this register: its code there and registered status.
-        Written set-based (a row per employer and register)."""
+        """The employer is listed in this register: its code there, registered status and the
+        row's fingerprint. Written set-based (a row per employer and register); a listing that
+        stays as it was is not written."""
         if not rows:
             return
         source = self.batch.source
-        among, listed = in_list({cast(Current, p.employer).pk for p in rows})
-        with connection.cursor() as cursor:
-            cursor.execute(
-                'SELECT "employer_id", "id", "reference", "registered_status", "last_seen_on" '  # noqa: S608 - names from _meta
-                f'FROM "{EmployerSource._meta.db_table}" '
-                f'WHERE "source" = %s AND "employer_id" {among}',
-                [source, listed],
-            )
-            existing = {r[0]: (r[1], r[2], r[3], _as_date(r[4])) for r in cursor.fetchall()}
+        missing = {cast(Current, p.employer).pk for p in rows} - set(self.listings)
+        existing = {**self.listings, **self._listings(missing)}
         today = self.writer.date(self.today)
         create: dict[int, dict[str, Any]] = {}
-        update: list[tuple[Any, ...]] = []
+        update: dict[int, tuple[Any, ...]] = {}
         for p in rows:
             employer_id = cast(Current, p.employer).pk
             clean = p.result.clean
             reference = clean.get("uscc") or clean.get("reg_number") or clean.get("org_code") or ""
             status = clean.get("status", "")
+            fingerprint = self._fingerprint(p)
             found = existing.get(employer_id)
             if found is None:
-                existing[employer_id] = (0, reference, status, self.today)
+                existing[employer_id] = (0, reference, status, self.today, fingerprint)
                 create[employer_id] = {
                     "employer_id": employer_id,
                     "source": source,
@@ -653,24 +695,30 @@ class Runner:
                     "registered_status": status,
                     "first_seen_on": today,
                     "last_seen_on": today,
+                    "fingerprint": fingerprint,
                 }
                 p.changes["_source"] = [None, None]
                 continue
-            source_id, old_reference, old_status, last_seen = found
+            source_id, old_reference, old_status, last_seen, old_fingerprint = found
             after = (reference or old_reference, status or old_status, self.today)
-            if (old_reference, old_status, last_seen) != after:
-                existing[employer_id] = (source_id, *after)
+            if (old_reference, old_status, last_seen) != after or old_fingerprint != fingerprint:
+                existing[employer_id] = (source_id, *after, fingerprint)
                 if source_id:
-                    update.append((after[0], after[1], today, source_id))
-                    p.changes["_source"] = [
-                        [old_reference, old_status, last_seen.isoformat()],
-                        None,
-                    ]
+                    update[source_id] = (after[0], after[1], today, fingerprint, source_id)
+                    if (old_reference, old_status, last_seen) != after:
+                        p.changes["_source"] = [
+                            [old_reference, old_status, last_seen.isoformat()],
+                            None,
+                        ]
                 else:  # a second row of this chunk for an employer listed by the first
-                    create[employer_id].update(reference=after[0], registered_status=after[1])
+                    create[employer_id].update(
+                        reference=after[0], registered_status=after[1], fingerprint=fingerprint
+                    )
         self.writer.insert(self.source_table, [self.source_table.row(v) for v in create.values()])
         self.writer.update(
-            EmployerSource, ("reference", "registered_status", "last_seen_on"), update
+            EmployerSource,
+            ("reference", "registered_status", "last_seen_on", "fingerprint"),
+            list(update.values()),
         )
 
     def _records(self, rows: list[Planned]) -> None:
@@ -882,6 +930,8 @@ def run_batch(
         extra.update(committed_by=actor, committed_at=timezone.now(), file="")
         # The county's figures (coverage: 底数清) are counted again by whoever listens.
         bulk.employers_changed(batch.grid.path)
+        # The character index of the new and renamed employers catches up in the background.
+        indexing.schedule(actor)
         # The file's content is in the database now; the upload (names, phone numbers) is not
         # kept twice (DOMAIN A6). Its name, size and SHA-256 stay with the batch.
         batch.file.delete(save=False)

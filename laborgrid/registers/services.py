@@ -299,6 +299,11 @@ def rollback_batch(batch: ImportBatch, actor: User) -> dict[str, int]:
                     source.last_seen_on = seen
                     source.save(update_fields=["reference", "registered_status", "last_seen_on"])
             result["restored"] += 1
+        # What the register said is no longer what the employers hold: the next import of any
+        # file compares its rows again instead of trusting the listings' fingerprints.
+        EmployerSource.objects.filter(employer_id__in=list(employers), source=locked.source).update(
+            fingerprint=""
+        )
         if restore:
             # The registry's write path: derived columns, version and history as for any
             # change; the former names as the import found them (recorded with a rename).
@@ -352,7 +357,7 @@ def decide_row(
             raise ValidationError(_("批次导入后才能确认待定的行。"))
         if row.outcome != RowOutcome.REVIEW or row.decision:
             raise ValidationError(_("这一行已经确认过了。"))
-        runner = Runner(batch, commit=True, actor=actor)
+        runner = Runner(batch, commit=True, actor=actor, deferred_search=False)
         if decision == ReviewDecision.SAME:
             allowed = {c["id"] for c in row.candidates}
             if employer_id is None or employer_id not in allowed:

@@ -26,7 +26,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.core.jobs import start_export
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.text import labelled
-from laborgrid.employers import exports, filters
+from laborgrid.employers import exports, filters, indexing
 from laborgrid.employers.choices import EmployerStatus, EmployerType, Industry, RiskFlag
 from laborgrid.employers.models import Employer
 from laborgrid.grids.models import Grid
@@ -169,6 +169,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
             )
     next_cursor = page.next_cursor if page else None
     labels = _Labels()
+    pending = indexing.pending_count(request.user) if indexing.any_pending() else 0
     create_url = reverse("employers:employer_create") if scope.has(Cap.WORK_WRITE) else None
     return render(
         request,
@@ -196,6 +197,9 @@ def employer_list(request: HttpRequest) -> HttpResponse:
             "flag_choices": RiskFlag.choices,
             "sort_choices": filters.Sort.CHOICES,
             "create_url": create_url,
+            # Employers an import wrote whose character index is still being built.
+            "index_pending": pending,
+            "index_pending_text": f"{pending:,}",
         },
     )
 

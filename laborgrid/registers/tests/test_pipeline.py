@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from laborgrid.accounts.models import User
+from laborgrid.core.jobs import execute_job
+from laborgrid.core.models import Job, JobStatus
+from laborgrid.employers import indexing, services
+from laborgrid.employers.filters import search_employers
 from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.timeline import timeline
 from laborgrid.grids.choices import LocateMethod
 from laborgrid.registers import pipeline
 from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
@@ -22,7 +28,7 @@ from laborgrid.registers.services import (
 )
 from laborgrid.registers.tests.files import HEADER, csv_text, with_titles, write
 from laborgrid.testing.employers import make_employer, make_uscc
-from laborgrid.testing.personas import MAOCHANG, MAOCHANG_VILLAGE
+from laborgrid.testing.personas import MAOCHANG, MAOCHANG_VILLAGE, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -100,15 +106,28 @@ def test_a_gbk_export_is_previewed_then_committed(tmp_path: Path) -> None:
     assert known.history.first().history_change_reason.startswith("登记库导入")
     new = Employer.objects.get(uscc=make_uscc(880002))
     assert new.last_collected_on is None  # registered, not yet visited
-    created = new.history.get()
     county = User.objects.get(username="county")
-    assert (created.history_type, created.history_user_id) == ("+", county.pk)
-    assert created.history_change_reason.startswith("登记库导入")
+    # No history row per created employer: the batch and its row are the provenance, and the
+    # archive starts with them.
+    assert not new.history.exists()
+    (first,) = [e for e in timeline(new) if e.kind == "created"]
+    assert first.title == f"由第 {committed.pk} 批登记库导入创建（{committed.file_name}，第 6 行）"
+    assert first.url == committed.get_absolute_url()
     assert (new.version, new.created_by_id) == (1, county.pk)
     assert new.contact_phone_enc == ""
     assert new.grid.code.startswith(MAOCHANG) and new.grid_method != LocateMethod.UNASSIGNED
     source = EmployerSource.objects.get(employer=new, source="scjg")
     assert source.registered_status == "operating"
+    # The character index is deferred: the exact name and the code find the new employer at
+    # once; a fragment of its name once the indexer has caught up.
+    assert indexing.pending_count(county) == 2  # the new employer and the renamed one
+    visible = Employer.objects.visible_to(county)
+    assert list(search_employers(visible, new.name)) == [new]
+    assert list(search_employers(visible, make_uscc(880002))) == [new]
+    assert not search_employers(visible, "鲲鹏880002").exists()
+    assert indexing.index_pending() == 2
+    assert indexing.pending_count(county) == 0
+    assert list(search_employers(visible, "鲲鹏880002")) == [new]
     assert Employer.objects.filter(search_text__phrase="鲲鹏880002").exists()
     # The search index follows the update: the new name and representative are found, the old
     # representative no longer is; the old name is still found, as a former name.
@@ -125,6 +144,71 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
     after = {e.pk: (e.version, e.name) for e in Employer.objects.filter(name__contains="鲲鹏881")}
     assert after == before
+
+
+def test_an_unchanged_listing_is_read_not_compared_and_a_rollback_forgets_it(
+    tmp_path: Path,
+) -> None:
+    """A re-import decides "unchanged" by the listing's fingerprint (issue 22): a person's edit
+    since the last import stands (the register has nothing new to say). After a rollback the
+    fingerprints are forgotten, so the same file applies again."""
+    known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(881101), name="大方县指纹旧名有限公司")
+    path = gbk_file(tmp_path, [row(881101), row(881102)])
+    first = run(path)
+    assert (first["created"], first["updated"]) == (1, 1)
+    listings = EmployerSource.objects.filter(source="scjg", employer__uscc__startswith="9152")
+    assert all(len(s.fingerprint) == 32 for s in listings.filter(employer=known))
+    county = User.objects.get(username="county")
+    known.refresh_from_db()
+    services.update_employer(
+        actor=county, employer=known, data={"legal_rep": "王改"}, expected_version=known.version
+    )
+    again = run(path)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    known.refresh_from_db()
+    assert known.legal_rep == "王改"  # the person's edit since the import stands
+
+    batch = ImportBatch.objects.get(pk=first["batch"])
+    assert rollback_batch(batch, county)["kept"] == 1  # edited since: kept
+    assert EmployerSource.objects.get(employer=known, source="scjg").fingerprint == ""
+    third = run(path)
+    assert third["updated"] == 1  # compared again: the register's representative applies
+    known.refresh_from_db()
+    assert known.legal_rep == "张三"
+
+
+def test_an_imported_employer_is_found_by_character_search_once_indexed(tmp_path: Path) -> None:
+    """The list page says how many employers still wait for the character index; meanwhile the
+    exact name finds a new employer, a fragment of it once the indexer has caught up (both
+    databases: FTS5 / tsvector)."""
+    client = client_for("county")
+    url = reverse("employers:employer_list")
+    run(gbk_file(tmp_path, [row(881201, name="大方县鼋鼍索引测试商贸有限公司")]))
+    page = client.get(url, {"q": "大方县鼋鼍索引测试商贸有限公司"})
+    assert [r.employer.name for r in page.context["rows"]] == ["大方县鼋鼍索引测试商贸有限公司"]
+    assert page.context["index_pending"] == 1
+    assert "还有 1 家用人单位正在建立搜索索引" in page.content.decode()
+    assert client.get(url, {"q": "鼋鼍索引"}).context["rows"] == []
+    # The job an import starts when it commits does what a worker would.
+    job = Job.objects.filter(kind=indexing.JOB_KIND).latest("created_at")
+    execute_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    page = client.get(url, {"q": "鼋鼍索引"})
+    assert [r.employer.name for r in page.context["rows"]] == ["大方县鼋鼍索引测试商贸有限公司"]
+    assert page.context["index_pending"] == 0
+    assert "正在建立搜索索引" not in page.content.decode()
+    # A person's single edit is indexed at once.
+    employer = Employer.objects.get(uscc=make_uscc(881201))
+    services.update_employer(
+        actor=User.objects.get(username="county"),
+        employer=employer,
+        data={"legal_rep": "鼋鼍法人"},
+        expected_version=employer.version,
+    )
+    assert [r.employer.pk for r in client.get(url, {"q": "鼋鼍法人"}).context["rows"]] == [
+        employer.pk
+    ]
 
 
 def test_a_committed_batch_is_rolled_back(tmp_path: Path) -> None:
@@ -379,6 +463,7 @@ def test_updates_of_different_fields_in_one_chunk_each_keep_the_employer_findabl
         "大方县鲲鹏889201号商贸有限公司",
         2,
     )
+    indexing.index_pending()  # the character index of an import is deferred
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏889201号")) == [closed]
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏新名字")) == [renamed]
     assert list(Employer.objects.filter(search_text__phrase="鲲鹏889202号")) == [renamed]
