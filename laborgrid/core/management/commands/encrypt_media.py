@@ -44,7 +44,8 @@ class Command(BaseCommand):
                 .values_list(field.name, flat=True)
                 .iterator()
             )
-            done, skipped = encrypt_existing(field.storage, names)
+            storage: EncryptedFileSystemStorage = field.storage  # type: ignore[assignment]
+            done, skipped = encrypt_existing(storage, names)
             self.stdout.write(
                 f"{model._meta.verbose_name}·{field.verbose_name}"
                 f"（{model._meta.label}.{field.name}）：加密 {done} 个，跳过 {skipped} 个"

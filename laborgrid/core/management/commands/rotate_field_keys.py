@@ -97,7 +97,7 @@ def _rotate_files(log: Callable[[str], Any]) -> dict[str, int]:
         if not sealed.file:
             continue
         model = apps.get_model(sealed.model)
-        storage = model._meta.get_field(sealed.field).storage  # type: ignore[union-attr]
+        storage = model._meta.get_field(sealed.field).storage
 
         def token(blob: bytes, ctx: str = sealed.context) -> bytes | None:
             text = blob.decode("ascii")
