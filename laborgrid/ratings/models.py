@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laborgrid.core.filecrypt import EncryptedFileSystemStorage
 from laborgrid.core.paths import PathField
 from laborgrid.core.scope import ScopedQuerySet
 from laborgrid.ratings.choices import (
@@ -336,6 +337,15 @@ class ArrearsListing(models.Model):
         return reverse("ratings:listing_detail", args=[self.pk])
 
 
+#: The employer's statement evidence (payrolls, receipts, ID copies): encrypted at rest
+#: (``core.filecrypt``), as the rectification evidence is.
+STATEMENT_STORAGE = EncryptedFileSystemStorage("file:ratings.statement")
+
+
+def statement_storage() -> EncryptedFileSystemStorage:
+    return STATEMENT_STORAGE
+
+
 def _statement_upload(instance: Any, filename: str) -> str:
     return (
         f"ratings/statements/{timezone.localdate():%Y/%m}/"
@@ -350,7 +360,7 @@ class StatementFile(models.Model):
     listing = models.ForeignKey(
         ArrearsListing, on_delete=models.PROTECT, related_name="statement_files"
     )
-    file = models.FileField(_("文件"), upload_to=_statement_upload)
+    file = models.FileField(_("文件"), upload_to=_statement_upload, storage=statement_storage)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=60)
     sha256 = models.CharField(max_length=64)

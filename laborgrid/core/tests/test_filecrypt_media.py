@@ -14,4 +14,5 @@ def test_every_personal_file_kind_is_stored_encrypted() -> None:
         "rectifications.OrderFile.file",
         "inspections.Visit.record_file",
         "reviews.ReviewAttachment.file",
+        "ratings.StatementFile.file",
     } <= labels

@@ -23,6 +23,7 @@ from laborgrid.audit.models import AuditAction, AuditEvent
 from laborgrid.cases.models import Case
 from laborgrid.employers.models import Employer
 from laborgrid.grids.models import Grid
+from laborgrid.lib.crypto import FILE_MAGIC
 from laborgrid.notifications.models import Notification
 from laborgrid.ratings import grading
 from laborgrid.ratings import listing as L
@@ -301,6 +302,8 @@ def test_prior_notice_statement_with_evidence_in_the_portal(
     assert row.statement_on == timezone.localdate()
     assert row.deadlines.get(kind=L.STATEMENT_KIND).met_on == timezone.localdate()
     evidence = row.statement_files.get()
+    with open(evidence.file.path, "rb") as raw:  # encrypted at rest
+        assert raw.read(len(FILE_MAGIC)) == FILE_MAGIC
     assert Notification.objects.filter(user=_county(), url=row.get_absolute_url()).exists()
     # Staff see it in the listing's page and download the evidence (audited).
     staff = client_for("county")
