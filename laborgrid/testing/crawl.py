@@ -32,7 +32,7 @@ from django.urls import Resolver404, resolve
 #: answers that are files rather than pages (these get their status checked, nothing else).
 NEVER_FOLLOW = ("accounts:logout", "logout")
 FILE_ROUTE = re.compile(
-    r"(export|download|template|errors|_file|photo|service_worker|manifest|^preview$|_data$|"
+    r"(export|download|template|errors|_file|_letter|photo|service_worker|manifest|^preview$|_data$|"
     r"progress|openapi|api-root)",
     re.I,
 )
