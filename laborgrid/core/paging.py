@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
@@ -34,3 +35,10 @@ def offset_page(
         "count": qs.count(),
         "items": [row(obj) for obj in qs[params.offset : params.offset + params.limit]],
     }
+
+
+def query_without(request: Any, name: str) -> str:
+    """The page's query string without ``name`` (and without ``page``): the link of a filter
+    chip that removes that filter, ``"?"`` when nothing is left."""
+    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
+    return f"?{urlencode(rest)}" if rest else "?"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +28,7 @@ from laborgrid.accounts.roles import STAFF_ROLES, Cap
 from laborgrid.audit.services import record
 from laborgrid.core import offline
 from laborgrid.core.forms import attach_errors
+from laborgrid.core.paging import query_without
 from laborgrid.core.paths import path_codes
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
@@ -212,7 +212,7 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
     if code:
         grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
         qs = qs.filter(grid_path__under=grid.path) if grid else qs.none()
-        chips.append((grid.name if grid else code, _without(request, "grid")))
+        chips.append((grid.name if grid else code, query_without(request, "grid")))
     period = periods.parse(request.GET.get("occurred"))
     if period is not None:
         start, end = (
@@ -221,7 +221,7 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
         )
         qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
         chips.append(
-            (_("发生于 %(period)s") % {"period": period.key}, _without(request, "occurred"))
+            (_("发生于 %(period)s") % {"period": period.key}, query_without(request, "occurred"))
         )
     page = Paginator(qs.order_by("-reported_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -240,11 +240,6 @@ def incident_list(request: AuthedRequest) -> HttpResponse:
             "hidden": {k: request.GET[k] for k in ("grid", "occurred") if request.GET.get(k)},
         },
     )
-
-
-def _without(request: AuthedRequest, name: str) -> str:
-    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
-    return f"?{urlencode(rest)}" if rest else "?"
 
 
 def _staff_for(incident: Incident) -> list[User]:

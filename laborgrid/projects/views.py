@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.core.paging import query_without
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.models import Grid
@@ -94,7 +95,7 @@ def project_list(request: AuthedRequest) -> HttpResponse:
         )
         qs = qs.filter(created_at__gte=start, created_at__lt=end)
         chips.append(
-            (_("登记于 %(period)s") % {"period": period.key}, _without(request, "registered"))
+            (_("登记于 %(period)s") % {"period": period.key}, query_without(request, "registered"))
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -119,13 +120,8 @@ def _grid_chip(request: AuthedRequest, qs: Any, chips: list[tuple[str, str]]) ->
     if not code:
         return qs
     grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
-    chips.append((grid.name if grid else code, _without(request, "grid")))
+    chips.append((grid.name if grid else code, query_without(request, "grid")))
     return qs.filter(grid_path__under=grid.path) if grid else qs.none()
-
-
-def _without(request: AuthedRequest, name: str) -> str:
-    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
-    return f"?{urlencode(rest)}" if rest else "?"
 
 
 @login_required
@@ -146,13 +142,15 @@ def arrears_list(request: AuthedRequest) -> HttpResponse:
     open_only = request.GET.get("open") == "1"
     qs = qs.filter(arrears_filter(found=found, settled=settled, open_only=open_only))
     if found is not None:
-        chips.append((_("发现于 %(period)s") % {"period": found.key}, _without(request, "found")))
+        chips.append(
+            (_("发现于 %(period)s") % {"period": found.key}, query_without(request, "found"))
+        )
     if settled is not None:
         chips.append(
-            (_("清偿于 %(period)s") % {"period": settled.key}, _without(request, "settled"))
+            (_("清偿于 %(period)s") % {"period": settled.key}, query_without(request, "settled"))
         )
     if open_only:
-        chips.append((_("未清偿完毕"), _without(request, "open")))
+        chips.append((_("未清偿完毕"), query_without(request, "open")))
     totals = qs.aggregate(
         total_amount=Sum("amount", default=Decimal(0)),
         total_settled=Sum("settled_amount", default=Decimal(0)),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from laborgrid.accounts.roles import Cap
+from laborgrid.core.paging import query_without
 from laborgrid.core.scope import check_write, get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.choices import GridLevel
@@ -194,11 +195,11 @@ def grade_list(request: AuthedRequest) -> HttpResponse:
     if code:
         g = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
         grades = grades.filter(grid_path__under=g.path) if g else grades.none()
-        chips.append((g.name if g else code, _without(request, "grid")))
+        chips.append((g.name if g else code, query_without(request, "grid")))
     grade = request.GET.get("grade", "")
     if grade in Grade.values:
         grades = grades.filter(grade=grade)
-        chips.append((_("%(g)s级") % {"g": grade}, _without(request, "grade")))
+        chips.append((_("%(g)s级") % {"g": grade}, query_without(request, "grade")))
     else:
         grade = ""
     page = Paginator(
@@ -232,11 +233,6 @@ def grade_list(request: AuthedRequest) -> HttpResponse:
             "query": urlencode({k: v for k, v in request.GET.items() if k != "page"}),
         },
     )
-
-
-def _without(request: AuthedRequest, name: str) -> str:
-    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
-    return f"?{urlencode(rest)}" if rest else "?"
 
 
 @login_required

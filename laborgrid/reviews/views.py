@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from laborgrid.accounts.roles import Cap
 from laborgrid.core.forms import attach_errors
+from laborgrid.core.paging import query_without
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.grids.choices import GridLevel
 from laborgrid.grids.models import Grid
@@ -247,18 +248,13 @@ def targets(request: HttpRequest) -> HttpResponse:
     if code:
         grid = Grid.objects.visible_to(request.user).filter(code=code).only("name", "path").first()
         qs = qs.filter(grid_path__under=grid.path) if grid else qs.none()
-        chips.append((grid.name if grid else code, _without(request, "grid")))
+        chips.append((grid.name if grid else code, query_without(request, "grid")))
     show = request.GET.get("show", "")
     if show in YEAR_FILTERS:
-        chips.append((str(YEAR_FILTERS[show]), _without(request, "show")))
+        chips.append((str(YEAR_FILTERS[show]), query_without(request, "show")))
     base = "?" + urlencode({"year": year, **({"grid": code} if code else {})})
     extra = {"year": year, "grid": code, "chips": chips, "base": base}
     return _targets_page(request, qs, show, extra, YEAR_FILTERS)
-
-
-def _without(request: HttpRequest, name: str) -> str:
-    rest = {k: v for k, v in request.GET.items() if k not in (name, "page")}
-    return f"?{urlencode(rest)}" if rest else "?"
 
 
 @login_required

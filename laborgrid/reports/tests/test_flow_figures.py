@@ -275,3 +275,24 @@ def test_a_county_recount_carried_up_equals_a_full_recount() -> None:
     assert county_failed >= 1
     rollup.refresh(root)
     assert carried == table()
+
+
+def test_the_lists_behind_the_figures_read_a_bounded_number_of_queries() -> None:
+    """A full page of each list costs the same few queries whatever the rows (no query per row:
+    grid, employer, submission and reminders come joined or prefetched)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = timezone.localdate().year
+    client = client_for("county")
+    for url in (
+        reverse("reviews:targets") + f"?year={year}&grid={COUNTY}",
+        reverse("reviews:targets") + f"?year={year}&grid={COUNTY}&show=reminded",
+        reverse("ratings:grade_list") + f"?year={year}&grid={COUNTY}",
+        reverse("projects:arrears_list") + f"?grid={COUNTY}",
+        reverse("projects:project_list") + f"?grid={COUNTY}",
+    ):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        assert len(ctx.captured_queries) <= 15, (url, [q["sql"] for q in ctx.captured_queries])
