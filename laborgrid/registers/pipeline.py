@@ -206,7 +206,15 @@ class Planned:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: int | None = None
-    fingerprint: str = ""  # of the row's fields (:meth:`Runner._fingerprint`), once computed
+    #: Of the row's mapped cells as read, the batch's policy and mapping, the register and the
+    #: county (:meth:`Runner._digest`); "" for a row that is never taken as it stands.
+    fingerprint: str = ""
+    #: The row is what this register listed for ``employer`` last time, cell for cell: read,
+    #: not normalised, matched or compared (a re-import of an unchanged file is a read).
+    same: bool = False
+    #: What the batch page shows of a row taken as it stands: the employer's name and the
+    #: listing's code (its cells were not read into fields).
+    label: tuple[str, str] = ("", "")
 
 
 def file_digest(path: str) -> tuple[str, int]:
@@ -285,9 +293,19 @@ class Runner:
             reason=_("登记库导入（批次 %(id)s）") % {"id": batch.pk},
             deferred_search=deferred_search,
         )
-        #: What a row's fingerprint covers besides its fields: the batch's field policy (the
-        #: same row under another policy may change other fields).
-        self.fingerprint_base = json.dumps(sorted(self.policy.items())).encode()
+        #: What a row's fingerprint covers besides its cells: the register, the county, the
+        #: batch's field policy (the same row under another policy may change other fields)
+        #: and column mapping (the same cells mean other fields under another).
+        self.fingerprint_base = b""
+        #: The fingerprints this register's listings of the county's employers hold, read once
+        #: for the run (an in-memory index: no query per chunk for rows that did not change):
+        #: fingerprint (as an int) → employer id.
+        self.known: dict[int, int] = {}
+        #: Employers whose listing was last seen today (nothing to write when seen again).
+        self.seen_today: set[int] = set()
+        #: Employers already given by a row of this file, for duplicates involving a row taken
+        #: as it stands: employer id → its row number, negative for a row taken as it stands.
+        self.claimed: dict[int, int] = {}
         #: The register's listings of the chunk's matched employers: employer id →
         #: ``(listing id, reference, registered status, last seen, fingerprint)``.
         self.listings: dict[int, tuple[int, str, str, date, str]] = {}
@@ -344,8 +362,26 @@ class Runner:
             today=self.today,
         )
         chunk: list[Planned] = []
+        base, known, digest = self.fingerprint_base, self.known, hashlib.blake2b
         for number, cells in register.rows():
-            chunk.append(Planned(number, normaliser.normalise_cells(cells)))
+            text = normaliser.mapped_text(cells)
+            if text is None:
+                chunk.append(Planned(number, normaliser.normalise_cells(cells)))
+            else:
+                found = digest(base + text.encode(), digest_size=16).digest()
+                employer_id = known.get(int.from_bytes(found))
+                if employer_id is None:
+                    p = Planned(number, normaliser.normalise_cells(cells), fingerprint=found.hex())
+                else:
+                    p = Planned(
+                        number,
+                        SAME,
+                        outcome=RowOutcome.UNCHANGED,
+                        employer=Created(employer_id),
+                        fingerprint=found.hex(),
+                        same=True,
+                    )
+                chunk.append(p)
             if len(chunk) >= self.chunk:
                 yield chunk
                 chunk = []
@@ -523,10 +559,54 @@ class Runner:
                 changes["contact_phone"] = [employer.contact_phone_masked, masked]
         return changes
 
+    def _load_known(self) -> None:
+        """The fingerprint base of this batch and the fingerprints of the register's current
+        listings in the county (:attr:`known`), read once for the run."""
+        self.fingerprint_base = json.dumps(
+            [
+                FINGERPRINT_VERSION,
+                self.batch.source,
+                self.county.path,
+                sorted(self.policy.items()),
+                sorted(self.batch.mapping.items()),
+            ],
+            ensure_ascii=False,
+        ).encode()
+        source_table = EmployerSource._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'SELECT s."fingerprint", s."employer_id", '  # noqa: S608 - names from _meta
+                'CASE WHEN s."last_seen_on" = %s THEN 1 ELSE 0 END '
+                f'FROM "{source_table}" s JOIN {EMPLOYER_TABLE} e ON e."id" = s."employer_id" '
+                'WHERE s."source" = %s AND s."fingerprint" <> %s '
+                'AND e."merged_into_id" IS NULL AND e."grid_path" LIKE %s',
+                [self.today, self.batch.source, "", self.county.path + "%"],
+            )
+            known, today = self.known, self.seen_today
+            for fingerprint, employer_id, seen in cursor.fetchall():
+                known[int(fingerprint, 16)] = employer_id
+                if seen:
+                    today.add(employer_id)
+
+    def _claim(self, p: Planned) -> None:
+        """A row taken as it stands is a duplicate of an earlier row of the file that gave the
+        same employer, and a later row is a duplicate of it (rows compared field by field
+        are duplicates by their codes and names, :func:`_row_key`)."""
+        employer_id = cast(Created, p.employer).pk
+        prior = self.claimed.get(employer_id)
+        if prior is not None and (p.same or prior < 0):
+            p.outcome = RowOutcome.DUPLICATE
+            p.duplicate_of = abs(prior)
+            p.changes = {}
+        elif prior is None:
+            self.claimed[employer_id] = -p.number if p.same else p.number
+
     def _plan(self, rows: list[Planned]) -> None:
         valid = []
         for p in rows:
             self.counts.rows += 1
+            if p.same:
+                continue
             if not p.result.ok:
                 p.outcome = RowOutcome.REJECTED
                 continue
@@ -537,8 +617,15 @@ class Runner:
                 continue
             self.seen[key] = p.number
             valid.append(p)
-        if not valid:
-            return
+        if valid:
+            self._match(valid)
+        if self.known:
+            for p in rows:
+                if p.same or (p.employer is not None and p.outcome in APPLIED):
+                    self._claim(p)
+
+    def _match(self, valid: list[Planned]) -> None:
+        """Match the valid rows of a chunk and decide what each does."""
         by_code = self._by_codes(valid)
         unmatched = [p for p in valid if not self._match_code(p, by_code)]
         by_name, by_core = self._by_names(unmatched)
@@ -557,23 +644,13 @@ class Runner:
                 p.outcome = RowOutcome.CREATED
                 continue
             listing = self.listings.get(p.employer.pk)
-            if listing is not None and listing[4] and listing[4] == self._fingerprint(p):
+            if listing is not None and listing[4] and listing[4] == p.fingerprint:
                 # The register says what it said last time, under the same policy: nothing
                 # to compare, nothing to write (a re-import of an unchanged file is a read).
                 p.outcome = RowOutcome.UNCHANGED
                 continue
             p.changes = self._changes(cast(Current, p.employer), p.result.clean)
             p.outcome = RowOutcome.UPDATED if p.changes else RowOutcome.UNCHANGED
-
-    def _fingerprint(self, p: Planned) -> str:
-        """A digest of the row's register fields (as normalised) and the batch's policy."""
-        if not p.fingerprint:
-            clean = p.result.clean
-            text = repr([(k, clean[k]) for k in sorted(clean)]).encode()
-            p.fingerprint = hashlib.blake2b(
-                self.fingerprint_base + text, digest_size=16
-            ).hexdigest()
-        return p.fingerprint
 
     def _listings(self, employer_ids: set[int]) -> dict[int, tuple[int, str, str, date, str]]:
         """This register's listings of ``employer_ids`` (one indexed query)."""
@@ -629,7 +706,30 @@ class Runner:
             with self._timed("update"):
                 self._update(changed, now)
         with self._timed("sources"):
-            self._sources([p for p in rows if p.employer is not None and p.outcome in APPLIED])
+            applied = [p for p in rows if p.employer is not None and p.outcome in APPLIED]
+            self._sources([p for p in applied if not p.same])
+            self._seen_again([p for p in applied if p.same])
+
+    def _seen_again(self, rows: list[Planned]) -> None:
+        """The listings of rows taken as they stand are seen today: nothing to write where
+        they were seen today already; otherwise ``last_seen_on`` is set (set-based) and the
+        row keeps what it was, for a rollback."""
+        stale = {cast(Created, p.employer).pk for p in rows} - self.seen_today
+        if not stale:
+            return
+        listings = self._listings(stale)
+        today = self.writer.date(self.today)
+        update = []
+        for p in rows:
+            employer_id = cast(Created, p.employer).pk
+            listing = listings.get(employer_id)
+            if employer_id in self.seen_today or listing is None:
+                continue
+            source_id, reference, status, last_seen, _fingerprint = listing
+            update.append((today, source_id))
+            p.changes["_source"] = [[reference, status, last_seen.isoformat()], None]
+            self.seen_today.add(employer_id)
+        self.writer.update(EmployerSource, ("last_seen_on",), update)
 
     def _update(self, changed: list[Planned], now: Any) -> None:
         """Apply the rows that change an existing employer, set-based, through the registry's
@@ -684,7 +784,7 @@ class Runner:
             clean = p.result.clean
             reference = clean.get("uscc") or clean.get("reg_number") or clean.get("org_code") or ""
             status = clean.get("status", "")
-            fingerprint = self._fingerprint(p)
+            fingerprint = p.fingerprint
             found = existing.get(employer_id)
             if found is None:
                 existing[employer_id] = (0, reference, status, self.today, fingerprint)
@@ -721,10 +821,19 @@ class Runner:
             list(update.values()),
         )
 
+    def _label(self, rows: list[Planned]) -> None:
+        """What the batch page shows of rows taken as they stand (their cells were not read
+        into fields): the employer's name and code."""
+        same = {cast(Created, p.employer).pk: p for p in rows if p.same and p.employer}
+        for e in self._select("id", same) if same else []:
+            same[e.pk].label = (e.name, e.uscc or e.reg_number or e.org_code)
+
     def _records(self, rows: list[Planned]) -> None:
         """One :class:`ImportRow` per row, written set-based."""
         out = []
         dumps = json.dumps
+        rows = [p for p in rows if not p.same or p.changes or p.outcome != RowOutcome.UNCHANGED]
+        self._label(rows)
         for p in rows:
             clean = p.result.clean
             problems = [
@@ -745,6 +854,8 @@ class Runner:
                     data["contact_phone"] = pii.seal(data["contact_phone"], context=PHONE_CONTEXT)
             employer = p.employer
             code = clean.get("uscc") or clean.get("reg_number") or clean.get("org_code") or ""
+            if p.same:
+                code = p.label[1]
             out.append(
                 self.record_table.row(
                     {
@@ -753,7 +864,7 @@ class Runner:
                         "outcome": p.outcome,
                         "employer_id": employer.pk if employer is not None else None,
                         "match_method": p.method,
-                        "name": str(clean.get("name", ""))[:200],
+                        "name": str(p.label[0] if p.same else clean.get("name", ""))[:200],
                         "code": str(code)[:18],
                         "problems": dumps(problems, ensure_ascii=False) if problems else "[]",
                         "changes": dumps(p.changes, ensure_ascii=False) if p.changes else "{}",
@@ -798,6 +909,7 @@ class Runner:
     def _run(self) -> Counts:
         batch = self.batch
         register = self._open()
+        self._load_known()
         self.total = register.estimated_rows()
         try:
             resume_after = batch.checkpoint if self.commit else 0
@@ -824,7 +936,9 @@ class Runner:
                 if rows[-1].number <= resume_after:
                     # Applied before the stop: only remember the rows for in-file duplicates.
                     for p in rows:
-                        if p.result.ok:
+                        if p.same:
+                            self.claimed.setdefault(cast(Created, p.employer).pk, -p.number)
+                        elif p.result.ok:
                             self.seen.setdefault(_row_key(p.result.clean), p.number)
                     continue
                 with self._timed("commit"), transaction.atomic():
@@ -864,6 +978,11 @@ class Runner:
 
 
 CODES = ("uscc", "org_code", "reg_number")
+#: A row taken as it stands (:attr:`Planned.same`): its cells are not read into fields.
+SAME = RowResult({}, [], [])
+#: Part of every fingerprint: a new version when what the normalisation makes of the same cells
+#: changes, so that every listing is compared again once.
+FINGERPRINT_VERSION = 2
 #: How alike two addresses must be (difflib ratio of the normalised texts) for a similar name to
 #: be a probable match; the registry's duplicate check uses the same bar.
 SIMILAR_ADDRESS = 0.6

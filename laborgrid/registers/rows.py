@@ -194,6 +194,16 @@ class RowNormaliser:
         self.rows = 0  # rows normalised so far
         self.has_coordinates = bool({"lng", "lat", "coordinates"} & self.header_of.keys())
 
+    def mapped_text(self, cells: Sequence[Cell]) -> str | None:
+        """The row's mapped cells as read, joined: what a register import's fingerprint covers
+        (:mod:`laborgrid.registers.pipeline`). ``None`` for a record that was not read or has
+        cells beyond the header (those are never taken as they stand)."""
+        if getattr(cells, "reason", None) is not None or len(cells) > self.width:
+            return None
+        return "\x1f".join(
+            "" if (value := cells[index]) is None else str(value) for index, *_rest in self.plan
+        )
+
     def normalise_cells(self, cells: Sequence[Cell]) -> RowResult:
         """One row as ``RegisterFile.rows()`` yields it (one cell per header, maybe more)."""
         reason = getattr(cells, "reason", None)  # reading.UnreadableRecord: a record not read

@@ -237,8 +237,11 @@ def rollback_batch(batch: ImportBatch, actor: User) -> dict[str, int]:
         if locked.status != BatchStatus.COMMITTED:
             raise ValidationError(_("只有已导入的批次可以撤销。"))
         rows = list(
-            ImportRow.objects.filter(
-                batch=locked, outcome__in=(RowOutcome.CREATED, RowOutcome.UPDATED)
+            ImportRow.objects.filter(batch=locked)
+            .filter(
+                Q(outcome__in=(RowOutcome.CREATED, RowOutcome.UPDATED))
+                # A listing seen again: when it was last seen before goes back.
+                | Q(outcome=RowOutcome.UNCHANGED, changes__has_key="_source")
             )
             .exclude(employer=None)
             .order_by("-row_number")

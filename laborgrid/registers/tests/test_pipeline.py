@@ -177,6 +177,64 @@ def test_an_unchanged_listing_is_read_not_compared_and_a_rollback_forgets_it(
     assert known.legal_rep == "张三"
 
 
+def test_a_reimport_reads_unchanged_rows_as_they_stand(tmp_path: Path) -> None:
+    """Rows the register lists cell for cell as last time are read, not normalised, matched or
+    written (issue 22): the same day nothing is recorded and the batch page says how many rows
+    were only counted; on a later day the listings are seen again, and a rollback gives back
+    when they were last seen. A row given twice is a duplicate of the first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    path = gbk_file(tmp_path, [row(881301), row(881302)])
+    first = run(path)
+    assert first["created"] == 2
+    again = run(gbk_file(tmp_path, [row(881301), row(881302), row(881301)], "again.csv"))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert again["duplicates"] == 1
+    records = ImportRow.objects.filter(batch_id=again["batch"])
+    assert list(records.values_list("row_number", "outcome", "duplicate_of")) == [
+        (7, RowOutcome.DUPLICATE, 5)
+    ]
+    client = client_for("county")
+    page = client.get(
+        reverse("registers:batch_detail", args=[again["batch"]]), {"outcome": "unchanged"}
+    )
+    assert page.context["unlisted"] == 2
+    assert "另有 2 行与上次导入这一登记库时逐格相同" in page.content.decode()
+
+    # A month later the same file: the listings are seen again, one statement per chunk.
+    listings = EmployerSource.objects.filter(
+        source="scjg", employer__uscc__in=[make_uscc(881301), make_uscc(881302)]
+    )
+    earlier = timezone.localdate() - timedelta(days=30)
+    listings.update(last_seen_on=earlier)
+    later = run(path)
+    assert (later["unchanged"], later["updated"]) == (2, 0)
+    assert {s.last_seen_on for s in listings.all()} == {timezone.localdate()}
+    recorded = ImportRow.objects.filter(batch_id=later["batch"]).order_by("row_number")
+    assert [(r.name, r.code) for r in recorded] == [
+        ("大方县鲲鹏881301号商贸有限公司", make_uscc(881301)),
+        ("大方县鲲鹏881302号商贸有限公司", make_uscc(881302)),
+    ]
+    undone = rollback_batch(
+        ImportBatch.objects.get(pk=later["batch"]), User.objects.get(username="county")
+    )
+    assert undone["restored"] == 2
+    assert {s.last_seen_on for s in listings.all()} == {earlier}
+
+
+def test_a_changed_cell_is_compared_again(tmp_path: Path) -> None:
+    """A row whose cells differ from last time goes the whole way: normalised, matched, the
+    field policy applied."""
+    run(gbk_file(tmp_path, [row(881401), row(881402)]))
+    changed = row(881402, status="注销")
+    result = run(gbk_file(tmp_path, [row(881401), changed], "changed.csv"))
+    assert (result["unchanged"], result["updated"]) == (1, 1)
+    source = EmployerSource.objects.get(source="scjg", employer__uscc=make_uscc(881402))
+    assert source.registered_status != "operating"
+
+
 def test_an_imported_employer_is_found_by_character_search_once_indexed(tmp_path: Path) -> None:
     """The list page says how many employers still wait for the character index; meanwhile the
     exact name finds a new employer, a fragment of it once the indexer has caught up (both

@@ -214,6 +214,11 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "tabs": [(t, RowOutcome(t).label, batch.counts[_count_key(t)]) for t in TABS],
             "tab": tab,
             "page": page,
+            # Rows read as they stood last time and seen again the same day are counted, not
+            # recorded one by one (a re-import of an unchanged file is a read).
+            "unlisted": max(0, batch.unchanged - page.paginator.count)
+            if tab == RowOutcome.UNCHANGED
+            else 0,
             "mapping_rows": _mapping_rows(batch),
             "writable": writable,
             "previous": services.previous_import(batch),
