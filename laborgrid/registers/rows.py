@@ -32,6 +32,8 @@ Row rules (the registry's, ``employers.services``, where it has one):
 
 from __future__ import annotations
 
+import operator
+
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -187,6 +189,11 @@ class RowNormaliser:
             self.header_of[name] = header
             self.plan.append((position[header], name, header, converters[name]))
         self.plan.sort()
+        #: The mapped cells of a row, as a tuple (a C-level getter: no Python loop per cell).
+        indexes = [i for i, *_rest in self.plan]
+        self._mapped: Callable[[Sequence[Cell]], Any] = (
+            operator.itemgetter(*indexes) if indexes else (lambda cells: ())
+        )
         #: Per column, the results for values seen before (see :meth:`_remember`).
         self.memo: list[dict[Any, Any] | None] = [
             None if name in _NOT_MEMOISED or not memoise else {} for _i, name, _h, _c in self.plan
@@ -200,9 +207,7 @@ class RowNormaliser:
         cells beyond the header (those are never taken as they stand)."""
         if getattr(cells, "reason", None) is not None or len(cells) > self.width:
             return None
-        return "\x1f".join(
-            "" if (value := cells[index]) is None else str(value) for index, *_rest in self.plan
-        )
+        return repr(self._mapped(cells))
 
     def normalise_cells(self, cells: Sequence[Cell]) -> RowResult:
         """One row as ``RegisterFile.rows()`` yields it (one cell per header, maybe more)."""
