@@ -337,6 +337,9 @@ AS_IS = (
     models.ForeignKey,
 )
 
+#: And for PostgreSQL: values psycopg adapts itself.
+AS_IS_POSTGRESQL = (models.DateField, models.DateTimeField, models.DecimalField)
+
 
 def employer_table() -> Table:
     return Table(Employer)
@@ -457,9 +460,12 @@ class EmployerWrites:
         # Bound to the connection itself: ``django.db.connection`` is a proxy whose every
         # attribute costs a context-local lookup.
         db = connections[DEFAULT_DB_ALIAS]
-        #: Each column's conversion for the driver; ``None`` where the value goes as it is.
+        #: Each column's conversion for the driver; ``None`` where the value goes as it is
+        #: (psycopg takes dates, times and decimals themselves: Django's conversion of them
+        #: for PostgreSQL gives the value back, after checking it again).
+        as_is = AS_IS + (AS_IS_POSTGRESQL if db.vendor == "postgresql" else ())
         self.prepare: dict[str, Callable[[Any], Any] | None] = {
-            f.attname: None if type(f) in AS_IS else partial(f.get_db_prep_save, connection=db)
+            f.attname: None if type(f) in as_is else partial(f.get_db_prep_save, connection=db)
             for f in Employer._meta.concrete_fields
         }
         #: A new employer's columns before the caller's values: the model's defaults.
