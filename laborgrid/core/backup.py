@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -455,20 +455,31 @@ def post_restore_check(
 
 def _check_keys(alias: str) -> list[str]:
     """One token of each encrypted column must decrypt with the running key ring."""
-    from laborgrid.core.management.commands.rotate_field_keys import token_columns
+    from laborgrid.core.management.commands.rotate_field_keys import token_columns, token_keys
     from laborgrid.core.pii import keyring
     from laborgrid.lib.crypto import DecryptionError
 
-    columns = list(token_columns())
     problems = []
     ring = keyring()
-    for model, column, context in columns:
+    found: list[tuple[type[models.Model], str, str, str]] = []
+    for model, column, context in token_columns():
         token = (
             model._base_manager.using(alias)
             .exclude(**{column: ""})
             .values_list(column, flat=True)
             .first()
         )
+        found.append((model, column, context, token or ""))
+    for model, column, key, context in token_keys():
+        value = (
+            model._base_manager.using(alias)
+            .filter(**{f"{column}__has_key": key})
+            .values_list(column, flat=True)
+            .first()
+        )
+        token = value.get(key) if isinstance(value, dict) else ""
+        found.append((model, f"{column}.{key}", context, token or ""))
+    for model, column, context, token in found:
         if not token:
             continue
         try:

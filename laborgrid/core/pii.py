@@ -33,16 +33,21 @@ class SealedField:
     field: str
     context: str
     file: bool = False
+    #: A sealed value kept under this key of a JSON column (``field``), not the column itself.
+    key: str = ""
 
 
-_SEALED: dict[tuple[str, str], SealedField] = {}
+_SEALED: dict[tuple[str, str, str], SealedField] = {}
 
 
-def register_sealed(model: str, field: str, context: str, *, file: bool = False) -> None:
+def register_sealed(
+    model: str, field: str, context: str, *, file: bool = False, key: str = ""
+) -> None:
     """Declare where an app keeps sealed values, so key rotation (``rotate_field_keys``) and the
     restore check (``verify_restore``) find every one; call it from the app's ``ready()``. A
-    model's change-history copy (django-simple-history) is covered with it."""
-    _SEALED[(model, field)] = SealedField(model, field, context, file)
+    model's change-history copy (django-simple-history) is covered with it. ``key``: the value
+    is kept under that key of a JSON column ``field`` (an object), where there is one."""
+    _SEALED[(model, field, key)] = SealedField(model, field, context, file, key)
 
 
 def sealed_fields() -> list[SealedField]:

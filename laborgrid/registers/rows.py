@@ -33,7 +33,6 @@ Row rules (the registry's, ``employers.services``, where it has one):
 from __future__ import annotations
 
 import operator
-
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal

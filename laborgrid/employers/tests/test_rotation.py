@@ -47,3 +47,49 @@ def test_rotation_reencrypts_every_column_and_keeps_values(settings: Any, tmp_pa
         assert old.current_key_id == "demo"
     finally:
         pii.keyring.cache_clear()
+
+
+def test_rotation_reaches_a_phone_number_sealed_in_an_import_row(
+    settings: Any, tmp_path: Any
+) -> None:
+    """A register row waiting for a person's decision keeps the phone number sealed inside its
+    data (a JSON object); rotation rewrites it there, and the decision still reads it."""
+    from laborgrid.accounts.models import User
+    from laborgrid.grids.models import Grid
+    from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
+
+    settings.MEDIA_ROOT = tmp_path
+    county = Grid.objects.get(level="county")
+    batch = ImportBatch.objects.create(
+        source="scjg",
+        grid=county,
+        grid_path=county.path,
+        file_name="review.csv",
+        file_sha256="2" * 64,
+        file_size=1,
+        status=BatchStatus.COMMITTED,
+        created_by=User.objects.get(username="county"),
+    )
+    row = ImportRow.objects.create(
+        batch=batch,
+        row_number=3,
+        outcome=RowOutcome.REVIEW,
+        name="大方县待确认商行",
+        data={
+            "name": "大方县待确认商行",
+            "contact_phone": pii.seal("13812345678", context=services.PHONE_CONTEXT),
+        },
+    )
+    settings.LABORGRID_FIELD_KEYS = settings.LABORGRID_FIELD_KEYS.replace(
+        "current=demo;", f"current=k2;k2=sm4-gcm:{_key(16)};"
+    )
+    pii.keyring.cache_clear()
+    try:
+        call_command("rotate_field_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        row.refresh_from_db()
+        token = row.data["contact_phone"]
+        assert token.split(".")[1] == "k2"
+        assert pii.unseal(token, context=services.PHONE_CONTEXT) == "13812345678"
+        assert row.data["name"] == "大方县待确认商行"
+    finally:
+        pii.keyring.cache_clear()

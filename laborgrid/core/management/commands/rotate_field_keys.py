@@ -5,7 +5,8 @@ Key rotation (SECURITY.md, laborgrid.lib.crypto): add a new key to LABORGRID_FIE
 
 * every column of sealed tokens the apps declared (``core.pii.register_sealed``: personal numbers of
   employers, workers, complainants, site workers and listed persons, TOTP secrets), including the
-  copies in the change-history tables, in batches;
+  copies in the change-history tables, in batches, and the tokens kept inside JSON columns (the
+  phone number of a register row waiting for a person's decision);
 * every file stored encrypted (``core.filecrypt.EncryptedFileSystemStorage``: case evidence and
   documents, rectification orders and evidence, inspection records, written-review attachments,
   project files) and every sealed field photo (collection, incidents, inspections).
@@ -33,7 +34,7 @@ from laborgrid.core.pii import keyring, sealed_fields
 def token_columns() -> Iterator[tuple[type[models.Model], str, str]]:
     """(model, column, context) of every declared token column, history tables included."""
     for sealed in sealed_fields():
-        if sealed.file:
+        if sealed.file or sealed.key:
             continue
         model = apps.get_model(sealed.model)
         yield model, sealed.field, sealed.context
@@ -42,6 +43,43 @@ def token_columns() -> Iterator[tuple[type[models.Model], str, str]]:
             names = {f.name for f in history.model._meta.concrete_fields}
             if sealed.field in names:
                 yield history.model, sealed.field, sealed.context
+
+
+def token_keys() -> Iterator[tuple[type[models.Model], str, str, str]]:
+    """(model, JSON column, key, context) of every declared token kept inside a JSON column."""
+    for sealed in sealed_fields():
+        if sealed.key:
+            yield apps.get_model(sealed.model), sealed.field, sealed.key, sealed.context
+
+
+def _rotate_keys(batch: int, log: Callable[[str], Any]) -> dict[str, int]:
+    """Tokens inside JSON columns (an import row's sealed phone number): the object is written
+    again with the token under the current key."""
+    ring = keyring()
+    done: dict[str, int] = {}
+    for model, column, key, context in token_keys():
+        label = f"{model._meta.db_table}.{column}.{key}"
+        pk_name = model._meta.pk.attname
+        count, last = 0, None
+        while True:
+            qs = model._base_manager.filter(**{f"{column}__has_key": key}).order_by(pk_name)
+            if last is not None:
+                qs = qs.filter(**{f"{pk_name}__gt": last})
+            rows = list(qs.values_list(pk_name, column)[:batch])
+            if not rows:
+                break
+            last = rows[-1][0]
+            with transaction.atomic():
+                for pk, value in rows:
+                    token = value.get(key) if isinstance(value, dict) else None
+                    if not token or not ring.needs_rotation(token):
+                        continue
+                    value[key] = ring.rotate(token, context=context)
+                    model._base_manager.filter(**{pk_name: pk}).update(**{column: value})
+                    count += 1
+        done[label] = count
+        log(f"{label}：重新加密 {count} 条")
+    return done
 
 
 def _rotate_columns(batch: int, log: Callable[[str], Any]) -> dict[str, int]:
@@ -126,7 +164,7 @@ def _rotate_files(log: Callable[[str], Any]) -> dict[str, int]:
 def rotate_all(batch: int = 2000, log: Callable[[str], Any] | None = None) -> dict[str, int]:
     """Re-encrypt every stale token and file; return {table.column or model.field: rewritten}."""
     say = log or (lambda _text: None)
-    return _rotate_columns(batch, say) | _rotate_files(say)
+    return _rotate_columns(batch, say) | _rotate_keys(batch, say) | _rotate_files(say)
 
 
 class Command(BaseCommand):
