@@ -1,8 +1,8 @@
 """Offset paging shared by every app's API lists (apps import this, never ``laborgrid.api``).
 
 An API list takes ``limit`` and ``offset`` (subclass :class:`OffsetParams` and override ``limit``
-for another default or ceiling) and answers ``{"count": …, "items": […]}`` built by
-:func:`offset_page`. Lists that reach a million rows (the employer registry) use keyset cursors
+for another default or ceiling) and answers ``{"count": …, "limit": …, "offset": …, "items": […]}``
+built by :func:`offset_page` (a response schema may leave ``limit`` and ``offset`` out). Lists that reach a million rows (the employer registry) use keyset cursors
 instead (``employers.filters``).
 """
 
@@ -30,9 +30,12 @@ class OffsetParams(Schema):
 def offset_page(
     qs: QuerySet[M], params: OffsetParams, row: Callable[[M], dict[str, Any]]
 ) -> dict[str, Any]:
-    """The exact count of ``qs`` and the rows of one page, each turned into its output dict."""
+    """The exact count of ``qs`` and the rows of one page, each turned into its output dict,
+    with the page's ``limit`` and ``offset``."""
     return {
         "count": qs.count(),
+        "limit": params.limit,
+        "offset": params.offset,
         "items": [row(obj) for obj in qs[params.offset : params.offset + params.limit]],
     }
 

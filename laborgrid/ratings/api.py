@@ -20,6 +20,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import client_ip
 from laborgrid.cases.services import Throttled
 from laborgrid.cases.services.intake import throttle_ip
+from laborgrid.core.paging import OffsetParams, offset_page
 from laborgrid.core.scope import get_scope, require_capability
 from laborgrid.core.types import AuthedRequest
 from laborgrid.grids.choices import GridLevel
@@ -56,12 +57,11 @@ class RunOut(Schema):
     seconds: float
 
 
-class GradeFilters(Schema):
+class GradeFilters(OffsetParams):
     year: int | None = Field(None, ge=2000, le=2100)
     grid: str = ""
     grade: str = ""
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class GradeRow(Schema):
@@ -81,6 +81,8 @@ class GradeRow(Schema):
 
 class GradePage(Schema):
     count: int
+    limit: int
+    offset: int
     items: list[GradeRow]
 
 
@@ -134,9 +136,8 @@ def list_grades(request: AuthedRequest, query: Query[GradeFilters]) -> dict[str,
     if query.grade:
         qs = qs.filter(grade=query.grade.upper())
     if query.grid:
-        g = Grid.objects.filter(code=query.grid).only("path").first()
+        g = Grid.objects.visible_to(request.user).filter(code=query.grid).only("path").first()
         qs = qs.filter(grid_path__under=g.path) if g else qs.none()
-    limit = max(1, min(query.limit, 500))
     rows = (
         qs.select_related("employer", "grid")
         .only(
@@ -153,28 +154,26 @@ def list_grades(request: AuthedRequest, query: Query[GradeFilters]) -> dict[str,
             "override_reason",
             "evidence",
         )
-        .order_by("grid_path", "employer_id")[query.offset : query.offset + limit]
+        .order_by("grid_path", "employer_id")
     )
-    return {
-        "count": qs.count(),
-        "items": [
-            {
-                "id": g.pk,
-                "year": g.year,
-                "employer_id": g.employer_id,
-                "employer": g.employer.name,
-                "uscc": g.employer.uscc or "",
-                "grid": g.grid.code,
-                "draft_grade": g.draft_grade,
-                "grade": g.grade,
-                "state": g.state,
-                "decisive_rule": g.decisive_rule,
-                "override_reason": g.override_reason,
-                "evidence": g.evidence,
-            }
-            for g in rows
-        ],
-    }
+    return offset_page(
+        rows,
+        query,
+        lambda g: {
+            "id": g.pk,
+            "year": g.year,
+            "employer_id": g.employer_id,
+            "employer": g.employer.name,
+            "uscc": g.employer.uscc or "",
+            "grid": g.grid.code,
+            "draft_grade": g.draft_grade,
+            "grade": g.grade,
+            "state": g.state,
+            "decisive_rule": g.decisive_rule,
+            "override_reason": g.override_reason,
+            "evidence": g.evidence,
+        },
+    )
 
 
 class ViolationOut(Schema):
@@ -204,7 +203,7 @@ class BlacklistOut(Schema):
     persons: list[PersonOut]
 
 
-class PublicQuery(Schema):
+class PublicQuery(OffsetParams):
     """Paging and search of the public lists: out-of-range values answer 422."""
 
     limit: int = Field(PUBLIC_PAGE, ge=1, le=PUBLIC_PAGE_MAX)
@@ -226,11 +225,6 @@ class BlacklistPage(Schema):
     items: list[BlacklistOut]
 
 
-def _window(qs: Any, query: PublicQuery) -> tuple[int, list[Any]]:
-    qs = search_public(qs, query.q)
-    return qs.count(), list(qs[query.offset : query.offset + query.limit])
-
-
 def _throttle(request: HttpRequest) -> Status | None:
     try:
         throttle_ip(client_ip(request), scope="lists")
@@ -248,9 +242,10 @@ def _throttle(request: HttpRequest) -> Status | None:
 def public_violations(request: HttpRequest, query: Query[PublicQuery]) -> Any:
     if (t := _throttle(request)) is not None:
         return t
-    count, rows = _window(published(), query)
-    items = [
-        {
+    return offset_page(
+        search_public(published(), query.q),
+        query,
+        lambda n: {
             "name": n.name,
             "uscc": n.uscc,
             "address": n.address,
@@ -260,10 +255,8 @@ def public_violations(request: HttpRequest, query: Query[PublicQuery]) -> Any:
             "handling": n.handling,
             "quarter": n.quarter,
             "published_on": n.published_on.isoformat() if n.published_on else "",
-        }
-        for n in rows
-    ]
-    return {"count": count, "limit": query.limit, "offset": query.offset, "items": items}
+        },
+    )
 
 
 @public_router.get(
@@ -275,9 +268,10 @@ def public_violations(request: HttpRequest, query: Query[PublicQuery]) -> Any:
 def public_blacklist(request: HttpRequest, query: Query[PublicQuery]) -> Any:
     if (t := _throttle(request)) is not None:
         return t
-    count, rows = _window(public_listings(timezone.localdate()), query)
-    items = [
-        {
+    return offset_page(
+        search_public(public_listings(timezone.localdate()), query.q),
+        query,
+        lambda li: {
             "name": li.name,
             "uscc": li.uscc,
             "condition": li.get_condition_display(),
@@ -287,7 +281,5 @@ def public_blacklist(request: HttpRequest, query: Query[PublicQuery]) -> Any:
                 {"role": p.get_role_display(), "name": p.name_masked, "id_number": p.id_masked}
                 for p in li.persons.all()
             ],
-        }
-        for li in rows
-    ]
-    return {"count": count, "limit": query.limit, "offset": query.offset, "items": items}
+        },
+    )

@@ -129,7 +129,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         grades = grades.filter(grade=grade)
     grid_code = request.GET.get("grid", "")
     if grid_code.isdigit():
-        g = Grid.objects.filter(code=grid_code).only("path").first()
+        g = Grid.objects.visible_to(request.user).filter(code=grid_code).only("path").first()
         if g is not None:
             grades = grades.filter(grid_path__under=g.path)
     page = Paginator(
