@@ -11,9 +11,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from laborgrid.core.extensions import DemoSeeder, register_seeder
         from laborgrid.portal import audit_actions, demo  # noqa: F401
-        from laborgrid.rectifications.registry import register_responder
+        from laborgrid.rectifications.registry import on_order_issued, register_responder
 
         register_responder(_own_employer_answers)
+        on_order_issued(_tell_employer)
         register_seeder(DemoSeeder("portal", demo.seed, order=90))
 
 
@@ -21,3 +22,10 @@ def _own_employer_answers(user: object, order: object) -> bool:
     """An employer account answers the orders of its own employer (issue 17 §5)."""
     employer_id = getattr(user, "employer_id", None)
     return employer_id is not None and employer_id == getattr(order, "employer_id", None)
+
+
+def _tell_employer(order: object) -> None:
+    """The employer's portal accounts are told of an order issued to it, with its deadline."""
+    from laborgrid.portal.services import order_issued_notice
+
+    order_issued_notice(order)

@@ -249,3 +249,20 @@ def answer_order(
     return rectifications.respond_order(
         actor=actor, order=order, note=note, files=list(files), request=request
     )
+
+
+def order_issued_notice(order: Any) -> int:
+    """Tell the employer's active portal accounts of an order issued to it: its number and the
+    last day to correct and report (delivered when the issuing transaction commits)."""
+    from django.urls import reverse
+
+    from laborgrid.notifications.services import notify
+
+    users = User.objects.filter(employer_id=order.employer_id, is_active=True).order_by("pk")
+    return notify(
+        users,
+        title=_("劳动保障监察责令改正指令书 %(number)s") % {"number": order.number},
+        body=_("请于 %(due)s 前改正，并在本系统报告改正情况、上传材料。")
+        % {"due": order.due.isoformat()},
+        url=reverse("portal:order_detail", args=[order.pk]),
+    )

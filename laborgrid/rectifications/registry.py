@@ -91,11 +91,28 @@ def answers_for_party(user: Any, order: Any) -> bool:
     return any(check(user, order) for check in _responders)
 
 
+_issued: list[Callable[[Any], object]] = []
+
+
+def on_order_issued(callback: Callable[[Any], object]) -> None:
+    """Call ``callback(order)`` when an order has been issued, in the issuing transaction (the
+    portal tells the employer's accounts; idempotent)."""
+    if callback not in _issued:
+        _issued.append(callback)
+
+
+def order_issued(order: Any) -> None:
+    for callback in list(_issued):
+        callback(order)
+
+
 __all__ = [
     "EvidenceFile",
     "Source",
     "answers_for_party",
     "get_source",
+    "on_order_issued",
+    "order_issued",
     "register_responder",
     "register_source",
     "sources",

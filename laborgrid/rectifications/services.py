@@ -60,7 +60,7 @@ from laborgrid.rectifications.models import (
     OrderStep,
     RectificationOrder,
 )
-from laborgrid.rectifications.registry import answers_for_party, get_source
+from laborgrid.rectifications.registry import answers_for_party, get_source, order_issued
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -433,6 +433,7 @@ def issue_order(
         detail={"count": len(cleaned)},
         request=request,
     )
+    order_issued(order)
     return order
 
 

@@ -143,3 +143,24 @@ def test_orders_read_and_answered_with_evidence_through_the_api() -> None:
     )
     assert r.status_code == 404
     assert RectificationOrder.objects.get(pk=other).state == OrderState.OPEN
+
+
+def test_the_employer_is_told_of_an_order_issued_to_it(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.urls import reverse
+
+    from laborgrid.notifications.models import Notification
+
+    account = User.objects.get(username="xingwang")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = issue_order(
+            actor=user("county"),
+            employer=account.employer,  # type: ignore[arg-type]
+            items=[OrderItemInput("足额支付拖欠的农民工工资", "wage_arrears", 10)],
+        )
+    told = Notification.objects.get(user=account, title__contains=order.number)
+    assert told.url == reverse("portal:order_detail", args=[order.pk])
+    assert order.due.isoformat() in told.body
+    # Nobody else's account hears of it.
+    assert not Notification.objects.filter(title__contains=order.number).exclude(user=account)
