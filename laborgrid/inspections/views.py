@@ -30,7 +30,7 @@ from laborgrid.employers.models import Employer
 from laborgrid.grids.models import Grid
 from laborgrid.inspections import checklist as checklists
 from laborgrid.inspections import cycle as cycles
-from laborgrid.inspections import exports, risk, selectors, services
+from laborgrid.inspections import exports, registry, risk, selectors, services
 from laborgrid.inspections.choices import CampaignStatus, FindingResult, VisitStatus
 from laborgrid.inspections.forms import (
     AddEmployerForm,
@@ -719,6 +719,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "violation": FindingResult.VIOLATION,
             "orders": orders,
             "can_issue": not _why_not_issue(request.user, visit, orders),
+            "origins": registry.origins(visit),
         },
     )
 

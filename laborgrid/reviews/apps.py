@@ -31,6 +31,11 @@ class ReviewsConfig(AppConfig):
 
         register_fact_provider("written_review", written_review_facts)
 
+        # The on-site check of a sampled filing links back to the filing.
+        from laborgrid.inspections.registry import register_origin
+
+        register_origin(_sampled_filing)
+
         register_seeder(DemoSeeder("reviews", demo.seed, order=88))
         register_link(
             "rectifications",
@@ -46,3 +51,21 @@ class ReviewsConfig(AppConfig):
             "rectifications",
             NavLink(_("网上申报账号"), "portal_staff:invite_list", caps=(Cap.WORK_READ,), order=45),
         )
+
+
+def _sampled_filing(visit: object) -> list[tuple[str, str]]:
+    """The filing whose on-site sample this visit is (a link for the visit page)."""
+    from laborgrid.reviews.models import ReviewSubmission
+
+    target_id = getattr(visit, "plan_target_id", None)
+    if target_id is None:
+        return []
+    return [
+        (
+            str(_("%(year)s年度书面审查申报（实地抽查）") % {"year": s.target.review_year.year}),
+            s.get_absolute_url(),
+        )
+        for s in ReviewSubmission.objects.filter(sample_target_id=target_id).select_related(
+            "target__review_year"
+        )
+    ]

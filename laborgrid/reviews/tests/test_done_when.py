@@ -197,6 +197,10 @@ def test_done_when() -> None:
     assert visit.record_number in body and order.number in body
     assert "拖欠23名农民工三个月工资" in body
     assert reverse("inspections:visit_order", args=[visit.pk]) not in body  # issued already
+    # The visit page links back to the filing it checked.
+    visit_page = county.get(reverse("inspections:visit_detail", args=[visit.pk])).content.decode()
+    assert f'href="{sub.get_absolute_url()}"' in visit_page
+    assert "书面审查申报（实地抽查）" in visit_page
 
     # 8. The order appears in the employer's portal; the employer answers it with evidence.
     assert order.number in boss.get(reverse("portal:order_list")).content.decode()
