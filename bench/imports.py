@@ -291,8 +291,10 @@ def main() -> int:
         "\nemployer it wrote is found by character search."
     )
     phases = ("read", "match", "locate", "create", "update", "sources", "records", "commit")
-    print("\nSeconds per phase (import_registry --json): read and normalise; match; place new")
-    print("employers; write new employers; apply updates with history; register listings;")
+    print("\nSeconds per phase (import_registry --json): waiting for the next chunk of rows")
+    print("(read and normalised meanwhile in a thread of its own: registers.reading.ReadAhead);")
+    print("match; place new employers; write new employers; apply updates with history; register")
+    print("listings;")
     print("import records; the transactions' commits.")
     print(f"{'database':<11} {'file':<6} " + " ".join(f"{p:>8}" for p in phases))
     for r in results:

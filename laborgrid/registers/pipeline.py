@@ -57,7 +57,7 @@ from laborgrid.registers.models import (
     RowOutcome,
 )
 from laborgrid.registers.presets import PRESETS, check_mapping, match_headers
-from laborgrid.registers.reading import RegisterFileError, open_register
+from laborgrid.registers.reading import ReadAhead, RegisterFileError, open_register
 from laborgrid.registers.rows import RowNormaliser, RowResult
 
 if TYPE_CHECKING:
@@ -911,6 +911,7 @@ class Runner:
         register = self._open()
         self._load_known()
         self.total = register.estimated_rows()
+        chunks: ReadAhead[list[Planned]] | None = None
         try:
             resume_after = batch.checkpoint if self.commit else 0
             if resume_after:
@@ -927,7 +928,8 @@ class Runner:
                 encoding=batch.encoding,
                 header_row=batch.header_row,
             )
-            chunks = self._chunks(register)
+            # The next chunk is read and normalised while this one is written.
+            chunks = ReadAhead(self._chunks(register))
             while True:
                 with self._timed("read"):
                     rows = next(chunks, None)
@@ -955,6 +957,8 @@ class Runner:
                 self.total = max(self.total, self.counts.rows)
                 self.progress(self.counts.rows, self.total)
         finally:
+            if chunks is not None:
+                chunks.close()
             register.close()
             # "commit" is what the transaction's end itself took (SQLite writes its pages then).
             spent = self.counts.seconds

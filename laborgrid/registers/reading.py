@@ -37,15 +37,18 @@ import csv
 import io
 import itertools
 import os
+import queue
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final, Literal, cast
+from typing import IO, Any, Final, Generic, Literal, TypeVar, cast
 
 from django.core.files import File
+from django.utils import translation
 from django.utils.translation import gettext
 
 from laborgrid.core.text import enumeration
@@ -54,10 +57,13 @@ from laborgrid.lib.zipguard import ZipLimits
 from laborgrid.registers.normalise import Cell
 from laborgrid.registers.presets import Preset, header_score
 
+T = TypeVar("T")
+
 __all__ = [
     "DELIMITERS",
     "HEADER_SCAN_ROWS",
     "FileFormat",
+    "ReadAhead",
     "RegisterFile",
     "RegisterFileError",
     "open_register",
@@ -770,3 +776,71 @@ def open_register(
     refused as a decompression bomb (code ``zip_bomb``).
     """
     return RegisterFile(source, sheet=sheet, preset=preset, stream=stream)
+
+
+class ReadAhead(Generic[T]):
+    """Iterate ``source`` in a thread of its own, at most ``depth`` items ahead of the consumer.
+
+    A register import reads and normalises the next chunk of rows while the database writes the
+    current one: the thread runs while the importer waits for the database (psycopg and sqlite3
+    let other threads run meanwhile), so reading costs the import no time of its own. The thread
+    translates under the caller's language. An exception in ``source`` is raised to the
+    consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
+    stops the thread and closes ``source``, so the file can be closed after it."""
+
+    def __init__(self, source: Iterator[T], depth: int = 1) -> None:
+        self._source = source
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._done = False
+        self._thread = threading.Thread(
+            target=self._fill, args=(translation.get_language(),), daemon=True
+        )
+        self._thread.start()
+
+    def _fill(self, language: str | None) -> None:
+        try:
+            with translation.override(language):
+                for item in self._source:
+                    if not self._put(("item", item)):
+                        return
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(("error", exc))
+            return
+        self._put(("end", None))
+
+    def _put(self, entry: tuple[str, Any]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def __iter__(self) -> ReadAhead[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        kind, value = self._queue.get()
+        if kind == "item":
+            return cast(T, value)
+        self._done = True
+        if kind == "error":
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ReadAhead[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

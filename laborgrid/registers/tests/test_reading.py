@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.files import File
+from django.utils import translation
 
 from laborgrid.registers import reading
 from laborgrid.registers.reading import (
@@ -439,3 +441,42 @@ def test_the_row_estimate_for_a_progress_bar(tmp_path: Path, encoding: str) -> N
     xlsx = write(tmp_path, "a.xlsx", xlsx_bytes({"Sheet1": with_titles([HEADER, *rows])}))
     with open_register(xlsx) as register:
         assert register.estimated_rows() == 40
+
+
+# --- reading ahead in a thread of its own ----------------------------------------------------------
+
+
+def test_read_ahead_gives_every_item_in_order_and_raises_where_the_source_failed() -> None:
+    def source() -> Any:
+        yield from range(5)
+        raise RegisterFileError("第 6 行无法读取", code="unreadable")
+
+    items = []
+    with reading.ReadAhead(source(), depth=2) as ahead, pytest.raises(RegisterFileError):
+        for item in ahead:
+            items.append(item)
+    assert items == [0, 1, 2, 3, 4]
+
+
+def test_read_ahead_stops_its_thread_and_closes_the_source_when_the_consumer_stops() -> None:
+    closed = []
+
+    def source() -> Any:
+        try:
+            yield from itertools.count()
+        finally:
+            closed.append(True)
+
+    ahead = reading.ReadAhead(source(), depth=1)
+    assert next(ahead) == 0
+    ahead.close()
+    assert not ahead._thread.is_alive()
+    assert closed == [True]
+
+
+def test_read_ahead_translates_in_the_callers_language() -> None:
+    def source() -> Any:
+        yield translation.get_language()
+
+    with translation.override("en"), reading.ReadAhead(source()) as ahead:
+        assert list(ahead) == ["en"]
