@@ -284,6 +284,14 @@ class Employer(models.Model):
                 condition=Q(merged_into__isnull=False),
                 name="employer_merged_into",
             ),
+            # The employers naming a snapshot, when one is deleted or (SQLite, deferred foreign
+            # keys) written after the employers naming it: without an index each is a scan of
+            # the table. Only where set: an imported employer has none and writes nothing here.
+            models.Index(
+                fields=["current_snapshot"],
+                condition=Q(current_snapshot__isnull=False),
+                name="employer_current_snapshot",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -351,7 +359,10 @@ class Employer(models.Model):
 class EmployerSource(models.Model):
     """An employer as listed in one department's register (or found in the field): 底数清."""
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="sources")
+    #: Looked up through ``employer_source_unique`` (employer, source): no index of its own.
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="sources", db_index=False
+    )
     source = models.CharField(_("来源"), max_length=16, choices=RegisterSource.choices)
     reference = models.CharField(_("登记编号"), max_length=64, blank=True)
     #: The register's status word, as a lifecycle value (coverage compares it with the field's).
@@ -396,13 +407,19 @@ class SearchQueue(models.Model):
         Employer, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     #: The employer's grid path when queued: what a user's count of waiting employers reads.
-    grid_path = PathField(editable=False, db_index=True)
+    grid_path = PathField(editable=False)
 
     objects = SearchQueueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("待建搜索索引")
         verbose_name_plural = _("待建搜索索引")
+        # Counted by subtree (a prefix of the path): one index serves it on both databases.
+        indexes = [
+            models.Index(
+                fields=["grid_path"], opclasses=["varchar_pattern_ops"], name="search_queue_path"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.employer_id)

@@ -197,7 +197,10 @@ class ImportBatch(models.Model):
 class ImportRow(models.Model):
     """The result of one data row of a batch (dry run or commit)."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    #: Looked up through ``import_row_unique`` and ``import_row_kind``, which start with it.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField(_("行号"))
     outcome = models.CharField(_("结果"), max_length=16, choices=RowOutcome.choices)
     employer = models.ForeignKey(

@@ -1,52 +1,46 @@
-# The organisation code and the registration number each had two indexes on PostgreSQL (Django's
-# default b-tree and its ``varchar_pattern_ops`` twin for LIKE): the twin serves both the
-# lookups by value and the prefix search, so one index each is kept (issue 22: every index costs
-# every imported row a write). SQLite had one index each and keeps it, under the new name.
+# Indexes earn their place (issue 22: every index costs every imported row a write).
+# - The organisation code and the registration number had two indexes each on PostgreSQL
+#   (Django's default b-tree and its ``varchar_pattern_ops`` twin for LIKE): the twin serves the
+#   lookups by value and the prefix search alike, so it is the one kept. SQLite had one index
+#   each and keeps it, under the new name. The search queue's grid path likewise.
+# - A listing's employer is looked up through ``employer_source_unique`` (employer, source),
+#   which starts with it: its own index goes.
+# - The current snapshot is indexed where set (see the last operation).
+# Indexes are dropped and renamed by name: on SQLite an AlterField would remake the tables.
 
+import django.db.models.deletion
 from django.db import migrations, models
 
-TABLE = "employers_employer"
-COLUMNS = {"org_code": "employer_org_code", "reg_number": "employer_reg_number"}
+import laborgrid.core.paths
+from laborgrid.core.indexes import (
+    create_default_indexes,
+    drop_indexes,
+    from_pattern_index,
+    to_pattern_index,
+)
 
-
-def _indexes(schema_editor, column):
-    with schema_editor.connection.cursor() as cursor:
-        constraints = schema_editor.connection.introspection.get_constraints(cursor, TABLE)
-    return [
-        name
-        for name, info in constraints.items()
-        if info["index"]
-        and not info["unique"]
-        and not info["primary_key"]
-        and info["columns"] == [column]
-        and name not in COLUMNS.values()
-    ]
+PATTERN = (
+    ("employers_employer", "org_code", "employer_org_code"),
+    ("employers_employer", "reg_number", "employer_reg_number"),
+    ("employers_searchqueue", "grid_path", "search_queue_path"),
+)
+SOURCE = ("employers_employersource", "employer_id")
 
 
 def forwards(apps, schema_editor):
-    q = schema_editor.quote_name
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for column, name in COLUMNS.items():
-        for old in _indexes(schema_editor, column):
-            if postgresql and old.endswith("_like"):
-                schema_editor.execute(f"ALTER INDEX {q(old)} RENAME TO {q(name)}")
-            else:
-                schema_editor.execute(f"DROP INDEX {q(old)}")
-        if not postgresql:
-            schema_editor.execute(f"CREATE INDEX {q(name)} ON {q(TABLE)} ({q(column)})")
+    for table, column, name in PATTERN:
+        to_pattern_index(schema_editor, table, column, name)
+    drop_indexes(schema_editor, *SOURCE)
 
 
 def backwards(apps, schema_editor):
-    q = schema_editor.quote_name
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for column, name in COLUMNS.items():
-        plain = schema_editor._create_index_name(TABLE, [column])
-        if postgresql:
-            like = schema_editor._create_index_name(TABLE, [column], suffix="_like")
-            schema_editor.execute(f"ALTER INDEX {q(name)} RENAME TO {q(like)}")
-        else:
-            schema_editor.execute(f"DROP INDEX {q(name)}")
-        schema_editor.execute(f"CREATE INDEX {q(plain)} ON {q(TABLE)} ({q(column)})")
+    for table, column, name in PATTERN:
+        from_pattern_index(schema_editor, table, column, name)
+    create_default_indexes(schema_editor, *SOURCE, text=False)
+
+
+def _pattern_index(field, name):
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
 class Migration(migrations.Migration):
@@ -66,22 +60,42 @@ class Migration(migrations.Migration):
                     field=models.CharField(blank=True, max_length=15, verbose_name="工商注册号"),
                 ),
                 migrations.AddIndex(
-                    model_name="employer",
-                    index=models.Index(
-                        fields=["org_code"],
-                        name="employer_org_code",
-                        opclasses=["varchar_pattern_ops"],
-                    ),
+                    model_name="employer", index=_pattern_index("org_code", "employer_org_code")
                 ),
                 migrations.AddIndex(
                     model_name="employer",
-                    index=models.Index(
-                        fields=["reg_number"],
-                        name="employer_reg_number",
-                        opclasses=["varchar_pattern_ops"],
+                    index=_pattern_index("reg_number", "employer_reg_number"),
+                ),
+                migrations.AlterField(
+                    model_name="employersource",
+                    name="employer",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="employers.employer",
                     ),
+                ),
+                migrations.AlterField(
+                    model_name="searchqueue",
+                    name="grid_path",
+                    field=laborgrid.core.paths.PathField(editable=False, max_length=255),
+                ),
+                migrations.AddIndex(
+                    model_name="searchqueue",
+                    index=_pattern_index("grid_path", "search_queue_path"),
                 ),
             ],
             database_operations=[migrations.RunPython(forwards, backwards)],
-        )
+        ),
+        # Dropped with the unused indexes in 0006, but a snapshot's deletion and SQLite's check
+        # of a deferred foreign key written before its snapshot look employers up by it.
+        migrations.AddIndex(
+            model_name="employer",
+            index=models.Index(
+                condition=models.Q(current_snapshot__isnull=False),
+                fields=["current_snapshot"],
+                name="employer_current_snapshot",
+            ),
+        ),
     ]
