@@ -52,7 +52,12 @@ from laborgrid.lib.identifiers import org_code_check_digit, uscc_check_digit
 
 size, rows, xlsx_rows, workdir = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 out = {"vendor": connection.vendor}
-seed_demo(log=lambda m: None)
+from laborgrid.accounts.models import User
+
+# A kept database was seeded when it was built: seeding again would run the demo's early warnings
+# over its employers.
+if not User.objects.filter(username="county").exists():
+    seed_demo(log=lambda m: None)
 missing = max(0, size - Employer.objects.count())
 if missing:
     generate_employers(missing, seed=2026)
