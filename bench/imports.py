@@ -45,6 +45,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.db import connection
+from laborgrid.accounts.models import User
 from laborgrid.site.demo import seed_demo
 from laborgrid.employers.generate import generate_employers
 from laborgrid.employers.models import Employer
@@ -52,8 +53,6 @@ from laborgrid.lib.identifiers import org_code_check_digit, uscc_check_digit
 
 size, rows, xlsx_rows, workdir = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 out = {"vendor": connection.vendor}
-from laborgrid.accounts.models import User
-
 # A kept database was seeded when it was built: seeding again would run the demo's early warnings
 # over its employers.
 if not User.objects.filter(username="county").exists():
@@ -299,8 +298,7 @@ def main() -> int:
     print("\nSeconds per phase (import_registry --json): waiting for the next chunk of rows")
     print("(read and normalised meanwhile in a thread of its own: registers.reading.ReadAhead);")
     print("match; place new employers; write new employers; apply updates with history; register")
-    print("listings;")
-    print("import records; the transactions' commits.")
+    print("listings; import records; the transactions' commits.")
     print(f"{'database':<11} {'file':<6} " + " ".join(f"{p:>8}" for p in phases))
     for r in results:
         for kind in kinds:

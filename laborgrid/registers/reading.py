@@ -786,7 +786,9 @@ class ReadAhead(Generic[T]):
     let other threads run meanwhile), so reading costs the import no time of its own. The thread
     translates under the caller's language. An exception in ``source`` is raised to the
     consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
-    stops the thread and closes ``source``, so the file can be closed after it."""
+    stops the thread and closes ``source``, so the file can be closed after it. ``source`` must
+    not use the database: in another thread Django would open a second connection, outside the
+    consumer's transaction."""
 
     def __init__(self, source: Iterator[T], depth: int = 1) -> None:
         self._source = source
