@@ -38,11 +38,13 @@ import io
 import itertools
 import os
 import queue
+import signal
 import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Generic, Literal, TypeVar, cast
@@ -109,6 +111,14 @@ class RegisterFileError(ValueError):
         super().__init__(message)
         self.message = message
         self.code = code
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in the reading process (ReadAheadProcess), raised again in the importer's.
+        return (_register_file_error, (self.message, self.code))
+
+
+def _register_file_error(message: str, code: str) -> RegisterFileError:
+    return RegisterFileError(message, code=code)
 
 
 #: A path, a seekable binary file, or a Django upload (``UploadedFile`` proxies its file).
@@ -846,3 +856,114 @@ class ReadAhead(Generic[T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ReadAheadProcess(Generic[T]):
+    """:class:`ReadAhead` in a process of its own (a fork of this one), on a machine that forks.
+
+    A thread reads ahead only while the importer waits for the database, and SQLite gives the
+    interpreter back between every two rows it writes, so the reading thread hardly ever ran
+    during the writes: the importer waited for each chunk's reading all the same. A process
+    reads on the other processor while this one writes. ``encode`` (in the reading process) and
+    ``decode`` (here) turn an item into what crosses the pipe and back: plain tuples, lists and
+    strings cross fastest. An exception is raised here at the item where it happened; a reading
+    process that dies without one raises :class:`RuntimeError`. :meth:`close` stops the reading
+    process and closes ``source``. Nothing in ``source`` may use the database (the process has
+    none: the parent's connection is not its to use) or rely on what the importer changes later
+    (the process has a copy of this one's memory as it was when it started). If this process
+    is killed, the reader's next write finds the pipe closed and it ends."""
+
+    def __init__(
+        self,
+        source: Iterator[Any],
+        *,
+        encode: Any = None,
+        decode: Any = None,
+    ) -> None:
+        self._source = source
+        self._decode = decode
+        self._done = False
+        language = translation.get_language()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the reading process: never returns
+            os.close(read_end)
+            code = 1
+            try:
+                _feed(source, Connection(write_end, readable=False), encode, language)
+                code = 0
+            finally:
+                os._exit(code)  # no interpreter shutdown: the parent's objects are not ours
+        os.close(write_end)
+        self._pid: int | None = pid
+        self._pipe = Connection(read_end, writable=False)
+
+    def __iter__(self) -> ReadAheadProcess[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        try:
+            kind, value = self._pipe.recv()
+        except EOFError:
+            self._done = True
+            raise RuntimeError(gettext("读取文件的进程意外结束")) from None
+        if kind == "item":
+            return cast(T, value if self._decode is None else self._decode(value))
+        self._done = True
+        if kind == "error":
+            raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        self._pipe.close()
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ReadAheadProcess[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _feed(source: Iterator[Any], pipe: Connection, encode: Any, language: str | None) -> None:
+    """The reading process: every item of ``source`` down the pipe, then the end or the error."""
+    with contextlib.suppress(ValueError):  # (only a main thread sets handlers)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the importer, which stops us
+    try:
+        with translation.override(language):
+            try:
+                for item in source:
+                    pipe.send(("item", item if encode is None else encode(item)))
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the importer is gone
+            except BaseException as exc:
+                try:
+                    pipe.send(("error", exc))
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+                except Exception:  # an exception that does not pickle: its text
+                    pipe.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+                return
+            pipe.send(("end", None))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+
+
+def read_ahead(
+    source: Iterator[Any], *, encode: Any = None, decode: Any = None
+) -> ReadAheadProcess[Any] | ReadAhead[Any]:
+    """Read ``source`` ahead of the caller: in a process of its own where the system forks
+    (:class:`ReadAheadProcess`), else in a thread (:class:`ReadAhead`, with no encoding)."""
+    if hasattr(os, "fork"):
+        return ReadAheadProcess(source, encode=encode, decode=decode)
+    return ReadAhead(source)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import io
 import itertools
+import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -479,4 +480,52 @@ def test_read_ahead_translates_in_the_callers_language() -> None:
         yield translation.get_language()
 
     with translation.override("en"), reading.ReadAhead(source()) as ahead:
+        assert list(ahead) == ["en"]
+
+
+# --- reading ahead in a process of its own ---------------------------------------------------------
+
+
+def test_a_reading_process_gives_every_item_in_order_and_raises_where_the_source_failed() -> None:
+    def source() -> Any:
+        yield from range(5)
+        raise RegisterFileError("第 6 行无法读取", code="unreadable")
+
+    items = []
+    ahead = reading.ReadAheadProcess[Any](
+        source(), encode=lambda i: [i], decode=lambda v: v[0] * 10
+    )
+    with ahead, pytest.raises(RegisterFileError) as failed:
+        for item in ahead:
+            items.append(item)
+    assert items == [0, 10, 20, 30, 40]
+    assert (failed.value.message, failed.value.code) == ("第 6 行无法读取", "unreadable")
+
+
+def test_a_reading_process_is_stopped_when_the_consumer_stops() -> None:
+    ahead = reading.ReadAheadProcess[Any](itertools.count())
+    assert next(ahead) == 0
+    pid = ahead._pid
+    assert pid is not None
+    ahead.close()
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no process of that id is ours
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_reading_process_that_dies_is_an_error_not_the_end_of_the_file() -> None:
+    def source() -> Any:
+        yield 1
+        os._exit(3)
+
+    with reading.ReadAheadProcess[Any](source()) as ahead:
+        assert next(ahead) == 1
+        with pytest.raises(RuntimeError, match="意外结束"):
+            next(ahead)
+
+
+def test_a_reading_process_translates_in_the_callers_language() -> None:
+    def source() -> Any:
+        yield translation.get_language()
+
+    with translation.override("en"), reading.ReadAheadProcess[Any](source()) as ahead:
         assert list(ahead) == ["en"]
