@@ -228,8 +228,15 @@ class ImportRow(models.Model):
     decision = models.CharField(
         _("确认结果"), max_length=16, choices=ReviewDecision.choices, blank=True
     )
+    #: Indexed only where set (``import_row_decided_by``): a user's decisions, looked up when
+    #: a user is deleted; the million rows of an import nobody decided cost no index entry.
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
@@ -243,7 +250,14 @@ class ImportRow(models.Model):
                 condition=Q(outcome__in=RowOutcome.values), name="import_row_outcome_valid"
             ),
         ]
-        indexes = [models.Index(fields=["batch", "outcome", "row_number"], name="import_row_kind")]
+        indexes = [
+            models.Index(fields=["batch", "outcome", "row_number"], name="import_row_kind"),
+            models.Index(
+                fields=["decided_by"],
+                condition=Q(decided_by__isnull=False),
+                name="import_row_decided_by",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"

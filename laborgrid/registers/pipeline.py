@@ -57,7 +57,13 @@ from laborgrid.registers.models import (
     RowOutcome,
 )
 from laborgrid.registers.presets import PRESETS, check_mapping, match_headers
-from laborgrid.registers.reading import ReadAhead, RegisterFileError, open_register
+from laborgrid.registers.reading import (
+    ReadAhead,
+    ReadAheadProcess,
+    RegisterFileError,
+    open_register,
+    read_ahead,
+)
 from laborgrid.registers.rows import RowNormaliser, RowResult
 
 if TYPE_CHECKING:
@@ -284,6 +290,8 @@ class Runner:
         self.counts = Counts()
         self.seen: dict[str, int] = {}
         self.locate = locator(self.county, copy_grid=False)
+        #: Where an address was placed in this run (:meth:`_new_employer`).
+        self.placed: dict[str, Any] = {}
         #: Employer rows, their derived columns and history: written by the registry's one
         #: write path (``employers.bulk``), set-based. The character index of what a run
         #: writes is deferred to the indexer (``employers.indexing``); a person's decision on
@@ -672,11 +680,22 @@ class Runner:
         """A new employer's column values (by attribute name) from a register row, placed by
         coordinates, else by address, else in the county's "to be assigned" queue."""
         v = {k: clean[k] for k in PLAIN_FIELDS if k in clean and clean[k] is not None}
-        v["former_names"] = bulk.join_names((clean.get("former_names") or "").splitlines())
+        former = clean.get("former_names")
+        v["former_names"] = bulk.join_names(former.splitlines()) if former else ""
         if clean.get("contact_phone"):
             v["contact_phone_enc"] = pii.seal(clean["contact_phone"], context=PHONE_CONTEXT)
             v["contact_phone_masked"] = ids.mask_phone(clean["contact_phone"])
-        located = self.locate(lat=v.get("lat"), lng=v.get("lng"), address=v.get("address", ""))
+        lat, lng, address = v.get("lat"), v.get("lng"), v.get("address", "")
+        if lat is None and lng is None:
+            # The same address is placed the same way (a market hall, a village's road): placed
+            # once per run.
+            located = self.placed.get(address)
+            if located is None:
+                if len(self.placed) >= PLACED_MAX:
+                    self.placed.clear()
+                located = self.placed[address] = self.locate(lat=None, lng=None, address=address)
+        else:
+            located = self.locate(lat=lat, lng=lng, address=address)
         grid = self.county if located.method == LocateMethod.UNASSIGNED else located.grid
         actor_id = getattr(self.actor, "pk", None)
         v.update(
@@ -689,7 +708,8 @@ class Runner:
         )
         return v
 
-    def _apply(self, rows: list[Planned]) -> None:
+    def _apply(self, rows: list[Planned], *, matched_here: bool = False) -> None:
+        """Write what the rows do. ``matched_here``: they were matched in this transaction."""
         now = timezone.now()
         new = [p for p in rows if p.outcome == RowOutcome.CREATED]
         if new:
@@ -704,7 +724,7 @@ class Runner:
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
         if changed:
             with self._timed("update"):
-                self._update(changed, now)
+                self._update(changed, now, matched_here=matched_here)
         with self._timed("sources"):
             applied = [p for p in rows if p.employer is not None and p.outcome in APPLIED]
             self._sources([p for p in applied if not p.same])
@@ -731,27 +751,32 @@ class Runner:
             self.seen_today.add(employer_id)
         self.writer.update(EmployerSource, ("last_seen_on",), update)
 
-    def _update(self, changed: list[Planned], now: Any) -> None:
+    def _update(self, changed: list[Planned], now: Any, *, matched_here: bool = False) -> None:
         """Apply the rows that change an existing employer, set-based, through the registry's
         write path (:meth:`laborgrid.employers.bulk.EmployerWrites.update`: one ``UPDATE`` per
         set of changed columns, the derived columns, the former names of a rename, the
         "changed" history rows). The records are read again, locked, and the changes worked
-        out again on them, in case someone edited one since matching. Plain column values
-        throughout: a model instance per record, and preparing each of its values for the
-        driver, cost more than the writes."""
+        out again on them, in case someone edited one since matching — except on SQLite for
+        rows ``matched_here``: the transaction has held the database's write lock since before
+        they were matched (``transaction_mode`` IMMEDIATE), so what matching read is what the
+        records hold, and the changes it worked out stand. Plain column values throughout: a
+        model instance per record, and preparing each of its values for the driver, cost more
+        than the writes."""
         rows = bulk.locked([cast(Current, p.employer).pk for p in changed])
         sqlite = connection.vendor == "sqlite"
+        again = not (sqlite and matched_here)
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         applied: list[Planned] = []
         for p in changed:
             values = rows[cast(Current, p.employer).pk]
-            current = tuple(values[a] for a in CURRENT_ATTNAMES)
-            record = Current(*(_from_sqlite(current) if sqlite else current))
-            p.employer = record
-            p.changes = self._changes(record, p.result.clean)
-            if not p.changes:
-                p.outcome = RowOutcome.UNCHANGED
-                continue
+            if again:
+                current = tuple(values[a] for a in CURRENT_ATTNAMES)
+                record = Current(*(_from_sqlite(current) if sqlite else current))
+                p.employer = record
+                p.changes = self._changes(record, p.result.clean)
+                if not p.changes:
+                    p.outcome = RowOutcome.UNCHANGED
+                    continue
             clean = p.result.clean
             new: dict[str, Any] = {}
             for name in p.changes:
@@ -831,7 +856,7 @@ class Runner:
     def _records(self, rows: list[Planned]) -> None:
         """One :class:`ImportRow` per row, written set-based."""
         out = []
-        dumps = json.dumps
+        dumps = _JSON.encode
         rows = [p for p in rows if not p.same or p.changes or p.outcome != RowOutcome.UNCHANGED]
         self._label(rows)
         for p in rows:
@@ -866,9 +891,9 @@ class Runner:
                         "match_method": p.method,
                         "name": str(p.label[0] if p.same else clean.get("name", ""))[:200],
                         "code": str(code)[:18],
-                        "problems": dumps(problems, ensure_ascii=False) if problems else "[]",
-                        "changes": dumps(p.changes, ensure_ascii=False) if p.changes else "{}",
-                        "data": dumps(data, ensure_ascii=False) if data else "{}",
+                        "problems": dumps(problems) if problems else "[]",
+                        "changes": dumps(p.changes) if p.changes else "{}",
+                        "data": dumps(data) if data else "{}",
                         "candidates": dumps(p.candidates) if p.candidates else "[]",
                         "duplicate_of": p.duplicate_of,
                     }
@@ -911,7 +936,7 @@ class Runner:
         register = self._open()
         self._load_known()
         self.total = register.estimated_rows()
-        chunks: ReadAhead[list[Planned]] | None = None
+        chunks: ReadAheadProcess[list[Planned]] | ReadAhead[list[Planned]] | None = None
         try:
             resume_after = batch.checkpoint if self.commit else 0
             if resume_after:
@@ -928,8 +953,9 @@ class Runner:
                 encoding=batch.encoding,
                 header_row=batch.header_row,
             )
-            # The next chunk is read and normalised while this one is written.
-            chunks = ReadAhead(self._chunks(register))
+            # The next chunk is read and normalised (in a process of its own) while this one
+            # is written.
+            chunks = read_ahead(self._chunks(register), encode=_encode, decode=_decode)
             while True:
                 with self._timed("read"):
                     rows = next(chunks, None)
@@ -948,7 +974,7 @@ class Runner:
                     with self._timed("match"):
                         self._plan(rows)
                     if self.commit:
-                        self._apply(rows)
+                        self._apply(rows, matched_here=True)
                     with self._timed("records"):
                         self._records(rows)
                         for p in rows:
@@ -987,10 +1013,55 @@ SAME = RowResult({}, [], [])
 #: Part of every fingerprint: a new version when what the normalisation makes of the same cells
 #: changes, so that every listing is compared again once.
 FINGERPRINT_VERSION = 2
+#: Addresses whose placing a run remembers at most (then it starts again).
+PLACED_MAX = 50_000
 #: How alike two addresses must be (difflib ratio of the normalised texts) for a similar name to
 #: be a probable match; the registry's duplicate check uses the same bar.
 SIMILAR_ADDRESS = 0.6
+#: The import records' JSON (``json.dumps(…, ensure_ascii=False)`` builds an encoder per call:
+#: a million calls of an import).
+_JSON = json.JSONEncoder(ensure_ascii=False)
 APPLIED = (RowOutcome.CREATED, RowOutcome.UPDATED, RowOutcome.UNCHANGED)
+
+
+def _encode(chunk: list[Planned]) -> list[tuple[Any, ...]]:
+    """A chunk of rows as :func:`_decode` takes it back in the importer's process: tuples of
+    plain values (a dataclass per row costs several times as much to unpickle). A choice
+    (``TextChoices`` member) goes as the plain text it equals, and a text that recurs in the
+    chunk (a registration authority, a status, a type) as one object: pickle sends it once."""
+    out: list[tuple[Any, ...]] = []
+    texts: dict[str, str] = {}
+    for p in chunk:
+        if p.same:
+            out.append((p.number, None, None, None, p.fingerprint, cast(Created, p.employer).pk))
+            continue
+        clean = {
+            k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
+            for k, v in p.result.clean.items()
+        }
+        errors, warnings = p.result.errors or None, p.result.warnings or None
+        out.append((p.number, clean, errors, warnings, p.fingerprint, None))
+    return out
+
+
+def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:
+    out = []
+    for number, clean, errors, warnings, fingerprint, employer_id in rows:
+        if employer_id is not None:
+            p = Planned(
+                number,
+                SAME,
+                outcome=RowOutcome.UNCHANGED,
+                employer=Created(employer_id),
+                fingerprint=fingerprint,
+                same=True,
+            )
+        else:
+            p = Planned(
+                number, RowResult(clean, errors or [], warnings or []), fingerprint=fingerprint
+            )
+        out.append(p)
+    return out
 
 
 def run_batch(

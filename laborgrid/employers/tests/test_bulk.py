@@ -163,3 +163,32 @@ def test_only_the_bulk_module_writes_the_derived_columns() -> None:
                 if table.upper() in sql and ("INSERT INTO" in sql or "UPDATE " in sql):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} writes {table} in SQL")
     assert found == []
+
+
+@pytest.mark.django_db
+def test_a_bulk_write_leaves_the_connections_sqlite_settings_as_it_found_them() -> None:
+    """Inside ``Writer.tuned`` SQLite keeps a big page cache and lets its write-ahead log grow
+    to 1 GiB before copying it into the database; the connection, which serves other requests
+    afterwards, gets its own settings back."""
+    from django.db import connection
+
+    writer = bulk.Writer()
+    if writer.vendor != "sqlite":
+        with writer.tuned():  # nothing to tune on PostgreSQL: the block just runs
+            assert Employer.objects.count() >= 0
+        return
+
+    def settings() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (cache,) = cursor.fetchone()
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            (autocheckpoint,) = cursor.fetchone()
+        return cache, autocheckpoint
+
+    before = settings()
+    with writer.tuned():
+        assert settings() == (-262_144, bulk.WAL_CHECKPOINT_PAGES)
+        make_employer(MAOCHANG_VILLAGE, name="大方县调优写入测试商行")
+    assert settings() == before
+    assert Employer.objects.filter(name="大方县调优写入测试商行").exists()

@@ -336,11 +336,11 @@ def test_a_stopped_commit_resumes_where_it_stopped(
     calls = {"n": 0}
     original = pipeline.Runner._apply
 
-    def crash_on_second_chunk(self: Any, rows: Any) -> None:
+    def crash_on_second_chunk(self: Any, rows: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # the worker is killed while writing the second chunk
-        original(self, rows)
+        original(self, rows, **kwargs)
 
     monkeypatch.setattr(pipeline.Runner, "_apply", crash_on_second_chunk)
     with pytest.raises(KeyboardInterrupt):
