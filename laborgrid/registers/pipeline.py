@@ -192,15 +192,18 @@ class Counts:
         setattr(self, attr, getattr(self, attr) + 1)
 
     def as_dict(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if k != "seconds"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("seconds", "reader_peak_mb")}
 
     #: Seconds spent per phase of the run (``read``, ``match``, ``create``, ``update``,
     #: ``sources``, ``records``, ``commit``): printed by ``import_registry --json`` and the
     #: benchmark, never stored.
     seconds: dict[str, float] = field(default_factory=dict)
+    #: The peak memory (MiB) of the process that read the file (shared pages included), if
+    #: one did (:class:`~laborgrid.registers.reading.ReadAheadProcess`); printed, not stored.
+    reader_peak_mb: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """What happens to one row."""
 
@@ -221,6 +224,10 @@ class Planned:
     #: What the batch page shows of a row taken as it stands: the employer's name and the
     #: listing's code (its cells were not read into fields).
     label: tuple[str, str] = ("", "")
+    #: The employer this row would create (:meth:`Runner._new_employer`), worked out while the
+    #: file is read (in the reading process) for every valid row; ``None``: work it out when
+    #: it is needed.
+    new: dict[str, Any] | None = None
 
 
 def file_digest(path: str) -> tuple[str, int]:
@@ -374,12 +381,17 @@ class Runner:
         for number, cells in register.rows():
             text = normaliser.mapped_text(cells)
             if text is None:
-                chunk.append(Planned(number, normaliser.normalise_cells(cells)))
+                p = Planned(number, normaliser.normalise_cells(cells))
+                if p.result.ok:
+                    p.new = self._new_employer(p.result.clean)
+                chunk.append(p)
             else:
                 found = digest(base + text.encode(), digest_size=16).digest()
                 employer_id = known.get(int.from_bytes(found))
                 if employer_id is None:
                     p = Planned(number, normaliser.normalise_cells(cells), fingerprint=found.hex())
+                    if p.result.ok:
+                        p.new = self._new_employer(p.result.clean)
                 else:
                     p = Planned(
                         number,
@@ -714,7 +726,9 @@ class Runner:
         new = [p for p in rows if p.outcome == RowOutcome.CREATED]
         if new:
             with self._timed("locate"):
-                values = [self._new_employer(p.result.clean) for p in new]
+                values = [
+                    p.new if p.new is not None else self._new_employer(p.result.clean) for p in new
+                ]
             with self._timed("create"):
                 # No history row per created employer: the batch and its import row are the
                 # provenance (the archive starts with "由第 N 批登记库导入创建").
@@ -882,7 +896,7 @@ class Runner:
             if p.same:
                 code = p.label[1]
             out.append(
-                self.record_table.row(
+                self.record_table.full_row(
                     {
                         "batch_id": self.batch.pk,
                         "row_number": p.number,
@@ -896,6 +910,9 @@ class Runner:
                         "data": dumps(data) if data else "{}",
                         "candidates": dumps(p.candidates) if p.candidates else "[]",
                         "duplicate_of": p.duplicate_of,
+                        "decision": "",
+                        "decided_by_id": None,
+                        "decided_at": None,
                     }
                 )
             )
@@ -985,6 +1002,7 @@ class Runner:
         finally:
             if chunks is not None:
                 chunks.close()
+                self.counts.reader_peak_mb = getattr(chunks, "peak_mb", 0)
             register.close()
             # "commit" is what the transaction's end itself took (SQLite writes its pages then).
             spent = self.counts.seconds
@@ -1033,20 +1051,25 @@ def _encode(chunk: list[Planned]) -> list[tuple[Any, ...]]:
     texts: dict[str, str] = {}
     for p in chunk:
         if p.same:
-            out.append((p.number, None, None, None, p.fingerprint, cast(Created, p.employer).pk))
+            employer_id = cast(Created, p.employer).pk
+            out.append((p.number, None, None, None, p.fingerprint, employer_id, None))
             continue
         clean = {
             k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
             for k, v in p.result.clean.items()
         }
+        new = p.new and {
+            k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
+            for k, v in p.new.items()
+        }
         errors, warnings = p.result.errors or None, p.result.warnings or None
-        out.append((p.number, clean, errors, warnings, p.fingerprint, None))
+        out.append((p.number, clean, errors, warnings, p.fingerprint, None, new))
     return out
 
 
 def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:
     out = []
-    for number, clean, errors, warnings, fingerprint, employer_id in rows:
+    for number, clean, errors, warnings, fingerprint, employer_id, new in rows:
         if employer_id is not None:
             p = Planned(
                 number,
@@ -1058,7 +1081,10 @@ def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:
             )
         else:
             p = Planned(
-                number, RowResult(clean, errors or [], warnings or []), fingerprint=fingerprint
+                number,
+                RowResult(clean, errors or [], warnings or []),
+                fingerprint=fingerprint,
+                new=new,
             )
         out.append(p)
     return out

@@ -896,6 +896,9 @@ class ReadAheadProcess(Generic[T]):
                 os._exit(code)  # no interpreter shutdown: the parent's objects are not ours
         os.close(write_end)
         self._pid: int | None = pid
+        #: The reading process's peak resident memory in MiB, once :meth:`close` reaped it (it
+        #: counts the pages it still shares with this process since the fork).
+        self.peak_mb = 0
         self._pipe = Connection(read_end, writable=False)
 
     def __iter__(self) -> ReadAheadProcess[T]:
@@ -920,7 +923,8 @@ class ReadAheadProcess(Generic[T]):
         if self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGTERM)
-            os.waitpid(self._pid, 0)
+            _, _, usage = os.wait4(self._pid, 0)
+            self.peak_mb = usage.ru_maxrss // 1024  # KiB on Linux
             self._pid = None
         self._pipe.close()
         close = getattr(self._source, "close", None)

@@ -97,6 +97,7 @@ class Command(BaseCommand):
             **counts.as_dict(),
             "seconds": round(seconds, 2),
             "phases": {k: round(v, 2) for k, v in counts.seconds.items()},
+            "reader_peak_mb": counts.reader_peak_mb,
         }
         self.stdout.write(summary(counts.as_dict()))
         if batch.unknown_columns:
