@@ -508,6 +508,7 @@ def test_a_reading_process_is_stopped_when_the_consumer_stops() -> None:
     pid = ahead._pid
     assert pid is not None
     ahead.close()
+    assert ahead.peak_mb > 0  # its peak memory, read when it was reaped
     with pytest.raises(ChildProcessError):  # stopped and reaped: no process of that id is ours
         os.waitpid(pid, os.WNOHANG)
 
