@@ -791,10 +791,12 @@ def open_register(
 class ReadAhead(Generic[T]):
     """Iterate ``source`` in a thread of its own, at most ``depth`` items ahead of the consumer.
 
-    A register import reads and normalises the next chunk of rows while the database writes the
-    current one: the thread runs while the importer waits for the database (psycopg and sqlite3
-    let other threads run meanwhile), so reading costs the import no time of its own. The thread
-    translates under the caller's language. An exception in ``source`` is raised to the
+    Where the system cannot fork, a register import reads and normalises the next chunk of rows
+    here while the database writes the current one: the thread runs while the importer waits for
+    the database (psycopg and sqlite3 let other threads run meanwhile). It runs less than that
+    suggests: sqlite3 lets go of the interpreter for each row it writes and takes it back at
+    once, before a waiting thread is woken, so :class:`ReadAheadProcess` is used where it can
+    be. The thread translates under the caller's language. An exception in ``source`` is raised to the
     consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
     stops the thread and closes ``source``, so the file can be closed after it. ``source`` must
     not use the database: in another thread Django would open a second connection, outside the
