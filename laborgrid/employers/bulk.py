@@ -499,15 +499,34 @@ class EmployerWrites:
         prep = self.prepare[name]
         return prep(value) if prep is not None and value is not None else value
 
+    def prepare_new(self, v: Mapping[str, Any]) -> dict[str, Any]:
+        """A new employer's values ``v`` (Python values by attribute name, without id or
+        derived columns) as the driver takes them, with the derived columns: what
+        :meth:`create` ``prepared=True`` takes. Needs no database (an import prepares its new
+        employers while it reads the file)."""
+        prepare = self.prepare
+        out: dict[str, Any] = {}
+        for name, value in v.items():
+            prep = prepare[name]
+            out[name] = prep(value) if prep and value is not None else value
+        if self.deferred_search:
+            out["name_key"], out["name_core"] = _name_columns(v.get("name"))
+            out["search_text"] = ""
+        else:
+            out.update(derived_columns(v))
+        return out
+
     def create(
         self,
         rows: Sequence[Mapping[str, Any]],
         *,
         now: datetime | None = None,
         history: bool = True,
+        prepared: bool = False,
     ) -> range:
         """Insert new employers (each a mapping of Python values by attribute name, without id
-        or derived columns) with their "created" history rows, and answer their ids.
+        or derived columns; ``prepared``: each from :meth:`prepare_new`) with their "created"
+        history rows, and answer their ids.
 
         ``history=False``: no history row per employer — the caller keeps the provenance (a
         register import: its batch and import row; the archive shows "由第 N 批登记库导入创建").
@@ -521,18 +540,10 @@ class EmployerWrites:
         first = writer.reserve(Employer, len(rows))
         prepared_now = self._prepared("created_at", now)
         employer_rows, history_rows = [], []
-        prepare = self.prepare
         deferred = self.deferred_search
+        defaults = self.new_defaults
         for i, v in enumerate(rows):
-            values = dict(self.new_defaults)
-            for name, value in v.items():
-                prep = prepare[name]
-                values[name] = prep(value) if prep and value is not None else value
-            if deferred:
-                values["name_key"], values["name_core"] = _name_columns(v.get("name"))
-                values["search_text"] = ""
-            else:
-                values.update(derived_columns(v))
+            values = {**defaults, **(v if prepared else self.prepare_new(v))}
             values.update(id=first + i, created_at=prepared_now, updated_at=prepared_now, version=1)
             if values.get("updated_by_id") is None:
                 values["updated_by_id"] = self.actor_id

@@ -228,6 +228,9 @@ class Planned:
     #: file is read (in the reading process) for every valid row; ``None``: work it out when
     #: it is needed.
     new: dict[str, Any] | None = None
+    #: The normalised name and address and the name's core (:func:`name_keys`), worked out
+    #: while the file is read; ``None``: work them out when needed.
+    keys: tuple[str, str, str] | None = None
 
 
 def file_digest(path: str) -> tuple[str, int]:
@@ -262,6 +265,19 @@ def from_json(name: str, value: Any) -> Any:
     if value is None:
         return None
     return cast(models.Field, Employer._meta.get_field(name)).to_python(value)
+
+
+def name_keys(clean: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A row's normalised name and address, and the name's core (:func:`name_core`): what
+    matching by name compares."""
+    name_key = normalise(clean.get("name", ""))
+    return name_key, normalise(clean.get("address", "")), name_core(name_key)
+
+
+def _keys(p: Planned) -> tuple[str, str, str]:
+    if p.keys is None:
+        p.keys = name_keys(p.result.clean)
+    return p.keys
 
 
 def _row_key(clean: Mapping[str, Any]) -> str:
@@ -382,16 +398,14 @@ class Runner:
             text = normaliser.mapped_text(cells)
             if text is None:
                 p = Planned(number, normaliser.normalise_cells(cells))
-                if p.result.ok:
-                    p.new = self._new_employer(p.result.clean)
+                self._prepare(p)
                 chunk.append(p)
             else:
                 found = digest(base + text.encode(), digest_size=16).digest()
                 employer_id = known.get(int.from_bytes(found))
                 if employer_id is None:
                     p = Planned(number, normaliser.normalise_cells(cells), fingerprint=found.hex())
-                    if p.result.ok:
-                        p.new = self._new_employer(p.result.clean)
+                    self._prepare(p)
                 else:
                     p = Planned(
                         number,
@@ -407,6 +421,17 @@ class Runner:
                 chunk = []
         if chunk:
             yield chunk
+
+    def _prepare(self, p: Planned) -> None:
+        """What a valid row needs worked out whatever the database holds, while the file is
+        read: its name keys, and the employer it would create, placed and prepared for the
+        driver (in the reading process, on the other processor)."""
+        if p.result.ok:
+            p.keys = name_keys(p.result.clean)
+            p.new = self._new_values(p.result.clean)
+
+    def _new_values(self, clean: Mapping[str, Any]) -> dict[str, Any]:
+        return self.employers.prepare_new(self._new_employer(clean))
 
     # --- matching -----------------------------------------------------------------------------
 
@@ -458,11 +483,11 @@ class Runner:
         (the name without the county prefix and the legal or trade suffix): one indexed lookup
         by core, since the same name has the same core (by name only where the core is too
         short to look up)."""
-        keys = {normalise(p.result.clean.get("name", "")) for p in rows} - {""}
-        cores = {name_core(k) for k in keys}
-        long_cores = {c for c in cores if len(c) >= 2}
+        named = [_keys(p) for p in rows]
+        keys = {k[0] for k in named} - {""}
+        long_cores = {k[2] for k in named if k[0] and len(k[2]) >= 2}
         found = self._select("name_core", long_cores, ' AND "merged_into_id" IS NULL')
-        short = {k for k in keys if len(name_core(k)) < 2}
+        short = {k[0] for k in named if k[0] and len(k[2]) < 2}
         found += self._select("name_key", short, ' AND "merged_into_id" IS NULL')
         by_name: dict[str, list[Current]] = {}
         by_core: dict[str, list[Current]] = {}
@@ -483,10 +508,9 @@ class Runner:
         """A similar name (the same core) at a similar address, or where either has none: a
         probable match for a person to confirm (issue 4 §5), never an automatic one."""
         clean = p.result.clean
-        key = normalise(clean.get("name", ""))
-        address_key = normalise(clean.get("address", ""))
+        _name, address_key, core = _keys(p)
         candidates = []
-        for e in found.get(name_core(key), []):
+        for e in found.get(core, []):
             if any(clean.get(k) and getattr(e, k) and getattr(e, k) != clean[k] for k in CODES):
                 continue
             if address_key and e.address:
@@ -521,8 +545,7 @@ class Runner:
 
     def _match_name(self, p: Planned, found: dict[str, list[Current]]) -> None:
         clean = p.result.clean
-        name_key = normalise(clean.get("name", ""))
-        address_key = normalise(clean.get("address", ""))
+        name_key, address_key, _core = _keys(p)
         by_name = []
         for e in found.get(name_key, []):
             # A record with another code of the same kind is another employer.
@@ -727,12 +750,12 @@ class Runner:
         if new:
             with self._timed("locate"):
                 values = [
-                    p.new if p.new is not None else self._new_employer(p.result.clean) for p in new
+                    p.new if p.new is not None else self._new_values(p.result.clean) for p in new
                 ]
             with self._timed("create"):
                 # No history row per created employer: the batch and its import row are the
                 # provenance (the archive starts with "由第 N 批登记库导入创建").
-                ids_ = self.employers.create(values, now=now, history=False)
+                ids_ = self.employers.create(values, now=now, history=False, prepared=True)
             for p, pk in zip(new, ids_, strict=True):
                 p.employer = Created(pk)
         changed = [p for p in rows if p.outcome == RowOutcome.UPDATED]
@@ -1052,7 +1075,7 @@ def _encode(chunk: list[Planned]) -> list[tuple[Any, ...]]:
     for p in chunk:
         if p.same:
             employer_id = cast(Created, p.employer).pk
-            out.append((p.number, None, None, None, p.fingerprint, employer_id, None))
+            out.append((p.number, None, None, None, p.fingerprint, employer_id, None, None))
             continue
         clean = {
             k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
@@ -1062,14 +1085,15 @@ def _encode(chunk: list[Planned]) -> list[tuple[Any, ...]]:
             k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
             for k, v in p.new.items()
         }
+        keys = p.keys and tuple(texts.setdefault(k, k) for k in p.keys)
         errors, warnings = p.result.errors or None, p.result.warnings or None
-        out.append((p.number, clean, errors, warnings, p.fingerprint, None, new))
+        out.append((p.number, clean, errors, warnings, p.fingerprint, None, new, keys))
     return out
 
 
 def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:
     out = []
-    for number, clean, errors, warnings, fingerprint, employer_id, new in rows:
+    for number, clean, errors, warnings, fingerprint, employer_id, new, keys in rows:
         if employer_id is not None:
             p = Planned(
                 number,
@@ -1085,6 +1109,7 @@ def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:
                 RowResult(clean, errors or [], warnings or []),
                 fingerprint=fingerprint,
                 new=new,
+                keys=keys,
             )
         out.append(p)
     return out
