@@ -1077,18 +1077,19 @@ def _encode(chunk: list[Planned]) -> list[tuple[Any, ...]]:
             employer_id = cast(Created, p.employer).pk
             out.append((p.number, None, None, None, p.fingerprint, employer_id, None, None))
             continue
-        clean = {
-            k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
-            for k, v in p.result.clean.items()
-        }
-        new = p.new and {
-            k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v
-            for k, v in p.new.items()
-        }
+        clean = _shared(p.result.clean, texts)
+        new = p.new and _shared(p.new, texts)
         keys = p.keys and tuple(texts.setdefault(k, k) for k in p.keys)
         errors, warnings = p.result.errors or None, p.result.warnings or None
         out.append((p.number, clean, errors, warnings, p.fingerprint, None, new, keys))
     return out
+
+
+def _shared(values: Mapping[str, Any], texts: dict[str, str]) -> dict[str, Any]:
+    """``values`` with each text (a choice as its plain text) the one object ``texts`` holds."""
+    return {
+        k: texts.setdefault(str(v), str(v)) if isinstance(v, str) else v for k, v in values.items()
+    }
 
 
 def _decode(rows: list[tuple[Any, ...]]) -> list[Planned]:

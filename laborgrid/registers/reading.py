@@ -41,7 +41,7 @@ import queue
 import signal
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from multiprocessing.connection import Connection
@@ -796,8 +796,8 @@ class ReadAhead(Generic[T]):
     the database (psycopg and sqlite3 let other threads run meanwhile). It runs less than that
     suggests: sqlite3 lets go of the interpreter for each row it writes and takes it back at
     once, before a waiting thread is woken, so :class:`ReadAheadProcess` is used where it can
-    be. The thread translates under the caller's language. An exception in ``source`` is raised to the
-    consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
+    be. The thread translates under the caller's language. An exception in ``source`` is
+    raised to the consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
     stops the thread and closes ``source``, so the file can be closed after it. ``source`` must
     not use the database: in another thread Django would open a second connection, outside the
     consumer's transaction."""
@@ -879,8 +879,8 @@ class ReadAheadProcess(Generic[T]):
         self,
         source: Iterator[Any],
         *,
-        encode: Any = None,
-        decode: Any = None,
+        encode: Callable[[Any], Any] | None = None,
+        decode: Callable[[Any], T] | None = None,
     ) -> None:
         self._source = source
         self._decode = decode
@@ -940,7 +940,12 @@ class ReadAheadProcess(Generic[T]):
         self.close()
 
 
-def _feed(source: Iterator[Any], pipe: Connection, encode: Any, language: str | None) -> None:
+def _feed(
+    source: Iterator[Any],
+    pipe: Connection,
+    encode: Callable[[Any], Any] | None,
+    language: str | None,
+) -> None:
     """The reading process: every item of ``source`` down the pipe, then the end or the error."""
     with contextlib.suppress(ValueError):  # (only a main thread sets handlers)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -966,7 +971,10 @@ def _feed(source: Iterator[Any], pipe: Connection, encode: Any, language: str | 
 
 
 def read_ahead(
-    source: Iterator[Any], *, encode: Any = None, decode: Any = None
+    source: Iterator[Any],
+    *,
+    encode: Callable[[Any], Any] | None = None,
+    decode: Callable[[Any], Any] | None = None,
 ) -> ReadAheadProcess[Any] | ReadAhead[Any]:
     """Read ``source`` ahead of the caller: in a process of its own where the system forks
     (:class:`ReadAheadProcess`), else in a thread (:class:`ReadAhead`, with no encoding)."""

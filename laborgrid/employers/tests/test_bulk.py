@@ -174,9 +174,7 @@ def test_a_bulk_write_leaves_the_connections_sqlite_settings_as_it_found_them() 
 
     writer = bulk.Writer()
     if writer.vendor != "sqlite":
-        with writer.tuned():  # nothing to tune on PostgreSQL: the block just runs
-            assert Employer.objects.count() >= 0
-        return
+        pytest.skip("SQLite's settings (PostgreSQL's server is tuned by its configuration)")
 
     def settings() -> tuple[int, int]:
         with connection.cursor() as cursor:
