@@ -59,16 +59,21 @@ def index_batch(size: int = BATCH) -> int:
     skip = " FOR UPDATE OF q SKIP LOCKED" if connection.vendor == "postgresql" else ""
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # An entry whose employer is gone (the queue has no constraint in the database) is
+            # dropped with the batch, unindexed.
             cursor.execute(
-                f'SELECT q."employer_id", {sources} FROM "{_QUEUE}" q '  # noqa: S608
-                f'JOIN "{_EMPLOYERS}" e ON e."id" = q."employer_id" '
+                f'SELECT q."employer_id", e."id", {sources} FROM "{_QUEUE}" q '  # noqa: S608
+                f'LEFT JOIN "{_EMPLOYERS}" e ON e."id" = q."employer_id" '
                 f'ORDER BY q."employer_id" LIMIT %s{skip}',
                 [size],
             )
             rows = cursor.fetchall()
         if not rows:
             return 0
-        reindex(Employer, [(r[0], index_text(*(str(v or "") for v in r[1:]))) for r in rows])
+        reindex(
+            Employer,
+            [(r[0], index_text(*(str(v or "") for v in r[2:]))) for r in rows if r[1] is not None],
+        )
         ids = [r[0] for r in rows]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

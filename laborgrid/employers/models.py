@@ -403,8 +403,13 @@ class SearchQueue(models.Model):
     Until then codes and the exact name find the employer; the list and search pages say how
     many are still waiting. One row per employer (queued twice is queued once)."""
 
+    #: No constraint in the database (issue 22): a bulk write queues each employer it writes,
+    #: and PostgreSQL checks a constraint row by row at the commit, locking the employer it
+    #: finds. Only the write path queues, with employers it has just written; deleting an
+    #: employer still takes it out of the queue (``on_delete``), and the indexer skips and drops
+    #: an entry whose employer is gone.
     employer = models.OneToOneField(
-        Employer, primary_key=True, on_delete=models.CASCADE, related_name="+"
+        Employer, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     #: The employer's grid path when queued: what a user's count of waiting employers reads.
     grid_path = PathField(editable=False)

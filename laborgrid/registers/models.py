@@ -198,8 +198,17 @@ class ImportRow(models.Model):
     """The result of one data row of a batch (dry run or commit)."""
 
     #: Looked up through ``import_row_unique`` and ``import_row_kind``, which start with it.
+    #: No constraint in the database, here and on ``employer`` (issue 22): an import writes a
+    #: row per register row, set-based, and PostgreSQL checks a constraint row by row at the
+    #: commit (two million checks, each locking the row it finds, for a million-row file).
+    #: Rows are only ever written by the import, with the batch and employers it holds, and
+    #: deleting a batch or an employer still removes or clears them (Django's ``on_delete``).
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("行号"))
     outcome = models.CharField(_("结果"), max_length=16, choices=RowOutcome.choices)
@@ -210,6 +219,7 @@ class ImportRow(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("用人单位"),
+        db_constraint=False,
     )
     match_method = models.CharField(
         _("匹配方式"), max_length=16, choices=MatchMethod.choices, blank=True

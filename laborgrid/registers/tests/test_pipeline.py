@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from laborgrid.accounts.models import User
@@ -16,7 +17,7 @@ from laborgrid.core.jobs import execute_job
 from laborgrid.core.models import Job, JobStatus
 from laborgrid.employers import indexing, services
 from laborgrid.employers.filters import search_employers
-from laborgrid.employers.models import Employer, EmployerSource
+from laborgrid.employers.models import Employer, EmployerSource, SearchQueue
 from laborgrid.employers.timeline import timeline
 from laborgrid.grids.choices import LocateMethod
 from laborgrid.registers import pipeline
@@ -273,6 +274,7 @@ def test_a_committed_batch_is_rolled_back(tmp_path: Path) -> None:
     known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(882001), name="大方县回滚前有限公司")
     done = run(gbk_file(tmp_path, [row(882001), row(882002)]))
     batch = ImportBatch.objects.get(pk=done["batch"])
+    created = Employer.objects.get(uscc=make_uscc(882002)).pk
     result = rollback_batch(batch, User.objects.get(username="county"))
     assert result == {"removed": 1, "restored": 1, "kept": 0}
     known.refresh_from_db()
@@ -280,6 +282,27 @@ def test_a_committed_batch_is_rolled_back(tmp_path: Path) -> None:
     assert not Employer.objects.filter(uscc=make_uscc(882002)).exists()
     assert batch.status == BatchStatus.ROLLED_BACK
     assert not EmployerSource.objects.filter(employer=known, source="scjg").exists()
+    # The import's bookkeeping has no constraint in the database: the removed employer's row
+    # and its place in the indexer's queue go with it all the same.
+    assert set(ImportRow.objects.filter(batch=batch).values_list("employer_id", flat=True)) == {
+        known.pk,
+        None,
+    }
+    assert not SearchQueue.objects.filter(employer_id=created).exists()
+
+
+def test_the_indexer_drops_a_queued_employer_that_is_gone(tmp_path: Path) -> None:
+    """The queue has no constraint in the database: an entry whose employer was removed behind
+    the application's back is dropped, and the pages stop counting it."""
+    run(gbk_file(tmp_path, [row(882101), row(882102)]))
+    gone = Employer.objects.get(uscc=make_uscc(882101))
+    EmployerSource.objects.filter(employer=gone).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM employers_employer WHERE id = %s", [gone.pk])
+    assert indexing.pending_count(User.objects.get(username="county")) == 2
+    assert indexing.index_pending() == 2
+    assert not indexing.any_pending()
+    assert Employer.objects.get(uscc=make_uscc(882102)).search_text
 
 
 def test_a_probable_match_waits_for_a_person(tmp_path: Path) -> None:
