@@ -334,8 +334,8 @@ class Runner:
         self.known: dict[int, int] = {}
         #: Employers whose listing was last seen today (nothing to write when seen again).
         self.seen_today: set[int] = set()
-        #: Employers already given by a row of this file, for duplicates involving a row taken
-        #: as it stands: employer id → its row number, negative for a row taken as it stands.
+        #: Employers already given by a row of this file (a later row giving one is a duplicate
+        #: of that row): employer id → its row number.
         self.claimed: dict[int, int] = {}
         #: The register's listings of the chunk's matched employers: employer id →
         #: ``(listing id, reference, registered status, last seen, fingerprint)``.
@@ -632,17 +632,20 @@ class Runner:
                     today.add(employer_id)
 
     def _claim(self, p: Planned) -> None:
-        """A row taken as it stands is a duplicate of an earlier row of the file that gave the
-        same employer, and a later row is a duplicate of it (rows compared field by field
-        are duplicates by their codes and names, :func:`_row_key`)."""
+        """The first row of the file that gives an employer claims it; a later row that gives
+        the same employer is a duplicate of that row, whatever made it match (another code of
+        the employer's, its organisation code in another USCC, a merge target) and whether or
+        not either row is taken as it stands. So the first import of a file and the next one
+        decide alike, and importing the same file again changes nothing. (Rows with the same
+        codes or name are duplicates before matching: :func:`_row_key`.)"""
         employer_id = cast(Created, p.employer).pk
         prior = self.claimed.get(employer_id)
-        if prior is not None and (p.same or prior < 0):
-            p.outcome = RowOutcome.DUPLICATE
-            p.duplicate_of = abs(prior)
-            p.changes = {}
-        elif prior is None:
-            self.claimed[employer_id] = -p.number if p.same else p.number
+        if prior is None:
+            self.claimed[employer_id] = p.number
+            return
+        p.outcome = RowOutcome.DUPLICATE
+        p.duplicate_of = prior
+        p.changes = {}
 
     def _plan(self, rows: list[Planned]) -> None:
         valid = []
@@ -662,10 +665,9 @@ class Runner:
             valid.append(p)
         if valid:
             self._match(valid)
-        if self.known:
-            for p in rows:
-                if p.same or (p.employer is not None and p.outcome in APPLIED):
-                    self._claim(p)
+        for p in rows:
+            if p.same or (p.employer is not None and p.outcome in APPLIED):
+                self._claim(p)
 
     def _match(self, valid: list[Planned]) -> None:
         """Match the valid rows of a chunk and decide what each does."""
@@ -1005,7 +1007,7 @@ class Runner:
                     # Applied before the stop: only remember the rows for in-file duplicates.
                     for p in rows:
                         if p.same:
-                            self.claimed.setdefault(cast(Created, p.employer).pk, -p.number)
+                            self.claimed.setdefault(cast(Created, p.employer).pk, p.number)
                         elif p.result.ok:
                             self.seen.setdefault(_row_key(p.result.clean), p.number)
                     continue

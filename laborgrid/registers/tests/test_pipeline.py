@@ -147,6 +147,32 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path: Path) -> None:
     assert after == before
 
 
+def test_two_rows_giving_one_employer_by_different_codes_import_alike_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two rows of a file give one employer by different codes (here its USCC, and another
+    USCC holding its organisation code): the first row is applied and the second is its
+    duplicate, on the first import as on the next, so the same file imported again changes
+    nothing (the employer does not flip to the second row's values). In one chunk and across
+    chunks."""
+    for chunk, n in ((pipeline.CHUNK, 883001), (1, 883002)):
+        monkeypatch.setattr(pipeline, "CHUNK", chunk)
+        known = make_employer(MAOCHANG_VILLAGE, uscc=make_uscc(n), name=f"大方县已有{n}有限公司")
+        first = row(n, name=known.name)
+        other = row(n, name=f"大方县另一个{n}商行")
+        other[0] = make_uscc(n, prefix="92520521")
+        other[2] = "李四"
+        path = gbk_file(tmp_path, [first, other], name=f"{n}.csv")
+        counts = ("updated", "unchanged", "duplicates")
+        done = run(path)
+        assert tuple(done[k] for k in counts) == (1, 0, 1)
+        assert ImportRow.objects.get(batch_id=done["batch"], row_number=6).duplicate_of == 5
+        again = run(path)
+        assert tuple(again[k] for k in counts) == (0, 1, 1)
+        known.refresh_from_db()
+        assert (known.legal_rep, known.version) == ("张三", 2)
+
+
 def test_an_unchanged_listing_is_read_not_compared_and_a_rollback_forgets_it(
     tmp_path: Path,
 ) -> None:
