@@ -797,10 +797,10 @@ class ReadAhead(Generic[T]):
     suggests: sqlite3 lets go of the interpreter for each row it writes and takes it back at
     once, before a waiting thread is woken, so :class:`ReadAheadProcess` is used where it can
     be. The thread translates under the caller's language. An exception in ``source`` is
-    raised to the consumer at the item where it happened; :meth:`close` (also on leaving a ``with`` block)
-    stops the thread and closes ``source``, so the file can be closed after it. ``source`` must
-    not use the database: in another thread Django would open a second connection, outside the
-    consumer's transaction."""
+    raised to the consumer at the item where it happened; :meth:`close` (also on leaving a
+    ``with`` block) stops the thread and closes ``source``, so the file can be closed after it.
+    ``source`` must not use the database: in another thread Django would open a second
+    connection, outside the consumer's transaction."""
 
     def __init__(self, source: Iterator[T], depth: int = 1) -> None:
         self._source = source
