@@ -112,11 +112,13 @@ class Employer(models.Model):
     """One employer (用人单位) with its identity, place in the grid and current labour-use facts."""
 
     # --- identity (DOMAIN A2) ---------------------------------------------------------------
-    uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True
+    # Unique (``employer_uscc_unique`` in Meta.constraints). The codes are looked up by value
+    # and by prefix on one index each (Meta): on PostgreSQL its ``varchar_pattern_ops`` serve
+    # both, where Django's default would be two indexes (issue 22: each costs every import a
+    # write per row). NULL where an employer has none: unique among those that have one.
+    uscc = models.CharField(  # noqa: DJ001
+        _("统一社会信用代码"), max_length=18, null=True, blank=True
     )
-    # Looked up by value and by prefix on one index each (Meta.indexes): on PostgreSQL its
-    # ``varchar_pattern_ops`` serve both, where Django's default would be two indexes.
     org_code = models.CharField(_("组织机构代码"), max_length=9, blank=True)
     reg_number = models.CharField(_("工商注册号"), max_length=15, blank=True)
     name = models.CharField(_("单位名称"), max_length=200, db_index=True)
@@ -163,8 +165,14 @@ class Employer(models.Model):
     )
 
     # --- grid (网格定位) --------------------------------------------------------------------
+    # No index on the grid's id: employers are read by subtree (``grid_path``), never by grid
+    # id (a grid is deactivated, not deleted: PROTECT's check may scan).
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="employers", verbose_name=_("所属网格")
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="employers",
+        verbose_name=_("所属网格"),
+        db_index=False,
     )
     # Not indexed on its own: ``(grid_path, id)`` and the subtree list's covering index serve
     # every query by subtree (issue 22: an index no query uses costs every import a write).
@@ -207,7 +215,10 @@ class Employer(models.Model):
     #: Optimistic locking: an edit names the version it was made on; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Who created and last changed the record: shown on it, never searched by (no index).
+    # Who created and last changed the record: shown on it, never searched by (no index), and
+    # no constraint in the database (issue 22): PostgreSQL checked both at the commit of every
+    # employer a register import wrote, two of the three checks per new employer. Accounts
+    # are deactivated, never deleted by the application; Django's SET_NULL still applies.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -216,6 +227,7 @@ class Employer(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -226,6 +238,7 @@ class Employer(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=False,
     )
     # Names, former names, address and legal representative in the character index of
     # laborgrid.core.search (codes are matched by prefix on their own indexes instead).
@@ -294,6 +307,9 @@ class Employer(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], opclasses=["varchar_pattern_ops"], name="employer_uscc_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(employer_type__in=EmployerType.values), name="employer_type_valid"
             ),

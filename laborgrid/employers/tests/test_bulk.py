@@ -7,6 +7,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from laborgrid.accounts.models import User
@@ -92,6 +93,25 @@ def test_an_edit_that_changes_no_field_is_still_a_version() -> None:
         expected_version=1,
     )
     assert e.version == 2 and e.former_names == "" and e.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_employer_with_a_taken_uscc() -> None:
+    """The USCC is unique in the database itself (on PostgreSQL one index that also serves
+    prefix search): a write past the service's duplicate check is refused; employers without
+    a code are many."""
+    county = User.objects.get(username="county")
+    taken = Employer.objects.exclude(uscc=None).first()
+    assert taken is not None
+    skip = {"id", "created_at", "updated_at", "version", *DERIVED}
+    values = {a: v for a, v in bulk.field_values(taken).items() if a not in skip}
+    writes = bulk.EmployerWrites(actor=county, reason="测试")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.create([{**values, "name": "大方县同码另一商行"}])
+    assert Employer.objects.filter(uscc=taken.uscc).count() == 1
+    assert Employer.objects.filter(uscc__startswith=taken.uscc[:10]).filter(pk=taken.pk).exists()
+    writes.create([{**values, "uscc": None, "name": f"大方县无码商行{n}"} for n in range(2)])
+    assert Employer.objects.filter(name__startswith="大方县无码商行", uscc=None).count() == 2
 
 
 # --- one write path -----------------------------------------------------------------------------------
