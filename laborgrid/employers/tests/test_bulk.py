@@ -102,7 +102,7 @@ def test_the_database_refuses_a_second_employer_with_a_taken_uscc() -> None:
     a code are many."""
     county = User.objects.get(username="county")
     taken = Employer.objects.exclude(uscc=None).first()
-    assert taken is not None
+    assert taken is not None and taken.uscc
     skip = {"id", "created_at", "updated_at", "version", *DERIVED}
     values = {a: v for a, v in bulk.field_values(taken).items() if a not in skip}
     writes = bulk.EmployerWrites(actor=county, reason="测试")
