@@ -17,17 +17,13 @@ USCC_UNIQUE = "employer_uscc_unique"
 UNCONSTRAINED = ("created_by_id", "updated_by_id")
 
 
-def _table(apps):
-    return apps.get_model("employers", "Employer")._meta.db_table
-
-
 def _constraints(schema_editor, table):
     with schema_editor.connection.cursor() as cursor:
         return schema_editor.connection.introspection.get_constraints(cursor, table)
 
 
 def forwards(apps, schema_editor):
-    table = _table(apps)
+    table = apps.get_model("employers", "Employer")._meta.db_table
     q = schema_editor.quote_name
     postgresql = schema_editor.connection.vendor == "postgresql"
     if postgresql:

@@ -28,9 +28,11 @@ pytestmark = pytest.mark.django_db
 
 
 def fresh_count() -> None:
-    """Count the county's figures now. The demo's count was made when the test session began;
-    a session that runs past midnight would show it (as the page does: with its time, a recount
-    queued) while the lists count the new day, on which more cases are overdue."""
+    """Count the county's figures now. The demo's count was made when the test session began:
+    by now it may be older than LABORGRID_REPORTS_REFRESH_SECONDS (a view would queue a
+    recount), and a session that runs past midnight would show it (as the page does: with its
+    time, a recount queued) while the lists count the new day, on which more cases are
+    overdue."""
     rollup.refresh(rollup.tree_root(Grid.objects.get(code=COUNTY)))
 
 
@@ -139,9 +141,7 @@ def test_the_table_is_read_not_counted_per_view(settings: object) -> None:
     number of children; a recount happens only when the count is old."""
     client = client_for("leader")
     url = reverse("reports:dashboard", args=[COUNTY])
-    # A fresh count (the demo's, made when the test session began, may be older than
-    # LABORGRID_REPORTS_REFRESH_SECONDS by now: a view would then queue a recount).
-    rollup.refresh(rollup.tree_root(Grid.objects.get(code=COUNTY)))
+    fresh_count()
     assert client.get(url).status_code == 200
     state = RefreshState.objects.get(
         root_path=rollup.tree_root(Grid.objects.get(code=COUNTY)),
@@ -199,7 +199,7 @@ def test_api_dashboard() -> None:
 def test_leader_home_shows_the_widget() -> None:
     body = client_for("leader").get("/").content.decode()
     # The first visit has the count made in the background; a count made, the figures show.
-    rollup.refresh(rollup.tree_root(Grid.objects.get(code=COUNTY)))
+    fresh_count()
     body = client_for("leader").get("/").content.decode()
     assert 'id="report-widget"' in body
     assert 'id="report-widget"' not in client_for("maochang").get("/").content.decode()
