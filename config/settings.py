@@ -273,6 +273,11 @@ LABORGRID_JOB_MEMORY_MB = env_int("LABORGRID_JOB_MEMORY_MB", 3072)
 # A background worker writes its heartbeat every tenth of this; silent this long, it is gone and a
 # worker that starts (or lives on another node) takes over its jobs (issue 21 item 8).
 LABORGRID_WORKER_SILENT_SECONDS = env_int("LABORGRID_WORKER_SILENT_SECONDS", 60)
+# 剩余信息保护 (SECURITY.md): an export's result file is deleted this many days after it was made;
+# an uploaded register file that was never imported, this many days after its upload
+# (``manage.py purge_files``, run daily).
+LABORGRID_EXPORT_RETENTION_DAYS = env_int("LABORGRID_EXPORT_RETENTION_DAYS", 7)
+LABORGRID_UPLOAD_RETENTION_DAYS = env_int("LABORGRID_UPLOAD_RETENTION_DAYS", 30)
 # The audit chain is keyed (HMAC-SHA256 seals) with a key kept outside the database; default: one
 # derived from SECRET_KEY. The anchor file (append-only, outside the database) records the newest
 # event periodically (`anchor_audit_chain`); empty = no anchoring.

@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     # Downloads and views of stored files (evidence, document PDFs, photos, error reports): the
     # file-serving views of several apps record it (issue 21 item 7).
     FILE_DOWNLOADED = "file_downloaded", _("下载或查看附件")
+    # A file deleted when its retention ran out (剩余信息保护: ``core.retention``): an export's
+    # result, an uploaded register never imported. The system acts: no actor.
+    FILE_PURGED = "file_purged", _("按保留期限删除文件")
 
 
 class DownloadKind(models.TextChoices):

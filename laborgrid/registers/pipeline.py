@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborgrid.core import pii
 from laborgrid.core.search import normalise
@@ -357,6 +358,8 @@ class Runner:
     # --- reading ------------------------------------------------------------------------------
 
     def _open(self) -> Any:
+        if not self.batch.file:
+            raise BatchError(str(FILE_GONE))
         path = self.batch.file.path
         preset = PRESETS[self.batch.source]
         try:
@@ -1051,6 +1054,12 @@ class Runner:
 
 
 CODES = ("uscc", "org_code", "reg_number")
+#: Why a batch whose upload was deleted cannot be run.
+FILE_GONE = gettext_lazy("该批次的上传文件已删除，不能再处理；请重新上传文件。")
+#: A batch's message once its upload was deleted unimported (``services.purge_stale_uploads``).
+UPLOAD_GONE = gettext_lazy(
+    "上传的文件超过保留期限（%(days)s 天）未导入，已删除（个人信息保护）；如需导入，请重新上传。"
+)
 #: A row taken as it stands (:attr:`Planned.same`): its cells are not read into fields.
 SAME = RowResult({}, [], [])
 #: Part of every fingerprint: a new version when what the normalisation makes of the same cells

@@ -8,9 +8,11 @@ and a batch of a file already committed for the same source and county says so.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -22,6 +24,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record as audit
 from laborgrid.core.jobs import Progress, job_runner, start_job
 from laborgrid.core.models import Job, JobStatus
+from laborgrid.core.retention import purged, scrub
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers import bulk
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
@@ -38,7 +41,15 @@ from laborgrid.registers.models import (
     ReviewDecision,
     RowOutcome,
 )
-from laborgrid.registers.pipeline import BatchError, Runner, file_digest, from_json, run_batch
+from laborgrid.registers.pipeline import (
+    FILE_GONE,
+    UPLOAD_GONE,
+    BatchError,
+    Runner,
+    file_digest,
+    from_json,
+    run_batch,
+)
 
 if TYPE_CHECKING:
     from laborgrid.accounts.models import User
@@ -136,8 +147,40 @@ def run_stalled(batch: ImportBatch) -> bool:
     )
 
 
+def purge_stale_uploads(*, now: datetime | None = None) -> int:
+    """剩余信息保护 (SECURITY.md, ``core.retention``): an uploaded register file (names, addresses,
+    phone numbers) not imported within ``LABORGRID_UPLOAD_RETENTION_DAYS`` of its upload is
+    deleted; its batch fails with a message saying so (the batch, its dry run's rows and the
+    file's name, size and SHA-256 stay). A commit that stopped keeps its file (it resumes from
+    it), as does a batch being run or waiting for the worker. Answers how many were deleted."""
+    days = settings.LABORGRID_UPLOAD_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    waiting = (BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED)
+    stale = (
+        ImportBatch.objects.filter(status__in=waiting, created_at__lt=cutoff, heartbeat_at=None)
+        .exclude(file="")
+        .exclude(job__status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    )
+    message = UPLOAD_GONE % {"days": days}
+    count = 0
+    for batch in list(stale.only("pk", "file", "file_name")):
+        with transaction.atomic():
+            # Not while a run holds it (a run claims the batch by its heartbeat).
+            cleared = ImportBatch.objects.filter(
+                pk=batch.pk, file=batch.file.name, status__in=waiting, heartbeat_at=None
+            ).update(file="", status=BatchStatus.FAILED, message=message)
+            if not cleared:
+                continue
+            purged(batch, kind="register_upload", file_name=batch.file_name, days=days)
+        scrub(batch.file)
+        count += 1
+    return count
+
+
 def _start(batch: ImportBatch, actor: User, *, commit: bool) -> Job:
     check_write(actor, Cap.WORK_WRITE, batch.grid_path)
+    if not batch.file:
+        raise ValidationError(str(FILE_GONE))
     dead = run_stalled(batch)
     if (batch.is_active and not dead) or (
         batch.job is not None and batch.job.status == JobStatus.QUEUED

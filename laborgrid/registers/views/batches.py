@@ -35,7 +35,7 @@ from laborgrid.registers import services
 from laborgrid.registers.forms import MappingForm, UploadForm, file_facts
 from laborgrid.registers.models import BatchStatus, ImportBatch, ImportRow, RowOutcome
 from laborgrid.registers.permissions import access_batch
-from laborgrid.registers.pipeline import DEFAULT_POLICY
+from laborgrid.registers.pipeline import DEFAULT_POLICY, FILE_GONE
 from laborgrid.registers.presets import FIELD_LABELS, PRESETS, match_headers
 from laborgrid.registers.reading import RegisterFileError, open_register
 
@@ -129,6 +129,9 @@ def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = access_batch(request.user, pk, Cap.WORK_WRITE)
     if batch.status not in (BatchStatus.UPLOADED, BatchStatus.PREVIEWED, BatchStatus.FAILED):
         messages.warning(request, _("该批次已导入或正在处理，不能再修改列对应。"))
+        return redirect(batch)
+    if not batch.file:
+        messages.error(request, FILE_GONE)
         return redirect(batch)
     preset = PRESETS[batch.source]
     try:
