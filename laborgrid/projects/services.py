@@ -24,6 +24,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from laborgrid import deadlines
 from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record
 from laborgrid.core import pii
+from laborgrid.core.retention import scrub
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers.choices import IdKind
 from laborgrid.employers.models import Employer
@@ -731,6 +733,8 @@ def upload_paysheet(
     if old is not None:
         ArrearsEntry.objects.filter(sheet=old, settled_amount=0).delete()
         old.delete()
+        # The replaced file goes too (剩余信息保护), once the corrected sheet is saved.
+        transaction.on_commit(partial(scrub, old.file))
     sheet = PaySheet(
         project=project,
         month=month,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,7 +154,9 @@ def test_roster_bad_rows_save_nothing(make_project: Make, squadron: User) -> Non
         )
 
 
-def test_paysheet_check_and_replacement(make_project: Make, squadron: User) -> None:
+def test_paysheet_check_and_replacement(
+    make_project: Make, squadron: User, django_capture_on_commit_callbacks: Any
+) -> None:
     project = make_project()
     gc = project.general_contractor
     sub = project.subcontractors.get().employer
@@ -179,10 +182,14 @@ def test_paysheet_check_and_replacement(make_project: Make, squadron: User) -> N
         ["姓名", "身份证号码", "应发工资", "实发工资", "本人签字"],
         [[n, i, 6000, 6000, "是"] for n, i, _u, _d in ROSTER[:4]],
     )
-    sheet2 = services.upload_paysheet(
-        actor=squadron, project=project, month=month, content=fixed, filename="p2.xlsx"
-    )
+    replaced = Path(sheet.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet2 = services.upload_paysheet(
+            actor=squadron, project=project, month=month, content=fixed, filename="p2.xlsx"
+        )
     assert project.paysheets.count() == 1 and sheet2.shortfall == 0
+    # the replaced file is not kept on disk (剩余信息保护)
+    assert not replaced.exists() and Path(sheet2.file.path).exists()
     assert sheet2.roster_missing == 1  # 刘光荣 is on the roster but not paid this month
     assert not ArrearsEntry.objects.filter(project=project).exists()
     future = services.month_start(timezone.localdate() + dt.timedelta(days=40))
