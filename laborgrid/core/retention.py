@@ -53,7 +53,7 @@ def scrub(file: FieldFile) -> None:
     storage.delete(name)
 
 
-def purged(obj: object, *, kind: str, file_name: str, days: int) -> None:
+def record_purge(obj: object, *, kind: str, file_name: str, days: int) -> None:
     """The audit event of a file deleted when its retention ran out (the system acts)."""
     record(
         AuditAction.FILE_PURGED,
@@ -78,7 +78,7 @@ def purge_exports(*, now: datetime | None = None) -> int:
             )
             if not cleared:
                 continue  # changed meanwhile
-            purged(job, kind=job.kind, file_name=job.result_name, days=days)
+            record_purge(job, kind=job.kind, file_name=job.result_name, days=days)
         scrub(job.result_file)
         count += 1
     return count

@@ -24,7 +24,7 @@ from laborgrid.accounts.roles import Cap
 from laborgrid.audit.services import record as audit
 from laborgrid.core.jobs import Progress, job_runner, start_job
 from laborgrid.core.models import Job, JobStatus
-from laborgrid.core.retention import purged, scrub
+from laborgrid.core.retention import record_purge, scrub
 from laborgrid.core.scope import check_write, get_scope
 from laborgrid.employers import bulk
 from laborgrid.employers.models import Employer, EmployerSource, LabourSnapshot, Worker
@@ -171,7 +171,7 @@ def purge_stale_uploads(*, now: datetime | None = None) -> int:
             ).update(file="", status=BatchStatus.FAILED, message=message)
             if not cleared:
                 continue
-            purged(batch, kind="register_upload", file_name=batch.file_name, days=days)
+            record_purge(batch, kind="register_upload", file_name=batch.file_name, days=days)
         scrub(batch.file)
         count += 1
     return count
